@@ -1,0 +1,84 @@
+//! What every command gets: the store, the clock, the config and the scheduler.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Local, Utc};
+
+use crate::cli::Global;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::deck;
+use crate::scheduler::{DayClock, Scheduler};
+use crate::store::Store;
+
+/// The opened world a command runs in.
+pub struct App {
+    pub store: Store,
+    pub config: Config,
+    pub clock: Clock,
+    pub days: DayClock<Local>,
+    pub scheduler: Scheduler,
+    /// Seed for every random choice (`GRILL_SEED`, else from the clock).
+    pub seed: u64,
+}
+
+impl App {
+    /// Opens the database and config the global options point at, and syncs the built-in decks.
+    pub fn open(global: &Global) -> Result<App> {
+        let clock = Clock::from_env()?;
+        let config_path = match &global.config {
+            Some(path) => path.clone(),
+            None => default_dir(Dir::Config)?.join("config.toml"),
+        };
+        let config = Config::load(&config_path)?;
+        let db_path = match &global.db {
+            Some(path) => path.clone(),
+            None => default_dir(Dir::Data)?.join("grill.db"),
+        };
+        let mut store = Store::open(&db_path)?;
+        let scheduler = Scheduler::new(&[], config.desired_retention)?;
+        let days = DayClock::new(Local, config.day_rollover_hour);
+        let now = clock.now();
+        let decks = deck::builtin_decks().context("a built-in deck is broken")?;
+        store.sync_builtin(&decks, &deck::builtin_fingerprint(), now)?;
+        let seed = match std::env::var("GRILL_SEED") {
+            Ok(s) if !s.trim().is_empty() => {
+                s.trim().parse().with_context(|| format!("GRILL_SEED: {s:?} is not a whole number"))?
+            }
+            _ => now.timestamp_millis() as u64,
+        };
+        Ok(App { store, config, clock, days, scheduler, seed })
+    }
+
+    /// Now, from the one clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The moment the next day starts (cards due before it are due today).
+    pub fn tomorrow(&self) -> DateTime<Utc> {
+        self.days.day_start(self.days.day_of(self.now()) + 1)
+    }
+
+    /// The moment today started.
+    pub fn today_start(&self) -> DateTime<Utc> {
+        self.days.day_start(self.days.day_of(self.now()))
+    }
+}
+
+enum Dir {
+    Config,
+    Data,
+}
+
+/// grill's folder in the platform's config or data dir (XDG on Linux).
+fn default_dir(which: Dir) -> Result<PathBuf> {
+    use etcetera::BaseStrategy;
+    let base = etcetera::choose_base_strategy().context("cannot find your home directory; use --db and --config")?;
+    Ok(match which {
+        Dir::Config => base.config_dir(),
+        Dir::Data => base.data_dir(),
+    }
+    .join("grill"))
+}

@@ -1,0 +1,41 @@
+//! The one clock: every "now" in grill comes from [`Clock::now`], which honours `GRILL_NOW`
+//! (RFC 3339) so tests and users can simulate days passing.
+
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// Where "now" comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// The system clock.
+    System,
+    /// A fixed instant (from `GRILL_NOW`).
+    Fixed(DateTime<Utc>),
+}
+
+/// `GRILL_NOW` was set but is not an RFC 3339 time.
+#[derive(Debug, thiserror::Error)]
+#[error("GRILL_NOW: {value:?} is not an RFC 3339 time (e.g. 2026-03-01T09:00:00Z): {reason}")]
+pub struct ClockError {
+    value: String,
+    reason: String,
+}
+
+impl Clock {
+    /// The clock `GRILL_NOW` asks for (the system clock when unset or empty).
+    pub fn from_env() -> Result<Clock, ClockError> {
+        match std::env::var("GRILL_NOW") {
+            Ok(value) if !value.trim().is_empty() => DateTime::parse_from_rfc3339(value.trim())
+                .map(|t| Clock::Fixed(t.with_timezone(&Utc)))
+                .map_err(|e| ClockError { value, reason: e.to_string() }),
+            _ => Ok(Clock::System),
+        }
+    }
+
+    /// Now, to the millisecond (the precision the review log keeps).
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now().trunc_subsecs(3),
+            Clock::Fixed(at) => at.trunc_subsecs(3),
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! `grill cards`: the card browser.
+
+use anyhow::Result;
+use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
+use serde::Serialize;
+
+use crate::app::App;
+use crate::cli::CardsArgs;
+use crate::render::safe_line;
+use crate::store::{CardFilter, CardRow};
+
+/// One card in `--json` output: these field names are a stable interface.
+#[derive(Debug, Serialize)]
+struct CardJson<'a> {
+    id: &'a str,
+    deck: &'a str,
+    area: &'a str,
+    prompt: &'a str,
+    due: Option<String>,
+    stability: Option<f32>,
+    difficulty: Option<f32>,
+    reps: Option<u32>,
+    lapses: Option<u32>,
+    suspended: bool,
+}
+
+impl<'a> From<&'a CardRow> for CardJson<'a> {
+    fn from(c: &'a CardRow) -> Self {
+        CardJson {
+            id: &c.key,
+            deck: &c.deck,
+            area: &c.area,
+            prompt: &c.prompt,
+            due: c.state.map(|s| s.due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            stability: c.state.map(|s| s.stability),
+            difficulty: c.state.map(|s| s.difficulty),
+            reps: c.state.map(|s| s.reps),
+            lapses: c.state.map(|s| s.lapses),
+            suspended: c.suspended,
+        }
+    }
+}
+
+/// Lists the cards matching the filters.
+pub fn run(app: &App, args: &CardsArgs) -> Result<()> {
+    let filter = CardFilter { decks: args.decks.clone(), areas: args.areas.clone(), search: args.search.clone() };
+    let cards = app.store.cards(&filter)?;
+    if args.json {
+        let json: Vec<CardJson> = cards.iter().map(CardJson::from).collect();
+        println!("{}", serde_json::to_string_pretty(&json)?);
+        return Ok(());
+    }
+    let mut table = Table::new();
+    table.load_style(UTF8_BORDERS_ONLY).set_header(["id", "area", "prompt", "due", "stab.", "diff.", "reps", "lapses"]);
+    for c in &cards {
+        let prompt = safe_line(&c.prompt);
+        let short: String =
+            if prompt.chars().count() > 60 { prompt.chars().take(59).chain(['…']).collect() } else { prompt };
+        let state = |f: &dyn Fn(&crate::scheduler::CardState) -> String| c.state.as_ref().map(f).unwrap_or_default();
+        let due = if c.suspended {
+            "suspended".to_owned()
+        } else {
+            c.state
+                .map(|s| s.due.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| "new".to_owned())
+        };
+        table.add_row([
+            safe_line(&c.key),
+            safe_line(&c.area),
+            short,
+            due,
+            state(&|s| format!("{:.1}", s.stability)),
+            state(&|s| format!("{:.1}", s.difficulty)),
+            state(&|s| s.reps.to_string()),
+            state(&|s| s.lapses.to_string()),
+        ]);
+    }
+    println!("{table}");
+    println!("{} cards", cards.len());
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! `grill decks`: each deck with its area and counts.
+
+use anyhow::Result;
+use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
+
+use crate::app::App;
+use crate::render::safe_line;
+
+/// Prints one row per deck.
+pub fn run(app: &App) -> Result<()> {
+    let decks = app.store.deck_summaries(app.tomorrow())?;
+    let mut table = Table::new();
+    table.load_style(UTF8_BORDERS_ONLY).set_header(["deck", "area", "cards", "new", "due today", "suspended"]);
+    for d in &decks {
+        table.add_row([
+            safe_line(&d.key),
+            safe_line(&d.area),
+            d.cards.to_string(),
+            d.new.to_string(),
+            d.due.to_string(),
+            d.suspended.to_string(),
+        ]);
+    }
+    println!("{table}");
+    Ok(())
+}

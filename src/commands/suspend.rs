@@ -1,0 +1,14 @@
+//! `grill suspend` / `grill unsuspend`.
+
+use anyhow::Result;
+
+use crate::app::App;
+use crate::cli::CardIdArgs;
+
+/// Suspends (or, with `suspended = false`, unsuspends) one card.
+pub fn run(app: &App, args: &CardIdArgs, suspended: bool) -> Result<()> {
+    let card = app.store.card_by_key(&args.card)?;
+    app.store.set_suspended(card.id, suspended, app.now())?;
+    println!("{} {}", if suspended { "suspended" } else { "unsuspended" }, card.key);
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! The user's settings (`config.toml`): daily limits, desired retention, day rollover.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::deck::DeckError;
+
+/// Settings read from `config.toml`; every field has a default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// New cards introduced per day.
+    pub new_per_day: usize,
+    /// Reviews shown per day at most.
+    pub reviews_per_day: usize,
+    /// The share of reviews FSRS aims to have you remember (0.7-0.97; 0.9 by default).
+    pub desired_retention: f32,
+    /// The hour (local time) at which a new day starts.
+    pub day_rollover_hour: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { new_per_day: 10, reviews_per_day: 200, desired_retention: 0.9, day_rollover_hour: 4 }
+    }
+}
+
+impl Config {
+    /// Reads `path`; a missing file gives the defaults. Errors name the file, line and field.
+    pub fn load(path: &Path) -> Result<Config, DeckError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => {
+                return Err(DeckError {
+                    file: path.display().to_string(),
+                    line: 0,
+                    field: "file".into(),
+                    message: e.to_string(),
+                });
+            }
+        };
+        Self::parse(&path.display().to_string(), &text)
+    }
+
+    /// Parses config text; `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Config, DeckError> {
+        let config: Config = toml::from_str(text).map_err(|e| DeckError {
+            file: file.to_owned(),
+            line: e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+            field: e
+                .span()
+                .and_then(|s| text[s.start.min(text.len())..].split(['=', '\n']).next().map(|k| k.trim().to_owned()))
+                .unwrap_or_default(),
+            message: e.message().replace('\n', " "),
+        })?;
+        let bad = |field: &str, message: String| DeckError {
+            file: file.to_owned(),
+            line: text.lines().position(|l| l.trim_start().starts_with(field)).map_or(0, |i| i + 1),
+            field: field.to_owned(),
+            message,
+        };
+        if !(0.7..=0.97).contains(&config.desired_retention) {
+            return Err(bad("desired_retention", format!("{} is outside 0.7-0.97", config.desired_retention)));
+        }
+        if config.day_rollover_hour > 23 {
+            return Err(bad("day_rollover_hour", format!("{} is not an hour (0-23)", config.day_rollover_hour)));
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_gives_the_defaults() {
+        assert_eq!(Config::parse("c.toml", "").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn limits_are_read() {
+        let c = Config::parse("c.toml", "new_per_day = 3\nreviews_per_day = 50\n").unwrap();
+        assert_eq!((c.new_per_day, c.reviews_per_day), (3, 50));
+    }
+
+    #[test]
+    fn a_bad_value_names_the_line_and_field() {
+        let e = Config::parse("c.toml", "new_per_day = 3\ndesired_retention = 1.5\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (2, "desired_retention"));
+        let e = Config::parse("c.toml", "\nnew_per_day = \"x\"\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.to_string().starts_with("c.toml:2: "), "{e}");
+    }
+}

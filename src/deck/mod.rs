@@ -1,0 +1,110 @@
+//! Decks: grill's TOML format parsed into typed values, and the decks built into the binary.
+
+mod parse;
+
+pub use parse::{DeckError, parse_toml};
+
+use serde::{Deserialize, Serialize};
+
+/// A deck: its metadata and cards, in file order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deck {
+    pub deck: DeckInfo,
+    #[serde(default)]
+    pub cards: Vec<CardSpec>,
+}
+
+/// The `[deck]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeckInfo {
+    pub id: String,
+    pub name: String,
+    pub area: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// One `[[cards]]` entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardSpec {
+    /// Stable id: never derived from the text, so edits keep the card's history.
+    pub id: String,
+    pub prompt: String,
+    /// The key points of a strong answer.
+    pub answer: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit_secs: Option<u32>,
+    /// Overrides the deck's area for this card (used by imports that mix areas).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Example>,
+}
+
+/// Code attached to a card: a runnable SQL query or a snippet whose behaviour the card states.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// `sql` (run on SQLite by the tests), `postgresql`, `python` or `java`.
+    pub lang: String,
+    /// `prompt` to show the code with the question, `answer` (default) to show it on reveal.
+    #[serde(default = "default_show")]
+    pub show: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub setup: String,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<String>,
+    /// The oldest Python that runs the snippet (e.g. "3.12").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_python: Option<String>,
+}
+
+fn default_show() -> String {
+    "answer".to_owned()
+}
+
+impl Example {
+    /// Whether the code belongs with the question rather than the answer.
+    pub fn shown_with_prompt(&self) -> bool {
+        self.show == "prompt"
+    }
+}
+
+impl CardSpec {
+    /// The card's area: its own, else the deck's.
+    pub fn area<'a>(&'a self, deck: &'a DeckInfo) -> &'a str {
+        self.area.as_deref().unwrap_or(&deck.area)
+    }
+}
+
+/// The decks embedded in the binary (every `decks/*.toml` that has a `[deck]` table).
+pub fn builtin_decks() -> Result<Vec<Deck>, DeckError> {
+    builtin_deck_files().map(|(name, text)| parse_toml(&format!("decks/{name}"), text)).collect()
+}
+
+/// The embedded deck files: (file name, text). `roles.toml` and `lexicon.toml` are data, not decks.
+pub fn builtin_deck_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    crate::embedded::DECK_FILES.iter().copied().filter(|(name, _)| !NON_DECK_FILES.contains(name))
+}
+
+/// Files in `decks/` that are not card decks.
+pub const NON_DECK_FILES: [&str; 2] = ["roles.toml", "lexicon.toml"];
+
+/// A stable fingerprint of the embedded decks, so start-up skips the sync when nothing changed.
+pub fn builtin_fingerprint() -> String {
+    let hash = builtin_deck_files()
+        .flat_map(|(name, text)| name.bytes().chain(text.bytes()))
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("{hash:016x}")
+}

@@ -1,0 +1,134 @@
+//! Parsing grill's TOML deck format, with errors that name the file, line and field.
+
+use std::collections::HashSet;
+
+use super::Deck;
+
+/// A deck file that could not be read: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}:{line}: {field}: {message}")]
+pub struct DeckError {
+    pub file: String,
+    pub line: usize,
+    pub field: String,
+    pub message: String,
+}
+
+/// Parses `text` (the contents of `file`) as a grill deck and checks what the type system
+/// cannot: non-empty ids and texts, and ids unique within the deck.
+pub fn parse_toml(file: &str, text: &str) -> Result<Deck, DeckError> {
+    let deck: Deck = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(0, |span| line_of(text, span.start));
+        let message = e.message().replace('\n', " ");
+        DeckError { file: file.to_owned(), line, field: field_of(text, e.span()), message }
+    })?;
+    let err = |needle: &str, field: String, message: &str| DeckError {
+        file: file.to_owned(),
+        line: find_line(text, needle),
+        field,
+        message: message.to_owned(),
+    };
+    for (name, value) in [("deck.id", &deck.deck.id), ("deck.name", &deck.deck.name), ("deck.area", &deck.deck.area)] {
+        if value.trim().is_empty() {
+            return Err(err("[deck]", name.to_owned(), "must not be empty"));
+        }
+    }
+    let mut seen = HashSet::new();
+    for (i, card) in deck.cards.iter().enumerate() {
+        let needle = format!("\"{}\"", card.id);
+        if card.id.trim().is_empty() {
+            return Err(err("[[cards]]", format!("cards[{i}].id"), "must not be empty"));
+        }
+        if !seen.insert(card.id.as_str()) {
+            return Err(DeckError {
+                line: find_nth_line(text, &needle, 1),
+                ..err(&needle, format!("cards[{i}].id"), &format!("duplicate id {:?}", card.id))
+            });
+        }
+        for (field, value) in [("prompt", &card.prompt), ("answer", &card.answer)] {
+            if value.trim().is_empty() {
+                return Err(err(&needle, format!("cards[{i}].{field}"), "must not be empty"));
+            }
+        }
+    }
+    Ok(deck)
+}
+
+/// The 1-based line holding byte `offset`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The key on the line of the error, when the error points at one (`prompt = 3` -> "prompt").
+fn field_of(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let Some(span) = span else { return "deck".to_owned() };
+    let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next().unwrap_or("");
+    match line.split_once('=') {
+        Some((key, _)) if !key.trim().is_empty() && !key.contains('[') => key.trim().to_owned(),
+        _ => line.trim().trim_matches(|c| c == '[' || c == ']').to_owned(),
+    }
+}
+
+fn find_line(text: &str, needle: &str) -> usize {
+    find_nth_line(text, needle, 0)
+}
+
+fn find_nth_line(text: &str, needle: &str, n: usize) -> usize {
+    text.match_indices(needle).nth(n).map_or(0, |(offset, _)| line_of(text, offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[deck]
+id = "d"
+name = "D"
+area = "sql"
+
+[[cards]]
+id = "d/one"
+prompt = "Q?"
+answer = "- a"
+"#;
+
+    #[test]
+    fn a_minimal_deck_parses() {
+        let deck = parse_toml("d.toml", GOOD).unwrap();
+        assert_eq!(deck.cards.len(), 1);
+        assert_eq!(deck.cards[0].id, "d/one");
+    }
+
+    #[test]
+    fn a_wrong_type_names_file_line_and_field() {
+        let text = GOOD.replace("prompt = \"Q?\"", "prompt = 3");
+        let e = parse_toml("d.toml", &text).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line, e.field.as_str()), ("d.toml", 9, "prompt"));
+        assert!(e.to_string().starts_with("d.toml:9: prompt: "), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_field_is_an_error() {
+        let text = GOOD.replace("answer = \"- a\"", "answer = \"- a\"\nanswr = \"x\"");
+        let e = parse_toml("d.toml", &text).unwrap_err();
+        assert_eq!(e.line, 11);
+        assert!(e.message.contains("answr"), "{e}");
+    }
+
+    #[test]
+    fn a_missing_prompt_is_an_error() {
+        let text = GOOD.replace("prompt = \"Q?\"\n", "");
+        let e = parse_toml("d.toml", &text).unwrap_err();
+        assert!(e.message.contains("prompt"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_ids_name_the_second_occurrence() {
+        let text = format!("{GOOD}\n[[cards]]\nid = \"d/one\"\nprompt = \"P\"\nanswer = \"A\"\n");
+        let e = parse_toml("d.toml", &text).unwrap_err();
+        assert_eq!(e.field, "cards[1].id");
+        assert_eq!(e.line, 13);
+    }
+}

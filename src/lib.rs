@@ -1,0 +1,31 @@
+//! grill: a terminal trainer for backend-interview questions, scheduled with FSRS-6.
+//!
+//! The domain core (`scheduler`, `session` planning) is pure; `store`, `repl` and `commands`
+//! are thin layers around it.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod deck;
+pub mod render;
+pub mod repl;
+pub mod scheduler;
+pub mod session;
+pub mod store;
+
+/// Files embedded at build time (see `build.rs`).
+pub mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+pub use app::App;
+pub use deck::{Deck, parse_toml};
+pub use scheduler::{CardState, DayClock, Rating, ReviewKind, Scheduler};
+pub use store::Store;
+
+/// Exit codes: 1 for a failed command, 2 for bad input or usage (clap uses 2 too).
+pub fn exit_code(error: &anyhow::Error) -> i32 {
+    if error.chain().any(|e| e.is::<deck::DeckError>() || e.is::<clock::ClockError>()) { 2 } else { 1 }
+}

@@ -1,0 +1,65 @@
+//! Where the drill's lines come from: rustyline on a terminal, plain lines from a pipe.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use rustyline::{DefaultEditor, error::ReadlineError};
+
+/// A source of the user's lines. `None` means the user is done (Ctrl-D, Ctrl-C, end of input).
+pub trait Input {
+    /// Shows `prompt` and reads one line.
+    fn read_line(&mut self, prompt: &str) -> std::io::Result<Option<String>>;
+}
+
+/// Line editing and history on a terminal.
+pub struct Terminal {
+    editor: DefaultEditor,
+}
+
+/// Lines from a pipe or file: the same protocol, without line editing or escape codes.
+pub struct Piped<R: BufRead> {
+    reader: R,
+}
+
+impl<R: BufRead> Piped<R> {
+    /// Reads lines from `reader`.
+    pub fn new(reader: R) -> Self {
+        Piped { reader }
+    }
+}
+
+impl Input for Terminal {
+    fn read_line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
+        match self.editor.readline(prompt) {
+            Ok(line) => Ok(Some(line)),
+            Err(ReadlineError::Eof | ReadlineError::Interrupted) => Ok(None),
+            Err(ReadlineError::Io(e)) => Err(e),
+            Err(e) => Err(std::io::Error::other(e)),
+        }
+    }
+}
+
+impl<R: BufRead> Input for Piped<R> {
+    fn read_line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
+        let mut out = std::io::stdout();
+        write!(out, "{prompt}")?;
+        out.flush()?;
+        let mut line = String::new();
+        if self.reader.read_line(&mut line)? == 0 {
+            writeln!(out)?;
+            return Ok(None);
+        }
+        // Echo nothing: the newline ends the prompt line so transcripts stay readable.
+        writeln!(out)?;
+        Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned()))
+    }
+}
+
+/// Rustyline when stdin and stdout are terminals, else plain lines from stdin.
+pub fn stdin_input() -> std::io::Result<Box<dyn Input>> {
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        let editor = DefaultEditor::new().map_err(std::io::Error::other)?;
+        Ok(Box::new(Terminal { editor }))
+    } else {
+        Ok(Box::new(Piped::new(std::io::stdin().lock())))
+    }
+}

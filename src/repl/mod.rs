@@ -1,0 +1,247 @@
+//! The drill's read-eval-print loop: lines in, parsed into [`Command`]s, turned into session
+//! calls. Works the same on a terminal (rustyline) and on a pipe.
+
+mod input;
+
+pub use input::{Input, Piped, stdin_input};
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use anstyle::{AnsiColor, Style};
+use anyhow::Result;
+use chrono::TimeZone;
+
+use crate::app::App;
+use crate::render::{clock_time, interval, safe, safe_line};
+use crate::scheduler::{Outcome, Rating};
+use crate::session::Session;
+use crate::store::CardRow;
+
+/// What a line typed in the drill means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Rate(Rating),
+    Undo,
+    Skip,
+    Suspend,
+    Help,
+    Quit,
+    /// Anything else: notes typed as an answer (or nothing: just Enter).
+    Notes(String),
+}
+
+impl Command {
+    /// Parses one line; words are case-insensitive.
+    pub fn parse(line: &str) -> Command {
+        let word = line.trim().to_ascii_lowercase();
+        if let Some(rating) = Rating::parse(&word) {
+            return Command::Rate(rating);
+        }
+        match word.as_str() {
+            "u" | "undo" => Command::Undo,
+            "s" | "skip" => Command::Skip,
+            "!" | "suspend" => Command::Suspend,
+            "?" | "h" | "help" => Command::Help,
+            "q" | "quit" | "exit" => Command::Quit,
+            _ => Command::Notes(line.trim().to_owned()),
+        }
+    }
+}
+
+const HELP: &str = "\
+While a question is shown: type notes (or think aloud) and press Enter to reveal the key points.
+After the reveal, rate how you did:
+  1 again  forgot or could not answer: comes back in a few cards
+  2 hard   got there with effort
+  3 good   answered well
+  4 easy   effortless
+Anytime: u undo the last rating · s skip this card · ! suspend this card · ? help · q quit
+Ctrl-D or Ctrl-C also quits; every rating is saved the moment you give it.";
+
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+const AREA: Style = AnsiColor::Cyan.on_default().bold();
+const GOOD: Style = AnsiColor::Green.on_default();
+const BAD: Style = AnsiColor::Red.on_default();
+
+/// How a drill ended, for the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The queue ran out.
+    Done,
+    /// The user quit (q, Ctrl-D, Ctrl-C, end of input).
+    Quit,
+    /// The time box (`--minutes`) ran out.
+    TimeUp,
+}
+
+/// Runs the drill until the queue is empty, the user quits or `time_box` passes.
+pub fn run<Tz: TimeZone>(
+    app: &mut App,
+    session: &mut Session<Tz>,
+    input: &mut dyn Input,
+    out: &mut dyn Write,
+    time_box: Option<Duration>,
+) -> Result<Ending> {
+    let started = Instant::now();
+    'cards: loop {
+        if time_box.is_some_and(|limit| started.elapsed() >= limit) {
+            return Ok(Ending::TimeUp);
+        }
+        let Some(candidate) = session.current().cloned() else { return Ok(Ending::Done) };
+        let card = app.store.card(candidate.id)?;
+        show_question(out, &card, candidate.state.is_none(), session.remaining())?;
+        let asked = Instant::now();
+        // The question: notes or Enter reveal; commands act at once.
+        loop {
+            let Some(line) = input.read_line("answer> ")? else { return Ok(Ending::Quit) };
+            match Command::parse(&line) {
+                Command::Quit => return Ok(Ending::Quit),
+                Command::Help => writeln!(out, "{HELP}")?,
+                Command::Notes(_) | Command::Rate(_) => break,
+                other => {
+                    if act(app, session, out, other)? {
+                        continue 'cards;
+                    }
+                }
+            }
+        }
+        let took = asked.elapsed().as_millis() as u64;
+        show_answer(out, &card, took)?;
+        let outcomes = session.preview(app.now())?.expect("a card is current");
+        let prompt = rating_prompt(&outcomes);
+        loop {
+            writeln!(out, "{prompt}")?;
+            let Some(line) = input.read_line("rate> ")? else { return Ok(Ending::Quit) };
+            match Command::parse(&line) {
+                Command::Rate(rating) => {
+                    let now = app.now();
+                    let outcome = session.answer(&mut app.store, rating, now, took)?.expect("a card is current");
+                    let when = if outcome.interval_days == 0 {
+                        "again in a few cards".to_owned()
+                    } else {
+                        format!("next in {}", interval(outcome.interval_days))
+                    };
+                    let style = if rating == Rating::Again { BAD } else { GOOD };
+                    writeln!(out, "{style}{}{style:#} · {when}", rating.name())?;
+                    break;
+                }
+                Command::Quit => return Ok(Ending::Quit),
+                Command::Help => writeln!(out, "{HELP}")?,
+                Command::Notes(text) if text.is_empty() => {}
+                Command::Notes(text) => writeln!(out, "{text:?}: rate 1-4 (again, hard, good, easy); ? for help")?,
+                other => {
+                    if act(app, session, out, other)? {
+                        continue 'cards;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Undo, skip or suspend; returns whether the current card changed.
+fn act<Tz: TimeZone>(app: &mut App, session: &mut Session<Tz>, out: &mut dyn Write, command: Command) -> Result<bool> {
+    match command {
+        Command::Undo => match session.undo(&mut app.store)? {
+            Some(key) => writeln!(out, "{DIM}undone: {}{DIM:#}", safe_line(&key))?,
+            None => {
+                writeln!(out, "nothing to undo in this session")?;
+                return Ok(false);
+            }
+        },
+        Command::Skip => {
+            if let Some(card) = session.skip() {
+                writeln!(out, "{DIM}skipped {}{DIM:#}", safe_line(&card.key))?;
+            }
+        }
+        Command::Suspend => {
+            if let Some(card) = session.suspend(&app.store, app.now())? {
+                writeln!(out, "{DIM}suspended {} (grill unsuspend {} brings it back){DIM:#}", card.key, card.key)?;
+            }
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn show_question(out: &mut dyn Write, card: &CardRow, new: bool, left: usize) -> Result<()> {
+    let kind = if new { "new" } else { "review" };
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{AREA}{}{AREA:#} {DIM}· {kind} · {left} left · {}{DIM:#}",
+        safe_line(&card.area),
+        safe_line(&card.key)
+    )?;
+    writeln!(out, "{BOLD}{}{BOLD:#}", safe(card.prompt.trim()))?;
+    if let Some(example) = card.example.as_ref().filter(|e| e.shown_with_prompt()) {
+        writeln!(out, "\n{}", indent(&safe(example.code.trim()), "    "))?;
+    }
+    let aim =
+        card.time_limit_secs.map(|s| format!("aim for {} · ", clock_time(u64::from(s) * 1000))).unwrap_or_default();
+    writeln!(out, "{DIM}({aim}type notes or think aloud; Enter reveals){DIM:#}")?;
+    Ok(())
+}
+
+fn show_answer(out: &mut dyn Write, card: &CardRow, took_ms: u64) -> Result<()> {
+    let limit = card.time_limit_secs.map(|s| u64::from(s) * 1000);
+    let over = limit.is_some_and(|l| took_ms > l);
+    let style = if over { BAD } else { DIM };
+    let limit_text = limit.map(|l| format!(" of {}", clock_time(l))).unwrap_or_default();
+    writeln!(out, "{style}took {}{limit_text}{style:#}", clock_time(took_ms))?;
+    writeln!(out, "{BOLD}Key points{BOLD:#}")?;
+    writeln!(out, "{}", indent(&safe(card.answer.trim()), "  "))?;
+    if let Some(example) = card.example.as_ref() {
+        if example.shown_with_prompt() {
+            if let Some(expect) = &example.expect {
+                writeln!(out, "{BOLD}Output{BOLD:#}\n{}", indent(&safe(expect.trim()), "    "))?;
+            }
+        } else {
+            writeln!(out, "{BOLD}Example ({}){BOLD:#}", safe_line(&example.lang))?;
+            if !example.setup.trim().is_empty() {
+                writeln!(out, "{DIM}{}{DIM:#}", indent(&safe(example.setup.trim()), "    "))?;
+            }
+            writeln!(out, "{}", indent(&safe(example.code.trim()), "    "))?;
+            if let Some(expect) = &example.expect {
+                writeln!(out, "{DIM}  ->{DIM:#}\n{}", indent(&safe(expect.trim()), "    "))?;
+            }
+        }
+    }
+    if !card.follow_ups.is_empty() {
+        writeln!(out, "{BOLD}Follow-ups{BOLD:#}")?;
+        for question in &card.follow_ups {
+            writeln!(out, "  • {}", safe_line(question))?;
+        }
+    }
+    Ok(())
+}
+
+fn rating_prompt(outcomes: &[Outcome; 4]) -> String {
+    let buttons: Vec<String> = outcomes
+        .iter()
+        .map(|o| format!("{} {} {DIM}{}{DIM:#}", o.rating as u8, o.rating.name(), interval(o.interval_days)))
+        .collect();
+    format!("{}   {DIM}u undo · s skip · ! suspend · ? help · q quit{DIM:#}", buttons.join("  "))
+}
+
+fn indent(text: &str, prefix: &str) -> String {
+    text.lines().map(|l| format!("{prefix}{l}")).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_parse_into_commands() {
+        assert_eq!(Command::parse("3"), Command::Rate(Rating::Good));
+        assert_eq!(Command::parse(" Again "), Command::Rate(Rating::Again));
+        assert_eq!(Command::parse("u"), Command::Undo);
+        assert_eq!(Command::parse("!"), Command::Suspend);
+        assert_eq!(Command::parse("q"), Command::Quit);
+        assert_eq!(Command::parse(""), Command::Notes(String::new()));
+        assert_eq!(Command::parse("use an index"), Command::Notes("use an index".into()));
+    }
+}

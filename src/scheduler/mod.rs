@@ -1,0 +1,326 @@
+//! Pure scheduling: wraps the `fsrs` crate (FSRS-6) with day boundaries, fuzz, review kinds and
+//! replay. No clock, database or terminal in here: time arrives as arguments.
+
+mod days;
+mod fuzz;
+
+pub use days::{DayClock, day_of, day_start};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use fsrs::{FSRS, MemoryState};
+use serde::Serialize;
+
+/// The four answers of the drill scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rating {
+    Again = 1,
+    Hard = 2,
+    Good = 3,
+    Easy = 4,
+}
+
+impl Rating {
+    /// All ratings, worst first.
+    pub const ALL: [Rating; 4] = [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy];
+
+    /// The rating for `1`-`4` or its name (`again`, `hard`, `good`, `easy`).
+    pub fn parse(text: &str) -> Option<Rating> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "1" | "again" => Some(Rating::Again),
+            "2" | "hard" => Some(Rating::Hard),
+            "3" | "good" => Some(Rating::Good),
+            "4" | "easy" => Some(Rating::Easy),
+            _ => None,
+        }
+    }
+
+    /// The rating stored as 1-4.
+    pub fn from_number(n: i64) -> Option<Rating> {
+        Self::ALL.get(usize::try_from(n).ok()?.checked_sub(1)?).copied()
+    }
+
+    /// The name users type.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rating::Again => "again",
+            Rating::Hard => "hard",
+            Rating::Good => "good",
+            Rating::Easy => "easy",
+        }
+    }
+
+    /// Whether the answer counts as remembered (Hard, Good, Easy), as Anki counts retention.
+    pub fn is_pass(self) -> bool {
+        self != Rating::Again
+    }
+}
+
+/// Why a review was made; decides whether it moves the memory state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewKind {
+    /// The first review of a new card.
+    Learn = 0,
+    /// A review at least one day after the previous one.
+    Review = 1,
+    /// Another review on the same day (after Again, or a new card rated Hard).
+    Relearn = 2,
+    /// A cram answer: the first of a day per card is a real review, repeats are only logged.
+    Cram = 3,
+    /// Logged without touching the memory state (cram with `--no-reschedule`).
+    Preview = 4,
+    /// A question asked in a real interview, rated afterwards: a real review.
+    Interview = 5,
+}
+
+impl ReviewKind {
+    /// The kind stored as an integer.
+    pub fn from_number(n: i64) -> Option<ReviewKind> {
+        Some(match n {
+            0 => ReviewKind::Learn,
+            1 => ReviewKind::Review,
+            2 => ReviewKind::Relearn,
+            3 => ReviewKind::Cram,
+            4 => ReviewKind::Preview,
+            5 => ReviewKind::Interview,
+            _ => return None,
+        })
+    }
+
+    /// The name used in exports and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReviewKind::Learn => "learn",
+            ReviewKind::Review => "review",
+            ReviewKind::Relearn => "relearn",
+            ReviewKind::Cram => "cram",
+            ReviewKind::Preview => "preview",
+            ReviewKind::Interview => "interview",
+        }
+    }
+}
+
+/// The scheduling state of a card that has been reviewed at least once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CardState {
+    pub stability: f32,
+    pub difficulty: f32,
+    /// The moment the card is next due (a day start, or the review time for same-day repeats).
+    pub due: DateTime<Utc>,
+    pub last_review: DateTime<Utc>,
+    /// State-changing reviews so far.
+    pub reps: u32,
+    /// Times the card was forgotten (Again) after at least a day.
+    pub lapses: u32,
+}
+
+impl CardState {
+    /// The FSRS memory state.
+    pub fn memory(&self) -> MemoryState {
+        MemoryState { stability: self.stability, difficulty: self.difficulty }
+    }
+}
+
+/// One entry of the review log, as the scheduler needs it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Review {
+    pub at: DateTime<Utc>,
+    pub rating: Rating,
+    pub kind: ReviewKind,
+}
+
+/// What one rating would do to a card: its new state and the interval shown to the user.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    pub rating: Rating,
+    pub state: CardState,
+    /// Whole days until due; 0 means the card comes back in this session.
+    pub interval_days: u32,
+}
+
+/// Errors from the FSRS model (bad parameters or an impossible state).
+#[derive(Debug, thiserror::Error)]
+#[error("FSRS: {0}")]
+pub struct SchedulerError(String);
+
+/// FSRS-6 with the user's parameters, desired retention and day boundaries.
+#[derive(Debug, Clone)]
+pub struct Scheduler {
+    fsrs: FSRS,
+    decay: f32,
+    desired_retention: f32,
+    max_interval_days: u32,
+}
+
+/// The longest interval grill schedules (Anki's default maximum: 100 years).
+pub const MAX_INTERVAL_DAYS: u32 = 36_500;
+
+impl Scheduler {
+    /// A scheduler with the given FSRS-6 parameters (empty: the defaults) and desired retention.
+    pub fn new(parameters: &[f32], desired_retention: f32) -> Result<Self, SchedulerError> {
+        let fsrs = FSRS::new(parameters).map_err(|e| SchedulerError(e.to_string()))?;
+        let params = if parameters.is_empty() { &fsrs::DEFAULT_PARAMETERS[..] } else { parameters };
+        let decay = params.get(20).copied().unwrap_or(fsrs::FSRS6_DEFAULT_DECAY);
+        if !(0.5..=0.99).contains(&desired_retention) {
+            return Err(SchedulerError(format!(
+                "desired_retention must be between 0.5 and 0.99, not {desired_retention}"
+            )));
+        }
+        Ok(Scheduler { fsrs, decay, desired_retention, max_interval_days: MAX_INTERVAL_DAYS })
+    }
+
+    /// The default FSRS-6 parameters at 90% desired retention.
+    pub fn default_params() -> Self {
+        Self::new(&[], 0.9).expect("default parameters are valid")
+    }
+
+    /// The forgetting curve's decay (FSRS-6 parameter w20).
+    pub fn decay(&self) -> f32 {
+        self.decay
+    }
+
+    /// The probability of recalling a card `elapsed_days` after its last review.
+    pub fn retrievability(&self, memory: MemoryState, elapsed_days: f32) -> f32 {
+        fsrs::current_retrievability(memory, elapsed_days.max(0.0), self.decay).clamp(0.0, 1.0)
+    }
+
+    /// The outcome of each rating for a card answered at `now`, so the drill can show every
+    /// rating's interval before the user picks one.
+    pub fn preview<Tz: TimeZone>(
+        &self,
+        card_key: &str,
+        state: Option<&CardState>,
+        now: DateTime<Utc>,
+        clock: &DayClock<Tz>,
+    ) -> Result<[Outcome; 4], SchedulerError> {
+        // A clock set back (time zone change, GRILL_NOW in the past) never gives negative time.
+        let now = state.map_or(now, |s| now.max(s.last_review));
+        let elapsed = state.map_or(0, |s| clock.days_between(s.last_review, now));
+        let next = self
+            .fsrs
+            .next_states(state.map(CardState::memory), self.desired_retention, elapsed)
+            .map_err(|e| SchedulerError(e.to_string()))?;
+        let items = [next.again, next.hard, next.good, next.easy];
+        let reps = state.map_or(0, |s| s.reps);
+        let mut intervals = [0u32; 4];
+        for (i, item) in items.iter().enumerate() {
+            let rating = Rating::ALL[i];
+            intervals[i] = if comes_back_today(state, rating) {
+                0
+            } else {
+                let raw = item.interval.round().max(1.0).min(self.max_interval_days as f32) as u32;
+                fuzz::fuzzed_interval(raw, card_key, reps, self.max_interval_days)
+            };
+        }
+        // A better answer never gives a shorter interval (as Anki keeps its buttons ordered).
+        for i in 2..4 {
+            if intervals[i - 1] > 0 && intervals[i] <= intervals[i - 1] {
+                intervals[i] = (intervals[i - 1] + 1).min(self.max_interval_days);
+            }
+        }
+        let today = clock.day_of(now);
+        Ok(std::array::from_fn(|i| {
+            let rating = Rating::ALL[i];
+            let interval_days = intervals[i];
+            let due = if interval_days == 0 { now } else { clock.day_start(today + i64::from(interval_days)) };
+            let lapse = rating == Rating::Again && state.is_some() && elapsed >= 1;
+            Outcome {
+                rating,
+                interval_days,
+                state: CardState {
+                    stability: items[i].memory.stability,
+                    difficulty: items[i].memory.difficulty,
+                    due,
+                    last_review: now,
+                    reps: reps + 1,
+                    lapses: state.map_or(0, |s| s.lapses) + u32::from(lapse),
+                },
+            }
+        }))
+    }
+
+    /// The state after answering `rating` at `now`.
+    pub fn answer<Tz: TimeZone>(
+        &self,
+        card_key: &str,
+        state: Option<&CardState>,
+        rating: Rating,
+        now: DateTime<Utc>,
+        clock: &DayClock<Tz>,
+    ) -> Result<CardState, SchedulerError> {
+        Ok(self.preview(card_key, state, now, clock)?[rating as usize - 1].state)
+    }
+
+    /// The kind of a drill answer given at `now` to a card in `state`.
+    pub fn drill_kind<Tz: TimeZone>(state: Option<&CardState>, now: DateTime<Utc>, clock: &DayClock<Tz>) -> ReviewKind {
+        match state {
+            None => ReviewKind::Learn,
+            Some(s) if clock.days_between(s.last_review, now) == 0 => ReviewKind::Relearn,
+            Some(_) => ReviewKind::Review,
+        }
+    }
+
+    /// Applies one logged review to `state`, following the same rules as a live answer:
+    /// previews never move the state, and only the first cram answer of a day per card does.
+    /// `history` is the card's earlier reviews (for the cram rule).
+    pub fn apply<Tz: TimeZone>(
+        &self,
+        card_key: &str,
+        state: Option<CardState>,
+        review: &Review,
+        history: &[Review],
+        clock: &DayClock<Tz>,
+    ) -> Result<Option<CardState>, SchedulerError> {
+        if !changes_state(review, history, clock) {
+            return Ok(state);
+        }
+        self.answer(card_key, state.as_ref(), review.rating, review.at, clock).map(Some)
+    }
+
+    /// Rebuilds a card's state from its whole review log, oldest first.
+    pub fn replay<Tz: TimeZone>(
+        &self,
+        card_key: &str,
+        reviews: &[Review],
+        clock: &DayClock<Tz>,
+    ) -> Result<Option<CardState>, SchedulerError> {
+        let mut state = None;
+        for (i, review) in reviews.iter().enumerate() {
+            state = self.apply(card_key, state, review, &reviews[..i], clock)?;
+        }
+        Ok(state)
+    }
+
+    /// The desired retention the intervals aim for.
+    pub fn desired_retention(&self) -> f32 {
+        self.desired_retention
+    }
+}
+
+/// Whether a rating sends the card back into the current session instead of days ahead:
+/// Again always, and Hard on a card seen for the first time (a same-day review, which FSRS-6
+/// models with an elapsed time of zero days).
+pub fn comes_back_today(state: Option<&CardState>, rating: Rating) -> bool {
+    rating == Rating::Again || (state.is_none() && rating == Rating::Hard)
+}
+
+/// Whether a logged review moves the memory state (see [`Scheduler::apply`]).
+pub fn changes_state<Tz: TimeZone>(review: &Review, history: &[Review], clock: &DayClock<Tz>) -> bool {
+    match review.kind {
+        ReviewKind::Preview => false,
+        ReviewKind::Cram => {
+            let day = clock.day_of(review.at);
+            !history.iter().any(|h| h.kind == ReviewKind::Cram && clock.day_of(h.at) == day)
+        }
+        _ => true,
+    }
+}
+
+/// `days` whole days, as a duration.
+pub fn days(days: i64) -> Duration {
+    Duration::days(days)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,185 @@
+//! Pure planning of the daily queue: which cards, in what order.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use rand::{SeedableRng, rngs::Xoshiro256PlusPlus, seq::SliceRandom};
+
+use crate::scheduler::CardState;
+
+/// A card the drill may show: enough to plan, not its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub id: i64,
+    pub key: String,
+    pub area: String,
+    /// Order of introduction within its deck (new cards).
+    pub position: i64,
+    pub state: Option<CardState>,
+}
+
+impl Candidate {
+    /// Whether the card has never been reviewed.
+    pub fn is_new(&self) -> bool {
+        self.state.is_none()
+    }
+}
+
+/// How many cards of each kind today's drill may still show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowance {
+    pub new: usize,
+    pub reviews: usize,
+}
+
+/// Orders today's queue: due cards (most overdue first within an area) and new cards (in deck
+/// order), both interleaved across areas so no area is drilled in a block, with the new cards
+/// spread evenly among the reviews. `area_priority` (weakest first) orders the areas new cards
+/// come from; areas not in it follow in an order shuffled by `seed`.
+pub fn plan_queue(
+    candidates: Vec<Candidate>,
+    allowance: Allowance,
+    area_priority: &[String],
+    seed: u64,
+) -> Vec<Candidate> {
+    let (mut new, mut due): (Vec<_>, Vec<_>) = candidates.into_iter().partition(Candidate::is_new);
+    due.sort_by(|a, b| {
+        let (sa, sb) = (a.state.expect("due cards have state"), b.state.expect("due cards have state"));
+        sa.due.cmp(&sb.due).then(a.id.cmp(&b.id))
+    });
+    due.truncate(allowance.reviews);
+    let reviews = interleave(due, &[], seed);
+    new.sort_by(|a, b| a.position.cmp(&b.position).then(a.id.cmp(&b.id)));
+    let mut new = interleave(new, area_priority, seed);
+    new.truncate(allowance.new);
+    spread(reviews, new)
+}
+
+/// Round-robin over areas, keeping each area's order. Areas come in `priority` order first,
+/// then the rest in an order shuffled by `seed` (reproducible with `GRILL_SEED`).
+fn interleave(cards: Vec<Candidate>, priority: &[String], seed: u64) -> Vec<Candidate> {
+    let total = cards.len();
+    let mut by_area: BTreeMap<String, VecDeque<Candidate>> = BTreeMap::new();
+    for card in cards {
+        by_area.entry(card.area.clone()).or_default().push_back(card);
+    }
+    let mut rest: Vec<String> = by_area.keys().filter(|a| !priority.contains(a)).cloned().collect();
+    rest.shuffle(&mut Xoshiro256PlusPlus::seed_from_u64(seed));
+    let order: Vec<String> = priority.iter().filter(|a| by_area.contains_key(*a)).cloned().chain(rest).collect();
+    let mut out = Vec::with_capacity(total);
+    while out.len() < total {
+        for area in &order {
+            if let Some(card) = by_area.get_mut(area).and_then(VecDeque::pop_front) {
+                out.push(card);
+            }
+        }
+    }
+    out
+}
+
+/// Places `new` cards evenly between `reviews`, starting with a review when there are any.
+fn spread(reviews: Vec<Candidate>, new: Vec<Candidate>) -> Vec<Candidate> {
+    if new.is_empty() || reviews.is_empty() {
+        return reviews.into_iter().chain(new).collect();
+    }
+    let total = reviews.len() + new.len();
+    let mut out = Vec::with_capacity(total);
+    let (mut r, mut n) = (reviews.into_iter(), new.into_iter());
+    let new_count = n.len();
+    for i in 0..total {
+        // The new card's share of the queue so far decides whether it is its turn.
+        let placed_new = out.iter().filter(|c: &&Candidate| c.is_new()).count();
+        let want_new = (i + 1) * new_count / total > placed_new;
+        match if want_new { n.next().or_else(|| r.next()) } else { r.next().or_else(|| n.next()) } {
+            Some(card) => out.push(card),
+            None => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn card(id: i64, area: &str, due_day: Option<u32>) -> Candidate {
+        Candidate {
+            id,
+            key: format!("{area}/{id}"),
+            area: area.into(),
+            position: id,
+            state: due_day.map(|d| CardState {
+                stability: 5.0,
+                difficulty: 5.0,
+                due: Utc.with_ymd_and_hms(2026, 1, d, 4, 0, 0).unwrap(),
+                last_review: Utc.with_ymd_and_hms(2025, 12, 1, 4, 0, 0).unwrap(),
+                reps: 1,
+                lapses: 0,
+            }),
+        }
+    }
+
+    fn areas(q: &[Candidate]) -> Vec<&str> {
+        q.iter().map(|c| c.area.as_str()).collect()
+    }
+
+    #[test]
+    fn reviews_are_interleaved_across_areas_not_drilled_in_blocks() {
+        let cards =
+            vec![card(1, "sql", Some(1)), card(2, "sql", Some(2)), card(3, "java", Some(3)), card(4, "java", Some(4))];
+        let q = plan_queue(cards, Allowance { new: 0, reviews: 10 }, &[], 7);
+        let a = areas(&q);
+        assert_ne!(a[0], a[1], "{a:?}");
+        assert_ne!(a[2], a[3], "{a:?}");
+    }
+
+    #[test]
+    fn the_most_overdue_card_of_an_area_comes_first() {
+        let cards = vec![card(2, "sql", Some(9)), card(1, "sql", Some(3))];
+        let q = plan_queue(cards, Allowance { new: 0, reviews: 10 }, &[], 1);
+        assert_eq!(q[0].id, 1);
+    }
+
+    #[test]
+    fn limits_cap_new_and_review_cards() {
+        let mut cards: Vec<_> = (1..=20).map(|i| card(i, "sql", Some(1))).collect();
+        cards.extend((21..=40).map(|i| card(i, "java", None)));
+        let q = plan_queue(cards, Allowance { new: 3, reviews: 5 }, &[], 1);
+        assert_eq!(q.iter().filter(|c| c.is_new()).count(), 3);
+        assert_eq!(q.iter().filter(|c| !c.is_new()).count(), 5);
+    }
+
+    #[test]
+    fn the_reviews_kept_under_a_limit_are_the_most_overdue() {
+        let cards = vec![card(1, "sql", Some(5)), card(2, "java", Some(1)), card(3, "go", Some(2))];
+        let q = plan_queue(cards, Allowance { new: 0, reviews: 2 }, &[], 1);
+        let mut ids: Vec<i64> = q.iter().map(|c| c.id).collect();
+        ids.sort();
+        assert_eq!(ids, vec![2, 3]);
+    }
+
+    #[test]
+    fn new_cards_are_spread_among_reviews() {
+        let mut cards: Vec<_> = (1..=6).map(|i| card(i, "sql", Some(1))).collect();
+        cards.extend((7..=8).map(|i| card(i, "java", None)));
+        let q = plan_queue(cards, Allowance { new: 2, reviews: 10 }, &[], 1);
+        let positions: Vec<usize> = q.iter().enumerate().filter(|(_, c)| c.is_new()).map(|(i, _)| i).collect();
+        assert_eq!(positions.len(), 2);
+        assert!(positions[0] >= 1 && positions[1] - positions[0] >= 2, "{positions:?}");
+    }
+
+    #[test]
+    fn priority_areas_supply_new_cards_first() {
+        let cards = vec![card(1, "sql", None), card(2, "java", None), card(3, "cloud", None)];
+        let q = plan_queue(cards, Allowance { new: 1, reviews: 0 }, &["cloud".to_owned()], 1);
+        assert_eq!(areas(&q), vec!["cloud"]);
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_queue() {
+        let cards: Vec<_> = (1..=12).map(|i| card(i, ["a", "b", "c", "d"][i as usize % 4], None)).collect();
+        let a = plan_queue(cards.clone(), Allowance { new: 12, reviews: 0 }, &[], 42);
+        let b = plan_queue(cards, Allowance { new: 12, reviews: 0 }, &[], 42);
+        assert_eq!(a, b);
+    }
+}

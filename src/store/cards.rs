@@ -1,0 +1,225 @@
+//! Reading cards and decks, and changing a card's suspended flag.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Store, StoreError, from_ms, to_ms};
+use crate::deck::Example;
+use crate::scheduler::CardState;
+use crate::session::Candidate;
+
+/// A card with its text and scheduling state, as the drill and the browser show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardRow {
+    pub id: i64,
+    pub key: String,
+    pub deck: String,
+    pub area: String,
+    pub prompt: String,
+    pub answer: String,
+    pub follow_ups: Vec<String>,
+    pub tags: Vec<String>,
+    pub roles: Vec<String>,
+    pub level: Option<String>,
+    pub time_limit_secs: Option<u32>,
+    pub example: Option<Example>,
+    pub suspended: bool,
+    pub state: Option<CardState>,
+}
+
+/// Which cards `grill cards` lists.
+#[derive(Debug, Default, Clone)]
+pub struct CardFilter {
+    pub decks: Vec<String>,
+    pub areas: Vec<String>,
+    pub search: Option<String>,
+}
+
+/// One line of `grill decks`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeckSummary {
+    pub key: String,
+    pub name: String,
+    pub area: String,
+    pub cards: i64,
+    pub new: i64,
+    pub due: i64,
+    pub suspended: i64,
+}
+
+const CARD_COLUMNS: &str = "c.id, c.key, d.key, c.area, c.prompt, c.answer, c.follow_ups, c.tags, c.roles,
+    c.level, c.time_limit_secs, c.example, c.suspended,
+    s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses";
+
+fn json_list(text: String) -> Vec<String> {
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
+fn card_row(r: &Row) -> rusqlite::Result<CardRow> {
+    Ok(CardRow {
+        id: r.get(0)?,
+        key: r.get(1)?,
+        deck: r.get(2)?,
+        area: r.get(3)?,
+        prompt: r.get(4)?,
+        answer: r.get(5)?,
+        follow_ups: json_list(r.get(6)?),
+        tags: json_list(r.get(7)?),
+        roles: json_list(r.get(8)?),
+        level: r.get(9)?,
+        time_limit_secs: r.get(10)?,
+        example: r.get::<_, Option<String>>(11)?.and_then(|t| serde_json::from_str(&t).ok()),
+        suspended: r.get(12)?,
+        state: state_at(r, 13)?,
+    })
+}
+
+/// Reads a `card_state` row joined at column `i` (NULL columns: a card never reviewed).
+pub(super) fn state_at(r: &Row, i: usize) -> rusqlite::Result<Option<CardState>> {
+    let Some(stability) = r.get::<_, Option<f32>>(i)? else { return Ok(None) };
+    Ok(Some(CardState {
+        stability,
+        difficulty: r.get(i + 1)?,
+        due: from_ms(r.get(i + 2)?),
+        last_review: from_ms(r.get(i + 3)?),
+        reps: r.get(i + 4)?,
+        lapses: r.get(i + 5)?,
+    }))
+}
+
+impl Store {
+    /// The card with database id `id`.
+    pub fn card(&self, id: i64) -> Result<CardRow, StoreError> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
+             LEFT JOIN card_state s ON s.card_id = c.id WHERE c.id = ?1"
+        );
+        self.conn().query_row(&sql, [id], card_row).optional()?.ok_or_else(|| StoreError::NoSuchCard(id.to_string()))
+    }
+
+    /// The card with stable id `key`.
+    pub fn card_by_key(&self, key: &str) -> Result<CardRow, StoreError> {
+        let id: Option<i64> =
+            self.conn().query_row("SELECT id FROM cards WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+        self.card(id.ok_or_else(|| StoreError::NoSuchCard(key.to_owned()))?)
+    }
+
+    /// Cards matching `filter`, by deck and position.
+    pub fn cards(&self, filter: &CardFilter) -> Result<Vec<CardRow>, StoreError> {
+        let mut sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
+             LEFT JOIN card_state s ON s.card_id = c.id WHERE 1 = 1"
+        );
+        let mut args: Vec<String> = Vec::new();
+        for (column, values) in [("d.key", &filter.decks), ("c.area", &filter.areas)] {
+            if !values.is_empty() {
+                let marks: Vec<String> = values
+                    .iter()
+                    .map(|v| {
+                        args.push(v.clone());
+                        format!("?{}", args.len())
+                    })
+                    .collect();
+                sql.push_str(&format!(" AND {column} IN ({})", marks.join(", ")));
+            }
+        }
+        if let Some(text) = &filter.search {
+            args.push(format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+            let n = args.len();
+            sql.push_str(&format!(
+                " AND (c.prompt LIKE ?{n} ESCAPE '\\' OR c.answer LIKE ?{n} ESCAPE '\\'
+                   OR c.key LIKE ?{n} ESCAPE '\\' OR c.tags LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+        sql.push_str(" ORDER BY d.key, c.position, c.key");
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), card_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every deck with its counts; `due` counts cards due before `due_before`.
+    pub fn deck_summaries(&self, due_before: DateTime<Utc>) -> Result<Vec<DeckSummary>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT d.key, d.name, d.area, count(c.id),
+                    coalesce(sum(c.suspended = 0 AND s.card_id IS NULL), 0),
+                    coalesce(sum(c.suspended = 0 AND s.due < ?1), 0),
+                    coalesce(sum(c.suspended), 0)
+             FROM decks d LEFT JOIN cards c ON c.deck_id = d.id
+             LEFT JOIN card_state s ON s.card_id = c.id
+             GROUP BY d.id ORDER BY d.key",
+        )?;
+        let rows = stmt.query_map([to_ms(due_before)], |r| {
+            Ok(DeckSummary {
+                key: r.get(0)?,
+                name: r.get(1)?,
+                area: r.get(2)?,
+                cards: r.get(3)?,
+                new: r.get(4)?,
+                due: r.get(5)?,
+                suspended: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Suspends or unsuspends a card (a user's choice, so a later deck sync keeps it).
+    pub fn set_suspended(&self, id: i64, suspended: bool, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE cards SET suspended = ?2, missing = 0, updated_at = ?3 WHERE id = ?1",
+            params![id, suspended, to_ms(now)],
+        )?;
+        Ok(())
+    }
+
+    /// The drill's candidates: up to `max_due` active cards due before `due_before` (most
+    /// overdue first) and up to `new_per_deck` never-reviewed cards from each deck, in deck order.
+    /// `areas` (when not empty) narrows both.
+    pub fn candidates(
+        &self,
+        due_before: DateTime<Utc>,
+        max_due: usize,
+        new_per_deck: usize,
+        areas: &[String],
+    ) -> Result<Vec<Candidate>, StoreError> {
+        let area_filter = |args: &mut Vec<rusqlite::types::Value>| -> String {
+            if areas.is_empty() {
+                return String::new();
+            }
+            let marks: Vec<String> = areas
+                .iter()
+                .map(|a| {
+                    args.push(a.clone().into());
+                    format!("?{}", args.len())
+                })
+                .collect();
+            format!(" AND c.area IN ({})", marks.join(", "))
+        };
+        let mut out = Vec::new();
+        let mut args: Vec<rusqlite::types::Value> = vec![to_ms(due_before).into(), (max_due as i64).into()];
+        let sql = format!(
+            "SELECT c.id, c.key, c.area, c.position, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses
+             FROM card_state s JOIN cards c ON c.id = s.card_id
+             WHERE s.due < ?1 AND c.suspended = 0{} ORDER BY s.due, c.id LIMIT ?2",
+            area_filter(&mut args)
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        out.extend(stmt.query_map(rusqlite::params_from_iter(args.iter()), candidate)?.collect::<Result<Vec<_>, _>>()?);
+        let mut args: Vec<rusqlite::types::Value> = vec![(new_per_deck as i64).into()];
+        let sql = format!(
+            "SELECT id, key, area, position, NULL, NULL, NULL, NULL, NULL, NULL FROM (
+                 SELECT c.id, c.key, c.area, c.position,
+                        row_number() OVER (PARTITION BY c.deck_id ORDER BY c.position, c.id) AS n
+                 FROM cards c LEFT JOIN card_state s ON s.card_id = c.id
+                 WHERE s.card_id IS NULL AND c.suspended = 0{})
+             WHERE n <= ?1 ORDER BY position, id",
+            area_filter(&mut args)
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        out.extend(stmt.query_map(rusqlite::params_from_iter(args.iter()), candidate)?.collect::<Result<Vec<_>, _>>()?);
+        Ok(out)
+    }
+}
+
+fn candidate(r: &Row) -> rusqlite::Result<Candidate> {
+    Ok(Candidate { id: r.get(0)?, key: r.get(1)?, area: r.get(2)?, position: r.get(3)?, state: state_at(r, 4)? })
+}

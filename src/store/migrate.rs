@@ -1,0 +1,87 @@
+//! Opening a database safely: refuse foreign, corrupt and newer files before touching them,
+//! then apply the embedded migrations, one transaction each.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+
+use super::StoreError;
+use crate::embedded::MIGRATION_FILES;
+
+/// The schema version this binary writes: the number of embedded migrations.
+pub fn schema_version() -> usize {
+    MIGRATION_FILES.len()
+}
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATION_FILES.iter().map(|(_, sql)| M::up(sql)).collect())
+}
+
+/// Checks an existing file without writing to it: it must be an SQLite database (or empty),
+/// pass a quick integrity check and not come from a newer grill.
+pub fn check_existing(path: &Path) -> Result<(), StoreError> {
+    let Ok(meta) = std::fs::metadata(path) else { return Ok(()) };
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    let mut header = [0u8; 16];
+    use std::io::Read;
+    let readable = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut header));
+    if readable.is_err() || &header != b"SQLite format 3\0" {
+        return Err(StoreError::NotADatabase(path.to_owned()));
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| StoreError::Corrupt(path.to_owned(), e.to_string()))?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| StoreError::Corrupt(path.to_owned(), e.to_string()))?;
+    if version > schema_version() as i64 {
+        return Err(StoreError::TooNew { path: path.to_owned(), found: version, supported: schema_version() });
+    }
+    if version > 0 {
+        let has_cards: bool = conn
+            .query_row("SELECT count(*) FROM sqlite_schema WHERE name = 'cards' AND type = 'table'", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n == 1)
+            .map_err(|e| StoreError::Corrupt(path.to_owned(), e.to_string()))?;
+        if !has_cards {
+            return Err(StoreError::Foreign(path.to_owned()));
+        }
+    } else {
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .map_err(|e| StoreError::Corrupt(path.to_owned(), e.to_string()))?;
+        if tables > 0 {
+            return Err(StoreError::Foreign(path.to_owned()));
+        }
+    }
+    Ok(())
+}
+
+/// Brings the schema up to date; returns whether any migration ran.
+pub fn migrate(conn: &mut Connection) -> Result<bool, StoreError> {
+    let before: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    migrations().to_latest(conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+    Ok(before < schema_version() as i64)
+}
+
+/// The current schema version of an open database.
+pub fn current_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_migrations_apply_to_an_empty_database() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().validate().unwrap();
+        assert!(migrate(&mut conn).unwrap());
+        assert_eq!(current_version(&conn).unwrap(), schema_version() as i64);
+        assert!(!migrate(&mut conn).unwrap(), "a second run must change nothing");
+    }
+}

@@ -1,0 +1,157 @@
+//! Storage: the only module that talks to SQLite. Everything here is a thin translation between
+//! rows and the domain types; decisions live in `scheduler`, `session` and `scorecard`.
+
+mod cards;
+mod migrate;
+mod reviews;
+mod sync;
+
+pub use cards::{CardFilter, CardRow, DeckSummary};
+pub use migrate::schema_version;
+pub use reviews::LoggedReview;
+pub use sync::SyncReport;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{Connection, OpenFlags};
+
+/// Errors from the database layer, with the path where it helps the user.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}: not a grill database (not an SQLite file); refusing to touch it")]
+    NotADatabase(PathBuf),
+    #[error("{0}: an SQLite database, but not grill's; refusing to touch it")]
+    Foreign(PathBuf),
+    #[error("{0}: the database is damaged ({1}); it was not modified (restore a backup with `grill restore`)")]
+    Corrupt(PathBuf, String),
+    #[error(
+        "{path}: written by a newer grill (schema {found}, this grill knows {supported}); upgrade grill. The file was not modified."
+    )]
+    TooNew { path: PathBuf, found: i64, supported: usize },
+    #[error("applying a schema migration failed: {0}")]
+    Migration(String),
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Scheduler(#[from] crate::scheduler::SchedulerError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("no card with id {0:?}")]
+    NoSuchCard(String),
+}
+
+/// An open grill database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Milliseconds since the Unix epoch, as stored.
+pub fn to_ms(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+/// The instant stored as milliseconds.
+pub fn from_ms(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Foreign, damaged and newer files are refused before anything is written.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        migrate::check_existing(path)?;
+        let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        restrict_permissions(path)?;
+        configure(&conn)?;
+        if existed && migrate::current_version(&conn)? < schema_version() as i64 {
+            backup_before_migration(&conn, path)?;
+        }
+        migrate::migrate(&mut conn)?;
+        Ok(Store { conn, path: path.to_owned() })
+    }
+
+    /// An in-memory database with the full schema (for tests and benchmarks).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        migrate::migrate(&mut conn)?;
+        Ok(Store { conn, path: PathBuf::from(":memory:") })
+    }
+
+    /// Where the database lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The raw connection, for the store's own submodules.
+    fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `PRAGMA integrity_check` and returns its verdict ("ok" when healthy).
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// A value from the `meta` table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    // WAL: readers never block the writer. synchronous=NORMAL in WAL mode keeps every committed
+    // transaction across a crash of the process (only a power loss can drop the last ones).
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    Ok(())
+}
+
+fn backup_before_migration(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let version = migrate::current_version(conn)?;
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".v{version}.bak"));
+    let target = path.with_file_name(name);
+    conn.backup(rusqlite::MAIN_DB, &target, None)?;
+    restrict_permissions(&target)?;
+    Ok(())
+}
+
+/// Creates `dir` (and parents) readable by the owner only: review history is personal.
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    if dir.exists() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)?;
+    Ok(())
+}
+
+fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    let _ = path;
+    Ok(())
+}

@@ -1,0 +1,209 @@
+//! The review log (append-only) and the card states derived from it.
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, from_ms, to_ms};
+use crate::scheduler::{CardState, DayClock, Rating, Review, ReviewKind, Scheduler};
+
+/// A review as stored, with its row id and card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedReview {
+    pub id: i64,
+    pub card_id: i64,
+    pub review: Review,
+    pub duration_ms: i64,
+    pub stability: Option<f32>,
+    pub difficulty: Option<f32>,
+}
+
+impl Store {
+    /// Appends a review and sets the card's state, in one transaction: once this returns, the
+    /// rating survives a crash. Returns the review's id.
+    pub fn record_review(
+        &mut self,
+        card_id: i64,
+        review: &Review,
+        duration_ms: u64,
+        state: Option<&CardState>,
+    ) -> Result<i64, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.prepare_cached(
+            "INSERT INTO reviews (card_id, at, rating, kind, duration_ms, stability, difficulty)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            card_id,
+            to_ms(review.at),
+            review.rating as i64,
+            review.kind as i64,
+            i64::try_from(duration_ms).unwrap_or(i64::MAX),
+            state.map(|s| s.stability),
+            state.map(|s| s.difficulty),
+        ])?;
+        let id = tx.last_insert_rowid();
+        write_state(&tx, card_id, state)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// A card's reviews, oldest first.
+    pub fn card_reviews(&self, card_id: i64) -> Result<Vec<LoggedReview>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, card_id, at, rating, kind, duration_ms, stability, difficulty
+             FROM reviews WHERE card_id = ?1 ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map([card_id], logged_review)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Takes back review `review_id` (the user's undo): removes it and rebuilds the card's state
+    /// from the rest of its log, in one transaction. Returns the card's restored state.
+    pub fn undo_review<Tz: TimeZone>(
+        &mut self,
+        review_id: i64,
+        scheduler: &Scheduler,
+        clock: &DayClock<Tz>,
+    ) -> Result<Option<CardState>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let (card_id, key): (i64, String) = tx
+            .query_row(
+                "SELECT r.card_id, c.key FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.id = ?1",
+                [review_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NoSuchCard(format!("review {review_id}")))?;
+        tx.execute("DELETE FROM reviews WHERE id = ?1", [review_id])?;
+        let reviews = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, card_id, at, rating, kind, duration_ms, stability, difficulty
+                 FROM reviews WHERE card_id = ?1 ORDER BY at, id",
+            )?;
+            let rows = stmt.query_map([card_id], logged_review)?;
+            rows.map(|r| r.map(|l| l.review)).collect::<Result<Vec<_>, _>>()?
+        };
+        let state = scheduler.replay(&key, &reviews, clock)?;
+        write_state(&tx, card_id, state.as_ref())?;
+        tx.commit()?;
+        Ok(state)
+    }
+
+    /// Rebuilds every card's state by replaying the whole review log; returns how many cards
+    /// have a state. The log is the source of truth: this must reproduce the stored states.
+    pub fn rebuild_states<Tz: TimeZone>(
+        &mut self,
+        scheduler: &Scheduler,
+        clock: &DayClock<Tz>,
+    ) -> Result<usize, StoreError> {
+        let states = self.replayed_states(scheduler, clock)?;
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM card_state", [])?;
+        for (card_id, state) in &states {
+            write_state(&tx, *card_id, Some(state))?;
+        }
+        tx.commit()?;
+        Ok(states.len())
+    }
+
+    /// Every card's state as replaying its review log gives it (not written anywhere).
+    pub fn replayed_states<Tz: TimeZone>(
+        &self,
+        scheduler: &Scheduler,
+        clock: &DayClock<Tz>,
+    ) -> Result<Vec<(i64, CardState)>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT r.card_id, c.key, r.at, r.rating, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id
+             ORDER BY r.card_id, r.at, r.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        let mut current: Option<(i64, String)> = None;
+        let mut log: Vec<Review> = Vec::new();
+        let mut flush = |card: Option<(i64, String)>, log: &mut Vec<Review>| -> Result<(), StoreError> {
+            if let Some((id, key)) = card {
+                if let Some(state) = scheduler.replay(&key, log, clock)? {
+                    out.push((id, state));
+                }
+            }
+            log.clear();
+            Ok(())
+        };
+        while let Some(r) = rows.next()? {
+            let card_id: i64 = r.get(0)?;
+            if current.as_ref().map(|c| c.0) != Some(card_id) {
+                flush(current.take(), &mut log)?;
+                current = Some((card_id, r.get(1)?));
+            }
+            log.push(review_from(r.get(2)?, r.get(3)?, r.get(4)?));
+        }
+        flush(current.take(), &mut log)?;
+        Ok(out)
+    }
+
+    /// Every stored card state, by card id.
+    pub fn stored_states(&self) -> Result<Vec<(i64, CardState)>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT card_id, stability, difficulty, due, last_review, reps, lapses FROM card_state ORDER BY card_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, super::cards::state_at(r, 1)?.expect("NOT NULL"))))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Reviews logged in `[from, to)`: (kind, is first review) counts for the drill header.
+    pub fn reviews_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<LoggedReview>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, card_id, at, rating, kind, duration_ms, stability, difficulty
+             FROM reviews WHERE at >= ?1 AND at < ?2 ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map([to_ms(from), to_ms(to)], logged_review)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn write_state(tx: &rusqlite::Transaction, card_id: i64, state: Option<&CardState>) -> Result<(), StoreError> {
+    match state {
+        Some(s) => {
+            tx.prepare_cached(
+                "INSERT INTO card_state (card_id, stability, difficulty, due, last_review, reps, lapses)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (card_id) DO UPDATE SET stability = excluded.stability,
+                     difficulty = excluded.difficulty, due = excluded.due, last_review = excluded.last_review,
+                     reps = excluded.reps, lapses = excluded.lapses",
+            )?
+            .execute(params![
+                card_id,
+                s.stability,
+                s.difficulty,
+                to_ms(s.due),
+                to_ms(s.last_review),
+                s.reps,
+                s.lapses
+            ])?;
+        }
+        None => {
+            tx.execute("DELETE FROM card_state WHERE card_id = ?1", [card_id])?;
+        }
+    }
+    Ok(())
+}
+
+fn review_from(at: i64, rating: i64, kind: i64) -> Review {
+    Review {
+        at: from_ms(at),
+        // The CHECK constraints keep both in range.
+        rating: Rating::from_number(rating).unwrap_or(Rating::Again),
+        kind: ReviewKind::from_number(kind).unwrap_or(ReviewKind::Review),
+    }
+}
+
+fn logged_review(r: &rusqlite::Row) -> rusqlite::Result<LoggedReview> {
+    Ok(LoggedReview {
+        id: r.get(0)?,
+        card_id: r.get(1)?,
+        review: review_from(r.get(2)?, r.get(3)?, r.get(4)?),
+        duration_ms: r.get(5)?,
+        stability: r.get(6)?,
+        difficulty: r.get(7)?,
+    })
+}

@@ -1,0 +1,217 @@
+//! Writing decks into the database idempotently: texts are updated in place (the card keeps its
+//! row, so its history stays), and cards gone from a deck are suspended, never deleted.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Store, StoreError, to_ms};
+use crate::deck::{CardSpec, Deck};
+
+/// What a sync did (or, for a dry run, would do).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    pub added: Vec<String>,
+    pub updated: Vec<String>,
+    pub unchanged: usize,
+    /// Cards in the database but no longer in their deck: suspended, history kept.
+    pub missing: Vec<String>,
+}
+
+const BUILTIN_KEY: &str = "builtin_fingerprint";
+
+impl Store {
+    /// Syncs the decks built into the binary, skipping the work when they have not changed
+    /// since the last sync.
+    pub fn sync_builtin(&mut self, decks: &[Deck], fingerprint: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        if self.meta(BUILTIN_KEY)?.as_deref() == Some(fingerprint) {
+            return Ok(false);
+        }
+        let tx = self.conn.transaction()?;
+        for deck in decks {
+            sync_deck(&tx, deck, "builtin", true, now)?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![BUILTIN_KEY, fingerprint],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Syncs `decks` in one transaction. With `dry_run` the report is computed and nothing is kept.
+    /// With `suspend_missing`, cards no longer in a deck are suspended (built-in decks); otherwise
+    /// they are only reported (imports).
+    pub fn sync_decks(
+        &mut self,
+        decks: &[Deck],
+        source: &str,
+        suspend_missing: bool,
+        dry_run: bool,
+        now: DateTime<Utc>,
+    ) -> Result<SyncReport, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut report = SyncReport::default();
+        for deck in decks {
+            let r = sync_deck(&tx, deck, source, suspend_missing, now)?;
+            report.added.extend(r.added);
+            report.updated.extend(r.updated);
+            report.unchanged += r.unchanged;
+            report.missing.extend(r.missing);
+        }
+        if dry_run {
+            tx.rollback()?;
+        } else {
+            tx.commit()?;
+        }
+        Ok(report)
+    }
+}
+
+fn sync_deck(
+    tx: &Transaction,
+    deck: &Deck,
+    source: &str,
+    suspend_missing: bool,
+    now: DateTime<Utc>,
+) -> Result<SyncReport, StoreError> {
+    let info = &deck.deck;
+    tx.execute(
+        "INSERT INTO decks (key, name, area, description, source) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (key) DO UPDATE SET name = excluded.name, area = excluded.area,
+             description = excluded.description",
+        params![info.id, info.name, info.area, info.description, source],
+    )?;
+    let deck_id: i64 = tx.query_row("SELECT id FROM decks WHERE key = ?1", [&info.id], |r| r.get(0))?;
+    let mut report = SyncReport::default();
+    let mut present = HashSet::new();
+    let mut find = tx.prepare_cached(
+        "SELECT id, deck_id, area, prompt, answer, follow_ups, tags, roles, level, time_limit_secs,
+                example, position, missing
+         FROM cards WHERE key = ?1",
+    )?;
+    for (position, card) in deck.cards.iter().enumerate() {
+        present.insert(card.id.as_str());
+        let row = Fields::of(card, card.area(info), deck_id, position as i64);
+        let existing = find
+            .query_row([&card.id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    Fields {
+                        deck_id: r.get(1)?,
+                        area: r.get(2)?,
+                        prompt: r.get(3)?,
+                        answer: r.get(4)?,
+                        follow_ups: r.get(5)?,
+                        tags: r.get(6)?,
+                        roles: r.get(7)?,
+                        level: r.get(8)?,
+                        time_limit_secs: r.get(9)?,
+                        example: r.get(10)?,
+                        position: r.get(11)?,
+                    },
+                    r.get::<_, bool>(12)?,
+                ))
+            })
+            .optional()?;
+        match existing {
+            None => {
+                tx.execute(
+                    "INSERT INTO cards (key, deck_id, area, prompt, answer, follow_ups, tags, roles, level,
+                        time_limit_secs, example, position, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                    params![
+                        card.id,
+                        row.deck_id,
+                        row.area,
+                        row.prompt,
+                        row.answer,
+                        row.follow_ups,
+                        row.tags,
+                        row.roles,
+                        row.level,
+                        row.time_limit_secs,
+                        row.example,
+                        row.position,
+                        to_ms(now)
+                    ],
+                )?;
+                report.added.push(card.id.clone());
+            }
+            Some((id, old, missing)) if old != row || missing => {
+                tx.execute(
+                    "UPDATE cards SET deck_id = ?2, area = ?3, prompt = ?4, answer = ?5, follow_ups = ?6,
+                        tags = ?7, roles = ?8, level = ?9, time_limit_secs = ?10, example = ?11,
+                        position = ?12, updated_at = ?13,
+                        suspended = CASE WHEN missing = 1 THEN 0 ELSE suspended END, missing = 0
+                     WHERE id = ?1",
+                    params![
+                        id,
+                        row.deck_id,
+                        row.area,
+                        row.prompt,
+                        row.answer,
+                        row.follow_ups,
+                        row.tags,
+                        row.roles,
+                        row.level,
+                        row.time_limit_secs,
+                        row.example,
+                        row.position,
+                        to_ms(now)
+                    ],
+                )?;
+                report.updated.push(card.id.clone());
+            }
+            Some(_) => report.unchanged += 1,
+        }
+    }
+    let mut stmt = tx.prepare_cached("SELECT key FROM cards WHERE deck_id = ?1 AND missing = 0")?;
+    let keys: Vec<String> = stmt.query_map([deck_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    for key in keys.into_iter().filter(|k| !present.contains(k.as_str())) {
+        if suspend_missing {
+            tx.execute(
+                "UPDATE cards SET suspended = 1, missing = 1, updated_at = ?2 WHERE key = ?1",
+                params![key, to_ms(now)],
+            )?;
+        }
+        report.missing.push(key);
+    }
+    Ok(report)
+}
+
+/// A card's stored columns, compared to decide whether a sync changes anything.
+#[derive(Debug, PartialEq)]
+struct Fields {
+    deck_id: i64,
+    area: String,
+    prompt: String,
+    answer: String,
+    follow_ups: String,
+    tags: String,
+    roles: String,
+    level: Option<String>,
+    time_limit_secs: Option<i64>,
+    example: Option<String>,
+    position: i64,
+}
+
+impl Fields {
+    fn of(card: &CardSpec, area: &str, deck_id: i64, position: i64) -> Fields {
+        let json = |v: &Vec<String>| serde_json::to_string(v).expect("strings serialise");
+        Fields {
+            deck_id,
+            area: area.to_owned(),
+            prompt: card.prompt.clone(),
+            answer: card.answer.clone(),
+            follow_ups: json(&card.follow_ups),
+            tags: json(&card.tags),
+            roles: json(&card.roles),
+            level: card.level.clone(),
+            time_limit_secs: card.time_limit_secs.map(i64::from),
+            example: card.example.as_ref().map(|e| serde_json::to_string(e).expect("example serialises")),
+            position,
+        }
+    }
+}
