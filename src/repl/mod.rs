@@ -89,7 +89,20 @@ pub fn run<Tz: TimeZone>(
         if time_box.is_some_and(|limit| started.elapsed() >= limit) {
             return Ok(Ending::TimeUp);
         }
-        let Some(candidate) = session.current().cloned() else { return Ok(Ending::Done) };
+        let Some(candidate) = session.current().cloned() else {
+            // A last chance to take back the final rating before the session ends.
+            if session.answered() == 0 {
+                return Ok(Ending::Done);
+            }
+            writeln!(out, "\nThat was the last card. {DIM}u undoes the last rating; Enter finishes.{DIM:#}")?;
+            match input.read_line("done> ")?.map(|l| Command::parse(&l)) {
+                Some(Command::Undo) => {
+                    act(app, session, out, Command::Undo)?;
+                    continue 'cards;
+                }
+                _ => return Ok(Ending::Done),
+            }
+        };
         let card = app.store.card(candidate.id)?;
         show_question(out, &card, candidate.state.is_none(), session.remaining())?;
         let asked = Instant::now();

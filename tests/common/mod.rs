@@ -1,0 +1,97 @@
+//! One way to run the real binary in tests: a clean environment, a temp HOME, a temp database
+//! and a fixed clock (as jj's TestEnvironment does).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// A temp home with a database path and a clock.
+pub struct Env {
+    pub dir: TempDir,
+    pub now: String,
+}
+
+impl Env {
+    /// A fresh environment at 2026-03-02 09:00 UTC (a Monday).
+    pub fn new() -> Env {
+        Env { dir: tempfile::tempdir().expect("temp dir"), now: "2026-03-02T09:00:00Z".to_owned() }
+    }
+
+    /// The database file.
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("data").join("grill.db")
+    }
+
+    /// The config file.
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    /// Sets the clock to `rfc3339`.
+    pub fn at(&mut self, rfc3339: &str) -> &mut Self {
+        self.now = rfc3339.to_owned();
+        self
+    }
+
+    /// Moves the clock `days` days after the first day (09:00 UTC).
+    pub fn day(&mut self, days: i64) -> &mut Self {
+        let start = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z").unwrap();
+        self.now = (start + chrono::Duration::days(days)).to_rfc3339();
+        self
+    }
+
+    /// `grill ARGS` with a clean environment: temp HOME, this env's database, config and clock,
+    /// UTC time zone and a fixed seed.
+    pub fn grill(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("grill").expect("binary");
+        cmd.env_clear()
+            .env("HOME", self.dir.path())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TZ", "UTC")
+            .env("GRILL_DB", self.db())
+            .env("GRILL_CONFIG", self.config())
+            .env("GRILL_NOW", &self.now)
+            .env("GRILL_SEED", "7")
+            .args(args);
+        cmd
+    }
+
+    /// Runs `grill ARGS` with `stdin`, asserts success and returns stdout.
+    pub fn run(&self, args: &[&str], stdin: &str) -> String {
+        let out = self.grill(args).write_stdin(stdin).output().expect("runs");
+        assert!(
+            out.status.success(),
+            "grill {args:?} failed ({}):\n{}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8 output")
+    }
+
+    /// `grill cards --json` parsed.
+    pub fn cards(&self, extra: &[&str]) -> Vec<serde_json::Value> {
+        let mut args = vec!["cards", "--json"];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&self.run(&args, "")).expect("cards --json is JSON")
+    }
+
+    /// Opens the database directly (read-only checks).
+    pub fn sql(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.db()).expect("open db")
+    }
+
+    /// Writes a file under the temp dir and returns its path.
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).expect("write file");
+        path
+    }
+}
+
+/// The path as a &str (tests only use UTF-8 temp paths).
+pub fn s(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 path")
+}

@@ -1,0 +1,156 @@
+//! The daily drill through the real binary, with stdin from a pipe.
+
+mod common;
+
+use common::Env;
+
+/// The reviewed cards only (short enough to read in a failed assertion).
+fn reviewed(env: &Env) -> Vec<serde_json::Value> {
+    env.cards(&[]).into_iter().filter(|c| !c["reps"].is_null()).collect()
+}
+
+fn ids(cards: &[serde_json::Value], pred: impl Fn(&serde_json::Value) -> bool) -> Vec<String> {
+    cards.iter().filter(|c| pred(c)).map(|c| c["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn a_fresh_database_drills_built_in_cards_and_saves_every_rating() {
+    let env = Env::new();
+    let out = env.run(&["drill", "--limit", "3"], "\n3\n\n3\n\n4\n");
+    assert!(out.contains("due 0 · new 3"), "{out}");
+    assert!(out.contains("Key points"), "{out}");
+    assert!(out.contains("3 cards rated"), "{out}");
+    let reviewed = ids(&env.cards(&[]), |c| !c["reps"].is_null());
+    assert_eq!(reviewed.len(), 3);
+    let n: i64 = env.sql().query_row("SELECT count(*) FROM reviews", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 3);
+}
+
+#[test]
+fn cards_rated_good_on_day_0_come_due_days_later_not_tomorrow() {
+    let mut env = Env::new();
+    env.run(&["drill", "--new", "5"], &"\n3\n".repeat(5));
+    let cards = env.cards(&[]);
+    let reviewed = ids(&cards, |c| !c["reps"].is_null());
+    assert_eq!(reviewed.len(), 5);
+    // Good on a new card: FSRS-6's default first stability is 2.3 days, so due in 2 days.
+    env.day(1);
+    let out = env.run(&["drill", "--new", "0"], "");
+    assert!(out.contains("due 0 · new 0"), "{out}");
+    env.day(2);
+    let out = env.run(&["drill", "--new", "0"], "");
+    assert!(out.contains("due 5 · new 0"), "{out}");
+    // A month later they are all due (and none were lost from the schedule).
+    env.day(30);
+    let out = env.run(&["drill", "--new", "0"], "");
+    assert!(out.contains("due 5 · new 0"), "{out}");
+}
+
+#[test]
+fn again_brings_the_card_back_in_the_same_session_after_other_cards() {
+    let env = Env::new();
+    // Four new cards; the first is forgotten and must come back after three others.
+    let out = env.run(&["drill", "--new", "4"], "\n1\n\n3\n\n3\n\n3\n\n3\n");
+    assert!(out.contains("again in a few cards"), "{out}");
+    assert!(out.contains("5 cards rated"), "{out}");
+    let (again_key, count): (String, i64) = env
+        .sql()
+        .query_row(
+            "SELECT c.key, count(*) FROM reviews r JOIN cards c ON c.id = r.card_id GROUP BY r.card_id ORDER BY count(*) DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(count, 2, "{again_key} should have been shown twice");
+    let kinds: Vec<i64> = env
+        .sql()
+        .prepare("SELECT r.kind FROM reviews r JOIN cards c ON c.id = r.card_id WHERE c.key = ?1 ORDER BY r.id")
+        .unwrap()
+        .query_map([&again_key], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kinds, vec![0, 2], "first a learn review, then a same-day relearn");
+}
+
+#[test]
+fn undo_restores_the_previous_state() {
+    let env = Env::new();
+    env.run(&["drill", "--new", "2"], "\n3\n");
+    let before = reviewed(&env);
+    // Rate the next card, then take it back: the database must be as it was.
+    let out = env.run(&["drill", "--new", "1"], "\n4\nu\nq\n");
+    assert!(out.contains("undone"), "{out}");
+    assert_eq!(before, reviewed(&env));
+    let n: i64 = env.sql().query_row("SELECT count(*) FROM reviews", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn undo_of_a_second_rating_of_the_same_card_restores_the_first() {
+    let env = Env::new();
+    env.run(&["drill", "--new", "1"], "\n1\n");
+    let before = reviewed(&env);
+    env.run(&["drill"], "\n3\nu\nq\n");
+    assert_eq!(before, reviewed(&env));
+}
+
+#[test]
+fn skip_and_suspend_leave_no_review() {
+    let env = Env::new();
+    let out = env.run(&["drill", "--new", "2"], "s\n!\n");
+    assert!(out.contains("skipped"), "{out}");
+    assert!(out.contains("suspended"), "{out}");
+    let suspended = ids(&env.cards(&[]), |c| c["suspended"] == true);
+    assert_eq!(suspended.len(), 1);
+    env.run(&["unsuspend", &suspended[0]], "");
+    assert!(ids(&env.cards(&[]), |c| c["suspended"] == true).is_empty());
+}
+
+#[test]
+fn quitting_with_end_of_input_mid_card_is_clean() {
+    let env = Env::new();
+    let out = env.run(&["drill", "--new", "3"], "\n3\n\n");
+    assert!(out.contains("1 cards rated"), "{out}");
+}
+
+#[test]
+fn daily_new_card_limit_counts_cards_already_learned_today() {
+    let env = Env::new();
+    std::fs::write(env.config(), "new_per_day = 3\n").unwrap();
+    env.run(&["drill"], "\n3\n\n3\n");
+    let out = env.run(&["drill"], "");
+    assert!(out.contains("new 1"), "{out}");
+}
+
+#[test]
+fn area_filter_only_shows_that_area() {
+    let env = Env::new();
+    let out = env.run(&["drill", "--area", "behavioral", "--new", "3"], "\n3\n\n3\n\n3\n");
+    let areas: Vec<_> =
+        env.cards(&[]).into_iter().filter(|c| !c["reps"].is_null()).map(|c| c["area"].clone()).collect();
+    assert_eq!(areas.len(), 3, "{out}");
+    assert!(areas.iter().all(|a| a == "behavioral"), "{areas:?}");
+}
+
+#[test]
+fn output_to_a_pipe_has_no_escape_codes() {
+    let env = Env::new();
+    let out = env.run(&["drill", "--new", "1"], "\n3\n");
+    assert!(!out.contains('\x1b'), "{out:?}");
+}
+
+#[test]
+fn a_bad_grill_now_is_a_clear_error() {
+    let mut env = Env::new();
+    env.at("yesterday");
+    env.grill(&["decks"]).assert().code(2).stderr(predicates::str::contains("GRILL_NOW"));
+}
+
+#[test]
+fn the_rating_prompt_shows_each_ratings_interval() {
+    let env = Env::new();
+    let out = env.run(&["drill", "--new", "1"], "\n3\n");
+    assert!(out.contains("1 again now"), "{out}");
+    assert!(out.contains("3 good 2d"), "{out}");
+}
