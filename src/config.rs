@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::deck::DeckError;
+use crate::deck::{DeckError, toml_error};
 
 /// Settings read from `config.toml`; every field has a default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,15 +46,7 @@ impl Config {
 
     /// Parses config text; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Config, DeckError> {
-        let config: Config = toml::from_str(text).map_err(|e| DeckError {
-            file: file.to_owned(),
-            line: e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1),
-            field: e
-                .span()
-                .and_then(|s| text[s.start.min(text.len())..].split(['=', '\n']).next().map(|k| k.trim().to_owned()))
-                .unwrap_or_default(),
-            message: e.message().replace('\n', " "),
-        })?;
+        let config: Config = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
         let bad = |field: &str, message: String| DeckError {
             file: file.to_owned(),
             line: text.lines().position(|l| l.trim_start().starts_with(field)).map_or(0, |i| i + 1),

@@ -2,7 +2,7 @@
 
 mod parse;
 
-pub use parse::{DeckError, parse_toml};
+pub use parse::{DeckError, parse_toml, toml_error};
 
 use serde::{Deserialize, Serialize};
 

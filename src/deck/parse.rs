@@ -17,11 +17,7 @@ pub struct DeckError {
 /// Parses `text` (the contents of `file`) as a grill deck and checks what the type system
 /// cannot: non-empty ids and texts, and ids unique within the deck.
 pub fn parse_toml(file: &str, text: &str) -> Result<Deck, DeckError> {
-    let deck: Deck = toml::from_str(text).map_err(|e| {
-        let line = e.span().map_or(0, |span| line_of(text, span.start));
-        let message = e.message().replace('\n', " ");
-        DeckError { file: file.to_owned(), line, field: field_of(text, e.span()), message }
-    })?;
+    let deck: Deck = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
     let err = |needle: &str, field: String, message: &str| DeckError {
         file: file.to_owned(),
         line: find_line(text, needle),
@@ -52,6 +48,13 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Deck, DeckError> {
         }
     }
     Ok(deck)
+}
+
+/// A TOML syntax or type error as a [`DeckError`] naming the file, line and key.
+pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> DeckError {
+    let line = e.span().map_or(0, |span| line_of(text, span.start));
+    let message = e.message().replace('\n', " ");
+    DeckError { file: file.to_owned(), line, field: field_of(text, e.span()), message }
 }
 
 /// The 1-based line holding byte `offset`.

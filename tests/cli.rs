@@ -1,0 +1,92 @@
+//! `grill decks`, `grill cards`, `--version` and `--help` through the real binary.
+
+mod common;
+
+use common::Env;
+use predicates::prelude::*;
+
+#[test]
+fn decks_lists_the_nine_built_in_decks_with_counts() {
+    let env = Env::new();
+    let out = env.run(&["decks"], "");
+    for area in ["sql", "system-design", "api-design", "testing", "cloud", "debugging", "behavioral", "python", "java"]
+    {
+        assert!(out.lines().any(|l| l.contains(&format!(" {area} "))), "{area} missing:\n{out}");
+    }
+    assert!(out.contains("due today"), "{out}");
+}
+
+#[test]
+fn decks_counts_due_and_suspended_cards() {
+    let mut env = Env::new();
+    env.run(&["drill", "--area", "java", "--new", "2"], "\n3\n\n3\n");
+    let key = env.cards(&["--area", "java"])[5]["id"].as_str().unwrap().to_owned();
+    env.run(&["suspend", &key], "");
+    env.day(10);
+    let out = env.run(&["decks"], "");
+    let java = out.lines().find(|l| l.contains(" java ")).unwrap();
+    let numbers: Vec<&str> = java.split_whitespace().filter(|w| w.chars().all(|c| c.is_ascii_digit())).collect();
+    let total: usize = numbers[0].parse().unwrap();
+    assert_eq!(numbers[1..], [(total - 3).to_string(), "2".into(), "1".into()], "{java}");
+}
+
+#[test]
+fn cards_json_has_exactly_the_documented_fields() {
+    let env = Env::new();
+    env.run(&["drill", "--area", "sql", "--new", "1"], "\n3\n");
+    let cards = env.cards(&["--area", "sql"]);
+    let mut fields: Vec<&str> = cards[0].as_object().unwrap().keys().map(String::as_str).collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["area", "deck", "difficulty", "due", "id", "lapses", "prompt", "reps", "stability", "suspended"]
+    );
+    let reviewed: Vec<_> = cards.iter().filter(|c| !c["reps"].is_null()).collect();
+    assert_eq!(reviewed.len(), 1);
+    let due = reviewed[0]["due"].as_str().unwrap();
+    assert!(chrono::DateTime::parse_from_rfc3339(due).is_ok(), "{due}");
+    let never = cards.iter().find(|c| c["reps"].is_null()).unwrap();
+    for field in ["due", "stability", "difficulty", "lapses"] {
+        assert!(never[field].is_null(), "{field} should be null for a new card");
+    }
+}
+
+#[test]
+fn cards_search_finds_text_in_prompts_and_answers() {
+    let env = Env::new();
+    let hits = env.cards(&["--search", "SKIP LOCKED"]);
+    assert!(!hits.is_empty());
+    let all = env.cards(&[]);
+    assert!(hits.len() < all.len());
+    let none = env.cards(&["--search", "no card says zxqv"]);
+    assert!(none.is_empty());
+}
+
+#[test]
+fn cards_table_lists_ids_and_a_count() {
+    let env = Env::new();
+    let out = env.run(&["cards", "--deck", "behavioral"], "");
+    assert!(out.contains("behavioral/"), "{out}");
+    assert!(out.trim_end().ends_with("cards"), "{out}");
+}
+
+#[test]
+fn version_and_help_work() {
+    let env = Env::new();
+    env.grill(&["--version"]).assert().success().stdout(predicate::str::starts_with("grill "));
+    env.grill(&["--help"]).assert().success().stdout(predicate::str::contains("drill"));
+    env.grill(&["drill", "--help"]).assert().success().stdout(predicate::str::contains("--area"));
+}
+
+#[test]
+fn unknown_card_ids_are_a_clear_error() {
+    let env = Env::new();
+    env.grill(&["suspend", "sql/no-such-card"]).assert().code(1).stderr(predicate::str::contains("sql/no-such-card"));
+}
+
+#[test]
+fn a_bad_config_file_names_the_file_line_and_field() {
+    let env = Env::new();
+    std::fs::write(env.config(), "new_per_day = 5\nreviews_per_day = \"many\"\n").unwrap();
+    env.grill(&["decks"]).assert().code(2).stderr(predicate::str::contains("config.toml:2: reviews_per_day"));
+}

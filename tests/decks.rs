@@ -1,0 +1,200 @@
+//! The built-in decks are half of grill's value: this checks every card's shape, that ids stay
+//! stable, and that every runnable example really produces the result the card claims.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::process::Command;
+
+use grill::deck::{Deck, Example, builtin_decks};
+
+/// (area, minimum cards) the built-in decks must keep.
+const AREAS: [(&str, usize); 9] = [
+    ("sql", 45),
+    ("system-design", 40),
+    ("api-design", 30),
+    ("testing", 25),
+    ("cloud", 30),
+    ("debugging", 25),
+    ("behavioral", 35),
+    ("python", 40),
+    ("java", 40),
+];
+const ROLES: [&str; 5] = ["product", "platform", "data", "enterprise", "startup"];
+const LEVELS: [&str; 3] = ["junior", "mid", "senior"];
+
+fn decks() -> Vec<Deck> {
+    builtin_decks().expect("every built-in deck parses")
+}
+
+fn all_cards() -> impl Iterator<Item = (Deck, grill::deck::CardSpec)> {
+    decks().into_iter().flat_map(|d| d.cards.clone().into_iter().map(move |c| (d.clone(), c)))
+}
+
+#[test]
+fn there_is_one_deck_per_area_with_at_least_the_minimum_cards() {
+    let decks = decks();
+    let found: BTreeMap<&str, usize> = decks.iter().map(|d| (d.deck.area.as_str(), d.cards.len())).collect();
+    for (area, min) in AREAS {
+        let n = found.get(area).copied().unwrap_or(0);
+        assert!(n >= min, "deck {area} has {n} cards, needs at least {min}");
+    }
+    assert_eq!(found.len(), AREAS.len(), "unexpected decks: {found:?}");
+    for d in &decks {
+        assert_eq!(d.deck.id, d.deck.area, "built-in deck ids equal their area");
+        assert!(!d.deck.description.trim().is_empty(), "deck {} needs a description", d.deck.id);
+    }
+}
+
+#[test]
+fn card_ids_are_unique_and_never_renamed() {
+    let list = include_str!("data/deck_ids.txt");
+    let known: BTreeSet<&str> = list.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
+    let mut seen = HashSet::new();
+    for (deck, card) in all_cards() {
+        assert!(seen.insert(card.id.clone()), "duplicate id {}", card.id);
+        assert!(card.id.starts_with(&format!("{}/", deck.deck.area)), "{} must start with its area", card.id);
+        let slug = &card.id[deck.deck.area.len() + 1..];
+        assert!(
+            !slug.is_empty() && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}: ids are area/lowercase-slug",
+            card.id
+        );
+        assert!(known.contains(card.id.as_str()), "new id {}: add it to tests/data/deck_ids.txt", card.id);
+    }
+    let gone: Vec<&&str> = known.iter().filter(|id| !seen.contains(**id)).collect();
+    assert!(gone.is_empty(), "ids vanished (renamed?): {gone:?}. A card's id must never change.");
+}
+
+#[test]
+fn every_card_has_key_points_follow_ups_roles_level_and_a_time_limit() {
+    for (_, card) in all_cards() {
+        let id = &card.id;
+        let points = card.answer.lines().filter(|l| l.starts_with("- ")).count();
+        assert!((3..=8).contains(&points), "{id}: {points} key points, want 3-8");
+        assert!((1..=3).contains(&card.follow_ups.len()), "{id}: want 1-3 follow-ups");
+        assert!(!card.roles.is_empty(), "{id}: no roles");
+        for role in &card.roles {
+            assert!(ROLES.contains(&role.as_str()), "{id}: unknown role {role}");
+        }
+        let level = card.level.as_deref().unwrap_or("");
+        assert!(LEVELS.contains(&level), "{id}: level {level:?}");
+        let limit = card.time_limit_secs.unwrap_or(0);
+        assert!((20..=900).contains(&limit), "{id}: time_limit_secs {limit}");
+        assert!(!card.prompt.contains('\x1b') && !card.answer.contains('\x1b'), "{id}: escape codes");
+    }
+}
+
+fn words(text: &str) -> BTreeSet<String> {
+    text.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+#[test]
+fn no_two_prompts_in_a_deck_are_the_same_or_nearly() {
+    for deck in decks() {
+        let prompts: Vec<(String, BTreeSet<String>)> =
+            deck.cards.iter().map(|c| (c.id.clone(), words(&c.prompt))).collect();
+        for (i, (a, wa)) in prompts.iter().enumerate() {
+            for (b, wb) in &prompts[i + 1..] {
+                let jaccard = wa.intersection(wb).count() as f64 / wa.union(wb).count().max(1) as f64;
+                assert!(jaccard < 0.8, "{a} and {b} ask nearly the same question ({jaccard:.2})");
+            }
+        }
+    }
+}
+
+fn examples(lang: &str) -> Vec<(String, Example)> {
+    all_cards().filter_map(|(_, c)| c.example.filter(|e| e.lang == lang).map(|e| (c.id, e))).collect()
+}
+
+/// Rows as the deck format writes them: columns joined by `|`, NULL as `NULL`.
+fn run_sql(example: &Example) -> Result<String, String> {
+    let db = rusqlite::Connection::open_in_memory().map_err(|e| e.to_string())?;
+    db.execute_batch(&example.setup).map_err(|e| format!("setup: {e}"))?;
+    let mut stmt = db.prepare(example.code.trim()).map_err(|e| format!("query: {e}"))?;
+    let columns = stmt.column_count();
+    let mut rows = stmt.query([]).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(|e| e.to_string())? {
+        let mut cells = Vec::new();
+        for i in 0..columns {
+            use rusqlite::types::ValueRef;
+            cells.push(match row.get_ref(i).map_err(|e| e.to_string())? {
+                ValueRef::Null => "NULL".to_owned(),
+                ValueRef::Integer(n) => n.to_string(),
+                ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                other => return Err(format!("column {i} is {other:?}: use integers or printf('%.2f', x)")),
+            });
+        }
+        out.push(cells.join("|"));
+    }
+    Ok(out.join("\n"))
+}
+
+#[test]
+fn every_sql_example_returns_the_rows_its_card_claims() {
+    let examples = examples("sql");
+    assert!(examples.len() >= 15, "only {} runnable SQL examples", examples.len());
+    for (id, example) in examples {
+        assert!(example.code.to_uppercase().contains("ORDER BY"), "{id}: compare rows in a defined order");
+        let expect = example.expect.as_deref().unwrap_or_else(|| panic!("{id}: no expect"));
+        let got = run_sql(&example).unwrap_or_else(|e| panic!("{id}: {e}"));
+        assert_eq!(got.trim(), expect.trim(), "{id}: the query's result differs from the card");
+    }
+}
+
+#[test]
+fn postgresql_only_examples_say_so() {
+    for (_, card) in all_cards() {
+        if card.example.as_ref().is_some_and(|e| e.lang == "postgresql") {
+            let text = format!("{} {}", card.prompt, card.answer);
+            assert!(text.contains("PostgreSQL"), "{}: a PostgreSQL-specific card must say so", card.id);
+        }
+    }
+}
+
+fn python_version() -> Option<(u32, u32)> {
+    let out = Command::new("python3").args(["-c", "import sys; print(*sys.version_info[:2])"]).output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    let mut parts = text.split_whitespace().map(|p| p.parse().ok());
+    Some((parts.next()??, parts.next()??))
+}
+
+#[test]
+fn every_python_snippet_prints_what_its_card_claims() {
+    let examples = examples("python");
+    assert!(examples.len() >= 12, "only {} runnable Python examples", examples.len());
+    let Some(version) = python_version() else {
+        eprintln!("python3 not found: skipping {} Python snippets", examples.len());
+        return;
+    };
+    for (id, example) in examples {
+        let needs = example.min_python.as_deref().unwrap_or("3.8");
+        let (major, minor) = needs.split_once('.').expect("min_python is X.Y");
+        if version < (major.parse().unwrap(), minor.parse().unwrap()) {
+            eprintln!("{id}: needs Python {needs}, skipped");
+            continue;
+        }
+        let out = Command::new("python3").args(["-c", &example.code]).output().expect("python3 runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{id}: python3 failed: {stderr}");
+        let expect = example.expect.as_deref().unwrap_or_else(|| panic!("{id}: no expect"));
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), expect.trim(), "{id}: output differs");
+    }
+}
+
+#[test]
+fn java_snippets_state_their_output() {
+    for (id, example) in examples("java") {
+        assert!(example.expect.as_deref().is_some_and(|e| !e.trim().is_empty()), "{id}: no expected output");
+        assert!(!example.code.trim().is_empty(), "{id}: no code");
+    }
+}
+
+#[test]
+fn examples_are_shown_with_the_prompt_or_the_answer() {
+    for (_, card) in all_cards() {
+        if let Some(e) = &card.example {
+            assert!(["prompt", "answer"].contains(&e.show.as_str()), "{}: show = {:?}", card.id, e.show);
+            assert!(["sql", "postgresql", "python", "java"].contains(&e.lang.as_str()), "{}: lang", card.id);
+        }
+    }
+}
