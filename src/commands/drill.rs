@@ -55,14 +55,15 @@ pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut d
     let [again, hard, good, easy] = session.tally();
     writeln!(out)?;
     match ending {
-        Ending::Done => writeln!(out, "Done for today.")?,
+        Ending::Done => writeln!(out, "Session complete.")?,
         Ending::TimeUp => writeln!(out, "Time's up.")?,
         Ending::Quit => {}
     }
+    let rated = session.answered();
     writeln!(
         out,
-        "{} cards rated in {}: again {again} · hard {hard} · good {good} · easy {easy}. {} left in today's queue.",
-        session.answered(),
+        "{rated} {} rated in {}: again {again} · hard {hard} · good {good} · easy {easy}. {} left in today's queue.",
+        if rated == 1 { "card" } else { "cards" },
         clock_time(started.elapsed().as_millis() as u64),
         session.remaining()
     )?;
