@@ -8,6 +8,11 @@ use rustyline::{DefaultEditor, error::ReadlineError};
 pub trait Input {
     /// Shows `prompt` and reads one line.
     fn read_line(&mut self, prompt: &str) -> std::io::Result<Option<String>>;
+
+    /// Whether the user is at a terminal (live timer, line editing).
+    fn is_terminal(&self) -> bool {
+        false
+    }
 }
 
 /// Line editing and history on a terminal.
@@ -28,6 +33,10 @@ impl<R: BufRead> Piped<R> {
 }
 
 impl Input for Terminal {
+    fn is_terminal(&self) -> bool {
+        true
+    }
+
     fn read_line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
         match self.editor.readline(prompt) {
             Ok(line) => Ok(Some(line)),

@@ -2,6 +2,7 @@
 //! calls. Works the same on a terminal (rustyline) and on a pipe.
 
 mod input;
+mod timer;
 
 pub use input::{Input, Piped, stdin_input};
 
@@ -108,7 +109,12 @@ pub fn run<Tz: TimeZone>(
         let asked = Instant::now();
         // The question: notes or Enter reveal; commands act at once.
         loop {
-            let Some(line) = input.read_line("answer> ")? else { return Ok(Ending::Quit) };
+            let line = {
+                let limit = card.time_limit_secs.map(|s| u64::from(s) * 1000);
+                let _ticker = input.is_terminal().then(|| timer::Ticker::start(asked, limit));
+                input.read_line("answer> ")?
+            };
+            let Some(line) = line else { return Ok(Ending::Quit) };
             match Command::parse(&line) {
                 Command::Quit => return Ok(Ending::Quit),
                 Command::Help => writeln!(out, "{HELP}")?,
