@@ -13,6 +13,7 @@ pub mod render;
 pub mod repl;
 pub mod scheduler;
 pub mod session;
+pub mod stats;
 pub mod store;
 
 /// Files embedded at build time (see `build.rs`).

@@ -1,0 +1,72 @@
+//! True retention, as Anki defines it: of the reviews made at least a day after the card's
+//! previous review, the share not rated Again. Same-day repeats, previews and cram repeats
+//! say little about long-term memory, so they are left out.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::TimeZone;
+
+use super::{AreaRetention, CardFacts, LogEntry, Retention};
+use crate::scheduler::{DayClock, Review, changes_state};
+
+/// The windows true retention is shown for, in days (today included).
+pub const RETENTION_WINDOWS: [i64; 3] = [7, 30, 365];
+
+/// Whether `review` counts toward true retention, given the card's earlier reviews (oldest
+/// first): it must move the memory state (no preview, no cram repeat; see
+/// [`changes_state`]) and come at least one grill day after the previous review that did.
+pub fn counts_for_retention<Tz: TimeZone>(review: &Review, history: &[Review], clock: &DayClock<Tz>) -> bool {
+    if !changes_state(review, history, clock) {
+        return false;
+    }
+    let previous = history.iter().enumerate().rev().find(|(i, earlier)| changes_state(earlier, &history[..*i], clock));
+    previous.is_some_and(|(_, earlier)| clock.days_between(earlier.at, review.at) >= 1)
+}
+
+/// Retention per area (in `areas` order) and then for all of them together. `log` must be
+/// sorted by card, then time.
+pub(super) fn by_area<Tz: TimeZone>(
+    log: &[LogEntry],
+    cards: &HashMap<i64, &CardFacts>,
+    areas: &BTreeSet<String>,
+    today: i64,
+    clock: &DayClock<Tz>,
+) -> Vec<AreaRetention> {
+    // (area, window index) -> (passed, total)
+    let mut tally: HashMap<(&str, usize), (usize, usize)> = HashMap::new();
+    for card_log in log.chunk_by(|a, b| a.card_id == b.card_id) {
+        let area = cards[&card_log[0].card_id].area.as_str();
+        let reviews: Vec<Review> = card_log.iter().map(|e| e.review).collect();
+        for (i, review) in reviews.iter().enumerate() {
+            if !counts_for_retention(review, &reviews[..i], clock) {
+                continue;
+            }
+            let age = today - clock.day_of(review.at);
+            for (w, days) in RETENTION_WINDOWS.iter().enumerate() {
+                if (0..*days).contains(&age) {
+                    for key in [(area, w), ("all", w)] {
+                        let (passed, total) = tally.entry(key).or_default();
+                        *passed += usize::from(review.rating.is_pass());
+                        *total += 1;
+                    }
+                }
+            }
+        }
+    }
+    areas
+        .iter()
+        .map(String::as_str)
+        .chain(["all"])
+        .map(|area| AreaRetention {
+            area: area.to_owned(),
+            windows: RETENTION_WINDOWS
+                .iter()
+                .enumerate()
+                .map(|(w, &days)| {
+                    let (passed, total) = tally.get(&(area, w)).copied().unwrap_or_default();
+                    Retention { days, passed, total, rate: (total > 0).then(|| passed as f64 / total as f64) }
+                })
+                .collect(),
+        })
+        .collect()
+}
