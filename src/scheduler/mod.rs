@@ -3,6 +3,9 @@
 
 mod days;
 mod fuzz;
+pub mod optimize;
+pub mod synthetic;
+pub mod workload;
 
 pub use days::{DayClock, day_of, day_start};
 
