@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::deck;
 use crate::scheduler::{DayClock, Scheduler};
-use crate::store::Store;
+use crate::store::{SavedParameters, Store};
 
 /// The opened world a command runs in.
 pub struct App {
@@ -19,6 +19,8 @@ pub struct App {
     pub clock: Clock,
     pub days: DayClock<Local>,
     pub scheduler: Scheduler,
+    /// The user's own FSRS parameters (`grill optimize`), when saved; `None`: the defaults.
+    pub parameters: Option<SavedParameters>,
     /// Seed for every random choice (`GRILL_SEED`, else from the clock).
     pub seed: u64,
 }
@@ -37,7 +39,11 @@ impl App {
             None => default_dir(Dir::Data)?.join("grill.db"),
         };
         let mut store = Store::open(&db_path)?;
-        let scheduler = Scheduler::new(&[], config.desired_retention)?;
+        // Fitted parameters (if any) schedule every answer; card states were replayed with them
+        // when they were saved.
+        let parameters = store.fsrs_parameters()?;
+        let fitted = parameters.as_ref().map_or(&[][..], |p| &p.parameters[..]);
+        let scheduler = Scheduler::new(fitted, config.desired_retention)?;
         let days = DayClock::new(Local, config.day_rollover_hour);
         let now = clock.now();
         let decks = deck::builtin_decks().context("a built-in deck is broken")?;
@@ -48,7 +54,7 @@ impl App {
             }
             _ => now.timestamp_millis() as u64,
         };
-        Ok(App { store, config, clock, days, scheduler, seed })
+        Ok(App { store, config, clock, days, scheduler, parameters, seed })
     }
 
     /// Now, from the one clock.

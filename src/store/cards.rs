@@ -25,6 +25,18 @@ pub struct CardRow {
     pub example: Option<Example>,
     pub suspended: bool,
     pub state: Option<CardState>,
+    /// Whether the user rewrote the card (`grill edit`); prompt, answer and follow-ups are then
+    /// the rewrite.
+    pub edited: bool,
+    /// The card's lapses when a rewrite cleared its leech status.
+    pub leech_cleared_at: Option<u32>,
+}
+
+impl CardRow {
+    /// Whether the card is a leech (forgotten [`crate::stats::LEECH_LAPSES`] times or more).
+    pub fn is_leech(&self) -> bool {
+        self.state.is_some_and(|s| crate::stats::is_leech(s.lapses, self.leech_cleared_at))
+    }
 }
 
 /// Which cards `grill cards` lists.
@@ -47,9 +59,15 @@ pub struct DeckSummary {
     pub suspended: i64,
 }
 
-const CARD_COLUMNS: &str = "c.id, c.key, d.key, c.area, c.prompt, c.answer, c.follow_ups, c.tags, c.roles,
+const CARD_COLUMNS: &str = "c.id, c.key, d.key, c.area, coalesce(e.prompt, c.prompt),
+    coalesce(e.answer, c.answer), coalesce(e.follow_ups, c.follow_ups), c.tags, c.roles,
     c.level, c.time_limit_secs, c.example, c.suspended,
-    s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses";
+    s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses,
+    e.card_id IS NOT NULL, e.leech_cleared_at";
+
+/// The joins [`CARD_COLUMNS`] reads from.
+const CARD_JOINS: &str = "FROM cards c JOIN decks d ON d.id = c.deck_id
+    LEFT JOIN card_state s ON s.card_id = c.id LEFT JOIN card_edits e ON e.card_id = c.id";
 
 fn json_list(text: String) -> Vec<String> {
     serde_json::from_str(&text).unwrap_or_default()
@@ -71,6 +89,8 @@ fn card_row(r: &Row) -> rusqlite::Result<CardRow> {
         example: r.get::<_, Option<String>>(11)?.and_then(|t| serde_json::from_str(&t).ok()),
         suspended: r.get(12)?,
         state: state_at(r, 13)?,
+        edited: r.get(19)?,
+        leech_cleared_at: r.get(20)?,
     })
 }
 
@@ -90,10 +110,7 @@ pub(super) fn state_at(r: &Row, i: usize) -> rusqlite::Result<Option<CardState>>
 impl Store {
     /// The card with database id `id`.
     pub fn card(&self, id: i64) -> Result<CardRow, StoreError> {
-        let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
-             LEFT JOIN card_state s ON s.card_id = c.id WHERE c.id = ?1"
-        );
+        let sql = format!("SELECT {CARD_COLUMNS} {CARD_JOINS} WHERE c.id = ?1");
         self.conn().query_row(&sql, [id], card_row).optional()?.ok_or_else(|| StoreError::NoSuchCard(id.to_string()))
     }
 
@@ -106,10 +123,7 @@ impl Store {
 
     /// Cards matching `filter`, by deck and position.
     pub fn cards(&self, filter: &CardFilter) -> Result<Vec<CardRow>, StoreError> {
-        let mut sql = format!(
-            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
-             LEFT JOIN card_state s ON s.card_id = c.id WHERE 1 = 1"
-        );
+        let mut sql = format!("SELECT {CARD_COLUMNS} {CARD_JOINS} WHERE 1 = 1");
         let mut args: Vec<String> = Vec::new();
         for (column, values) in [("d.key", &filter.decks), ("c.area", &filter.areas)] {
             if !values.is_empty() {
@@ -127,7 +141,7 @@ impl Store {
             args.push(format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
             let n = args.len();
             sql.push_str(&format!(
-                " AND (c.prompt LIKE ?{n} ESCAPE '\\' OR c.answer LIKE ?{n} ESCAPE '\\'
+                " AND (coalesce(e.prompt, c.prompt) LIKE ?{n} ESCAPE '\\' OR coalesce(e.answer, c.answer) LIKE ?{n} ESCAPE '\\'
                    OR c.key LIKE ?{n} ESCAPE '\\' OR c.tags LIKE ?{n} ESCAPE '\\')"
             ));
         }

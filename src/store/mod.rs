@@ -2,12 +2,16 @@
 //! rows and the domain types; decisions live in `scheduler`, `session` and `scorecard`.
 
 mod cards;
+mod edits;
 mod migrate;
+mod params;
 mod reviews;
 mod sync;
 
 pub use cards::{CardFilter, CardRow, DeckSummary};
+pub use edits::CardText;
 pub use migrate::schema_version;
+pub use params::SavedParameters;
 pub use reviews::LoggedReview;
 pub use sync::SyncReport;
 

@@ -141,6 +141,16 @@ impl Store {
         Ok(out)
     }
 
+    /// The whole review log, by card and then time.
+    pub fn review_log(&self) -> Result<Vec<LoggedReview>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, card_id, at, rating, kind, duration_ms, stability, difficulty
+             FROM reviews ORDER BY card_id, at, id",
+        )?;
+        let rows = stmt.query_map([], logged_review)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every stored card state, by card id.
     pub fn stored_states(&self) -> Result<Vec<(i64, CardState)>, StoreError> {
         let mut stmt = self.conn().prepare(
@@ -161,7 +171,11 @@ impl Store {
     }
 }
 
-fn write_state(tx: &rusqlite::Transaction, card_id: i64, state: Option<&CardState>) -> Result<(), StoreError> {
+pub(super) fn write_state(
+    tx: &rusqlite::Transaction,
+    card_id: i64,
+    state: Option<&CardState>,
+) -> Result<(), StoreError> {
     match state {
         Some(s) => {
             tx.prepare_cached(
