@@ -40,6 +40,14 @@ pub enum Command {
     Suspend(CardIdArgs),
     /// Bring a suspended card back into the drill
     Unsuspend(CardIdArgs),
+    /// Your progress: activity, streak, true retention, due forecast, answer times, leeches
+    Stats(StatsArgs),
+    /// Fit the memory model (FSRS-6) to your own reviews, and what each desired retention costs
+    Optimize(OptimizeArgs),
+    /// Rewrite a card in your own words (opens $VISUAL or $EDITOR)
+    Edit(EditArgs),
+    /// One self-contained HTML page with charts of your progress, to read or print
+    Report(ReportArgs),
 }
 
 /// `grill drill`.
@@ -81,4 +89,44 @@ pub struct CardsArgs {
 pub struct CardIdArgs {
     /// The card's id, as `grill cards` shows it (e.g. sql/running-total-window)
     pub card: String,
+}
+
+/// `grill stats`.
+#[derive(Debug, Clone, Args)]
+pub struct StatsArgs {
+    /// Only cards of this area (repeatable)
+    #[arg(long = "area", value_name = "AREA")]
+    pub areas: Vec<String>,
+    /// One JSON object instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `grill optimize`.
+#[derive(Debug, Clone, Args)]
+pub struct OptimizeArgs {
+    /// Fit and compare, but keep the parameters in use
+    #[arg(long, conflicts_with = "reset")]
+    pub dry_run: bool,
+    /// Go back to the default parameters
+    #[arg(long)]
+    pub reset: bool,
+}
+
+/// `grill edit`.
+#[derive(Debug, Clone, Args)]
+pub struct EditArgs {
+    /// The card's id, as `grill cards` shows it (e.g. sql/running-total-window)
+    pub card: String,
+    /// Drop your rewrite: the deck's text shows again
+    #[arg(long)]
+    pub reset: bool,
+}
+
+/// `grill report`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Where to write the HTML file
+    #[arg(short, long, value_name = "FILE.html", default_value = "grill-report.html")]
+    pub output: PathBuf,
 }

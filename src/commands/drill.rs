@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::DrillArgs;
-use crate::render::clock_time;
+use crate::render::{clock_time, safe_line};
 use crate::repl::{self, Ending, Input};
 use crate::scheduler::ReviewKind;
 use crate::session::{Allowance, Session, plan_queue};
@@ -67,5 +67,24 @@ pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut d
         clock_time(started.elapsed().as_millis() as u64),
         session.remaining()
     )?;
+    report_leeches(app, &session.answered_cards(), out)
+}
+
+/// Names the cards answered in this session that are leeches, with what to do about them.
+fn report_leeches(app: &App, answered: &[i64], out: &mut dyn Write) -> Result<()> {
+    let warn = anstyle::AnsiColor::Red.on_default();
+    for id in answered {
+        let card = app.store.card(*id)?;
+        if !card.is_leech() {
+            continue;
+        }
+        let key = safe_line(&card.key);
+        let lapses = card.state.map_or(0, |s| s.lapses);
+        writeln!(
+            out,
+            "{warn}Leech{warn:#}: {key} has been forgotten {lapses} times. Rewrite it in your own words \
+             (grill edit {key}) or set it aside (grill suspend {key})."
+        )?;
+    }
     Ok(())
 }

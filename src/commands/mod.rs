@@ -3,6 +3,10 @@
 pub mod cards;
 pub mod decks;
 pub mod drill;
+pub mod edit;
+pub mod optimize;
+pub mod report;
+pub mod stats;
 pub mod suspend;
 
 use anyhow::Result;
@@ -20,5 +24,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Cards(args)) => cards::run(&app, &args),
         Some(Command::Suspend(args)) => suspend::run(&app, &args, true),
         Some(Command::Unsuspend(args)) => suspend::run(&app, &args, false),
+        Some(Command::Stats(args)) => stats::run(&app, &args),
+        Some(Command::Optimize(args)) => optimize::run(&mut app, &args),
+        Some(Command::Edit(args)) => edit::run(&mut app, &args),
+        Some(Command::Report(args)) => report::run(&app, &args),
     }
 }

@@ -1,5 +1,9 @@
 //! Terminal output helpers: untrusted text made inert, intervals and durations in words.
 
+pub mod report;
+pub mod stats;
+pub mod svg;
+pub mod svg_readiness;
 mod text;
 
 pub use text::{safe, safe_line};

@@ -59,6 +59,17 @@ impl<Tz: TimeZone> Session<Tz> {
         self.answered.len()
     }
 
+    /// The ids of the cards answered in this session, each once, in the order first answered.
+    pub fn answered_cards(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = Vec::new();
+        for answer in &self.answered {
+            if !ids.contains(&answer.card.id) {
+                ids.push(answer.card.id);
+            }
+        }
+        ids
+    }
+
     /// The areas of the cards answered in this session.
     pub fn areas_touched(&self) -> Vec<String> {
         let mut areas: Vec<String> = self.answered.iter().map(|a| a.card.area.clone()).collect();
