@@ -121,10 +121,10 @@ impl Store {
         let mut current: Option<(i64, String)> = None;
         let mut log: Vec<Review> = Vec::new();
         let mut flush = |card: Option<(i64, String)>, log: &mut Vec<Review>| -> Result<(), StoreError> {
-            if let Some((id, key)) = card {
-                if let Some(state) = scheduler.replay(&key, log, clock)? {
-                    out.push((id, state));
-                }
+            if let Some((id, key)) = card
+                && let Some(state) = scheduler.replay(&key, log, clock)?
+            {
+                out.push((id, state));
             }
             log.clear();
             Ok(())
@@ -188,7 +188,7 @@ fn write_state(tx: &rusqlite::Transaction, card_id: i64, state: Option<&CardStat
     Ok(())
 }
 
-fn review_from(at: i64, rating: i64, kind: i64) -> Review {
+pub(super) fn review_from(at: i64, rating: i64, kind: i64) -> Review {
     Review {
         at: from_ms(at),
         // The CHECK constraints keep both in range.
