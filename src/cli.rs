@@ -40,6 +40,8 @@ pub enum Command {
     Suspend(CardIdArgs),
     /// Bring a suspended card back into the drill
     Unsuspend(CardIdArgs),
+    /// Readiness: a 1-5 score per area from the memory model, beside your own rating
+    Score(ScoreArgs),
 }
 
 /// `grill drill`.
@@ -81,4 +83,45 @@ pub struct CardsArgs {
 pub struct CardIdArgs {
     /// The card's id, as `grill cards` shows it (e.g. sql/running-total-window)
     pub card: String,
+}
+
+/// `grill score`.
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ScoreArgs {
+    #[command(subcommand)]
+    pub action: Option<ScoreAction>,
+    /// The scorecard at DATE (YYYY-MM-DD: the end of that day; or an RFC 3339 time), assuming no
+    /// practice after it
+    #[arg(long, value_name = "DATE", value_parser = crate::scorecard::parse_when, conflicts_with = "in_days")]
+    pub at: Option<crate::scorecard::When>,
+    /// The scorecard projected this far ahead (5d, 2w), assuming no more practice
+    #[arg(long = "in", id = "in_days", value_name = "DURATION", value_parser = crate::scorecard::parse_in)]
+    pub in_days: Option<u32>,
+    /// Only this area (repeatable)
+    #[arg(long = "area", value_name = "AREA")]
+    pub areas: Vec<String>,
+    /// The score per area per week, replayed from the review log
+    #[arg(long)]
+    pub history: bool,
+    /// Weeks of history to show
+    #[arg(long, value_name = "N", default_value_t = 12, requires = "history",
+          value_parser = clap::value_parser!(u32).range(1..=520))]
+    pub weeks: u32,
+    /// JSON instead of a table (fields documented in the README)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `grill score` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ScoreAction {
+    /// Record your own rating of an area, 1-5 (earlier ratings are kept)
+    Set {
+        /// An area (e.g. sql, system-design) or a dimension (language-depth, remote-communication)
+        area: String,
+        /// Your rating: 1 (not ready) to 5 (ready)
+        #[arg(value_parser = clap::value_parser!(u8).range(1..=5))]
+        rating: u8,
+    },
 }

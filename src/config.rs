@@ -18,11 +18,20 @@ pub struct Config {
     pub desired_retention: f32,
     /// The hour (local time) at which a new day starts.
     pub day_rollover_hour: u32,
+    /// The user's languages (areas such as `python`, `java`); "language depth" on the scorecard
+    /// is the best of these. Empty: every language area in the decks.
+    pub languages: Vec<String>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { new_per_day: 10, reviews_per_day: 200, desired_retention: 0.9, day_rollover_hour: 4 }
+        Config {
+            new_per_day: 10,
+            reviews_per_day: 200,
+            desired_retention: 0.9,
+            day_rollover_hour: 4,
+            languages: Vec::new(),
+        }
     }
 }
 
@@ -76,6 +85,13 @@ mod tests {
     fn limits_are_read() {
         let c = Config::parse("c.toml", "new_per_day = 3\nreviews_per_day = 50\n").unwrap();
         assert_eq!((c.new_per_day, c.reviews_per_day), (3, 50));
+    }
+
+    #[test]
+    fn languages_are_read_and_default_to_none() {
+        assert!(Config::default().languages.is_empty());
+        let c = Config::parse("c.toml", "languages = [\"python\", \"go\"]\n").unwrap();
+        assert_eq!(c.languages, ["python", "go"]);
     }
 
     #[test]

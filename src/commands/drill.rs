@@ -8,9 +8,11 @@ use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::DrillArgs;
+use crate::commands::score;
 use crate::render::clock_time;
 use crate::repl::{self, Ending, Input};
 use crate::scheduler::ReviewKind;
+use crate::scorecard::render_changes;
 use crate::session::{Allowance, Session, plan_queue};
 
 /// Runs today's drill, reading answers from stdin.
@@ -48,6 +50,8 @@ pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut d
         return Ok(());
     }
     writeln!(out, "{dim}Enter reveals the key points; rate 1 again · 2 hard · 3 good · 4 easy; ? for help{dim:#}")?;
+    // The readiness before this session, to show what the session changed.
+    let before = score::scorecard_at(app, now)?;
     let mut session = Session::new(queue, app.scheduler.clone(), app.days.clone());
     let started = Instant::now();
     let time_box = args.minutes.map(|m| Duration::from_secs(m * 60));
@@ -67,5 +71,11 @@ pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut d
         clock_time(started.elapsed().as_millis() as u64),
         session.remaining()
     )?;
+    if session.answered() > 0 {
+        let [after, tomorrow] = score::scorecards_at(app, &[app.now(), app.tomorrow()])?
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("two scorecards were asked for"))?;
+        write!(out, "{}", render_changes(&before, &after, &tomorrow, &session.areas_touched()))?;
+    }
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod cards;
 mod migrate;
 mod reviews;
+mod scorecard;
 mod sync;
 
 pub use cards::{CardFilter, CardRow, DeckSummary};

@@ -188,7 +188,7 @@ fn write_state(tx: &rusqlite::Transaction, card_id: i64, state: Option<&CardStat
     Ok(())
 }
 
-fn review_from(at: i64, rating: i64, kind: i64) -> Review {
+pub(super) fn review_from(at: i64, rating: i64, kind: i64) -> Review {
     Review {
         at: from_ms(at),
         // The CHECK constraints keep both in range.
