@@ -3,6 +3,8 @@
 pub mod cards;
 pub mod decks;
 pub mod drill;
+pub mod export;
+pub mod import;
 pub mod suspend;
 
 use anyhow::Result;
@@ -20,5 +22,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Cards(args)) => cards::run(&app, &args),
         Some(Command::Suspend(args)) => suspend::run(&app, &args, true),
         Some(Command::Unsuspend(args)) => suspend::run(&app, &args, false),
+        Some(Command::Import(args)) => import::run(&mut app, &args),
+        Some(Command::Export(args)) => export::run(&app, &args),
     }
 }

@@ -121,10 +121,10 @@ impl Store {
         let mut current: Option<(i64, String)> = None;
         let mut log: Vec<Review> = Vec::new();
         let mut flush = |card: Option<(i64, String)>, log: &mut Vec<Review>| -> Result<(), StoreError> {
-            if let Some((id, key)) = card {
-                if let Some(state) = scheduler.replay(&key, log, clock)? {
-                    out.push((id, state));
-                }
+            if let Some((id, key)) = card
+                && let Some(state) = scheduler.replay(&key, log, clock)?
+            {
+                out.push((id, state));
             }
             log.clear();
             Ok(())
@@ -161,7 +161,11 @@ impl Store {
     }
 }
 
-fn write_state(tx: &rusqlite::Transaction, card_id: i64, state: Option<&CardState>) -> Result<(), StoreError> {
+pub(super) fn write_state(
+    tx: &rusqlite::Transaction,
+    card_id: i64,
+    state: Option<&CardState>,
+) -> Result<(), StoreError> {
     match state {
         Some(s) => {
             tx.prepare_cached(
@@ -188,7 +192,7 @@ fn write_state(tx: &rusqlite::Transaction, card_id: i64, state: Option<&CardStat
     Ok(())
 }
 
-fn review_from(at: i64, rating: i64, kind: i64) -> Review {
+pub(super) fn review_from(at: i64, rating: i64, kind: i64) -> Review {
     Review {
         at: from_ms(at),
         // The CHECK constraints keep both in range.

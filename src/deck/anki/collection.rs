@@ -103,7 +103,7 @@ fn sql(e: rusqlite::Error) -> String {
 
 fn read_modern_notetypes(conn: &Connection, out: &mut Collection) -> Result<(), String> {
     let mut stmt = conn.prepare("SELECT id, config FROM notetypes").map_err(sql)?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)));
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, raw(r, 1)?)));
     for row in rows.map_err(sql)? {
         let (id, config) = row.map_err(sql)?;
         let kind = NotetypeConfig::decode(config.as_slice()).map(|c| c.kind).unwrap_or(0);
@@ -118,7 +118,7 @@ fn read_modern_notetypes(conn: &Connection, out: &mut Collection) -> Result<(), 
         }
     }
     let mut stmt = conn.prepare("SELECT ntid, config FROM templates ORDER BY ntid, ord").map_err(sql)?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))).map_err(sql)? {
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, raw(r, 1)?))).map_err(sql)? {
         let (ntid, config) = row.map_err(sql)?;
         if let Some(nt) = out.notetypes.get_mut(&ntid) {
             let t =
@@ -190,15 +190,8 @@ fn read_legacy_col(conn: &Connection, out: &mut Collection) -> Result<(), String
 
 fn read_notes(conn: &Connection, out: &mut Collection) -> Result<(), String> {
     let mut stmt = conn.prepare("SELECT id, guid, mid, tags, flds FROM notes").map_err(sql)?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, Vec<u8>>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, Vec<u8>>(3)?,
-            r.get::<_, Vec<u8>>(4)?,
-        ))
-    });
+    let rows =
+        stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, raw(r, 1)?, r.get::<_, i64>(2)?, raw(r, 3)?, raw(r, 4)?)));
     for row in rows.map_err(sql)? {
         let (id, guid, notetype, tags, flds) = row.map_err(sql)?;
         let text = |bytes: Vec<u8>, field: &str| {
@@ -210,6 +203,17 @@ fn read_notes(conn: &Connection, out: &mut Collection) -> Result<(), String> {
         out.notes.insert(id, Note { id, guid, notetype, tags, fields });
     }
     Ok(())
+}
+
+/// A column's bytes whatever its storage class, so invalid UTF-8 can be reported by note.
+fn raw(row: &rusqlite::Row, i: usize) -> rusqlite::Result<Vec<u8>> {
+    use rusqlite::types::ValueRef;
+    Ok(match row.get_ref(i)? {
+        ValueRef::Text(b) | ValueRef::Blob(b) => b.to_vec(),
+        ValueRef::Integer(n) => n.to_string().into_bytes(),
+        ValueRef::Real(x) => x.to_string().into_bytes(),
+        ValueRef::Null => Vec::new(),
+    })
 }
 
 fn read_cards(conn: &Connection, out: &mut Collection) -> Result<(), String> {
