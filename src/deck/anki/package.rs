@@ -44,7 +44,8 @@ pub fn open(bytes: &[u8], limits: &Limits) -> Result<Package, PackageError> {
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| format!("damaged zip entry {i} ({e})"))?;
         if entry.enclosed_name().is_none() {
-            return Err(format!("entry {:?} points outside the package; refusing the whole package", entry.name()));
+            let name = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| "(a name that is not UTF-8)".to_owned());
+            return Err(format!("entry {name:?} points outside the package; refusing the whole package"));
         }
     }
     if let Some(meta) = read_entry(&mut zip, "meta", limits.small_file_bytes)? {
