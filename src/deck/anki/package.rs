@@ -43,8 +43,10 @@ pub fn open(bytes: &[u8], limits: &Limits) -> Result<Package, PackageError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a valid Anki package ({e})"))?;
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| format!("damaged zip entry {i} ({e})"))?;
-        if entry.enclosed_name().is_none() {
-            let name = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| "(a name that is not UTF-8)".to_owned());
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| "(a name that is not UTF-8)".to_owned());
+        // `enclosed_name` allows `a/../b`; an Anki package has no folders, so any `..` is hostile.
+        let climbs = name.split(['/', '\\']).any(|part| part == "..");
+        if entry.enclosed_name().is_none() || climbs || name.starts_with(['/', '\\']) {
             return Err(format!("entry {name:?} points outside the package; refusing the whole package"));
         }
     }
@@ -121,4 +123,87 @@ fn count_media(map: &[u8], limits: &Limits) -> Result<usize, PackageError> {
     let json: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(map).map_err(|e| format!("damaged media map ({e})"))?;
     Ok(json.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in entries {
+            out.start_file(*name, options).unwrap();
+            out.write_all(data).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    const SMALL: Limits = Limits { collection_bytes: 1 << 20, small_file_bytes: 1 << 16 };
+
+    #[test]
+    fn a_deflate_bomb_is_refused_at_the_limit() {
+        let zeros = vec![0u8; 4 << 20];
+        let e = open(&zip(&[("collection.anki2", &zeros)]), &SMALL).unwrap_err();
+        assert!(e.contains("collection.anki2 decompresses to more than 1 MiB"), "{e}");
+    }
+
+    #[test]
+    fn a_zstd_bomb_is_refused_at_the_limit() {
+        let bomb = zstd::encode_all(vec![0u8; 4 << 20].as_slice(), 3).unwrap();
+        assert!(bomb.len() < 1 << 16, "the bomb should be small: {}", bomb.len());
+        let e = open(&zip(&[("collection.anki21b", &bomb)]), &SMALL).unwrap_err();
+        assert!(e.contains("collection.anki21b decompresses to more than 1 MiB"), "{e}");
+    }
+
+    #[test]
+    fn a_media_map_bomb_is_refused() {
+        let bomb = zstd::encode_all(vec![0u8; 1 << 20].as_slice(), 3).unwrap();
+        let e = open(&zip(&[("collection.anki2", b"x"), ("media", &bomb)]), &SMALL).unwrap_err();
+        assert!(e.contains("media decompresses to more than"), "{e}");
+    }
+
+    #[test]
+    fn entries_leaving_the_package_are_refused() {
+        for name in ["../evil", "/etc/passwd", "a/../../b"] {
+            let e = open(&zip(&[("collection.anki2", b"x"), (name, b"x")]), &SMALL).unwrap_err();
+            assert!(e.contains("points outside the package"), "{name}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_newest_collection_wins_and_media_are_counted_in_both_map_formats() {
+        let json = open(
+            &zip(&[
+                ("collection.anki2", b"old"),
+                ("collection.anki21", b"new"),
+                ("media", br#"{"0":"a.png","1":"b.png"}"#),
+            ]),
+            &SMALL,
+        )
+        .unwrap();
+        assert_eq!((json.collection.as_slice(), json.media), (&b"new"[..], 2));
+        // MediaEntries { entries: [ { name: "a.png" } ] }, zstd-compressed.
+        let map = zstd::encode_all(&[0x0a, 0x07, 0x0a, 0x05, b'a', b'.', b'p', b'n', b'g'][..], 3).unwrap();
+        let modern = zstd::encode_all(&b"current"[..], 3).unwrap();
+        let pkg = open(
+            &zip(&[
+                ("meta", &[0x08, 0x03]),
+                ("collection.anki21b", &modern),
+                ("collection.anki2", b"dummy"),
+                ("media", &map),
+            ]),
+            &SMALL,
+        )
+        .unwrap();
+        assert_eq!((pkg.collection.as_slice(), pkg.media), (&b"current"[..], 1));
+    }
+
+    #[test]
+    fn a_package_from_a_newer_anki_is_refused_with_a_hint() {
+        let e = open(&zip(&[("meta", &[0x08, 0x07]), ("collection.anki21b", b"x")]), &SMALL).unwrap_err();
+        assert!(e.contains("newer Anki"), "{e}");
+    }
 }
