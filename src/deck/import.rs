@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::{Deck, DeckError, DeckInfo};
+use super::{Deck, DeckError};
 use crate::render::safe;
 use crate::scheduler::{Rating, ReviewKind};
 
@@ -179,20 +179,21 @@ pub fn guess_area(name: &str) -> String {
 /// trims outer blank lines, so stored texts are inert and export/import round-trips exactly.
 pub fn finish(mut parsed: Parsed, options: &ImportOptions) -> Parsed {
     if let Some(id) = &options.deck {
+        let decks = std::mem::take(&mut parsed.decks);
+        let several = decks.len() > 1;
         let mut merged: Option<Deck> = None;
-        for deck in std::mem::take(&mut parsed.decks) {
+        for mut deck in decks {
+            // Each card keeps its own deck's area when decks are merged.
+            let area = deck.deck.area.clone();
+            deck.cards.iter_mut().for_each(|c| _ = c.area.get_or_insert_with(|| area.clone()));
             match &mut merged {
                 Some(m) => m.cards.extend(deck.cards),
                 None => merged = Some(deck),
             }
         }
         if let Some(mut deck) = merged {
-            let area = deck.deck.area.clone();
-            for card in &mut deck.cards {
-                card.area.get_or_insert_with(|| area.clone());
-            }
             deck.deck.id = id.clone();
-            if parsed_name_is_generated(&deck.deck) {
+            if several {
                 deck.deck.name = id.clone();
             }
             parsed.decks.push(deck);
@@ -206,10 +207,6 @@ pub fn finish(mut parsed: Parsed, options: &ImportOptions) -> Parsed {
         clean_deck(deck);
     }
     parsed
-}
-
-fn parsed_name_is_generated(info: &DeckInfo) -> bool {
-    info.name.trim().is_empty()
 }
 
 /// Makes every text of a deck safe to print and trims it.

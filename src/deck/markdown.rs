@@ -36,7 +36,7 @@ pub fn parse(file: &str, text: &str, options: &ImportOptions) -> Result<Parsed, 
             p.text(line);
         } else if let Some(title) = line.strip_prefix("# ") {
             p.finish_card()?;
-            p.start_deck(title.trim(), number);
+            p.start_deck(title.trim());
             i = p.read_meta(&lines, i)?;
         } else if let Some(prompt) = line.strip_prefix("## ") {
             p.finish_card()?;
@@ -129,7 +129,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn start_deck(&mut self, title: &str, _line: usize) {
+    fn start_deck(&mut self, title: &str) {
         self.decks.push(Deck {
             deck: DeckInfo {
                 id: slug(title),
