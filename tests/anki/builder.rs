@@ -35,6 +35,8 @@ pub struct Spec {
     pub media: Vec<&'static str>,
     /// Extra zip entries (name, bytes), e.g. a hostile `../evil`.
     pub extra: Vec<(String, Vec<u8>)>,
+    /// Raw bytes to store as one note's fields (note id, bytes), e.g. invalid UTF-8.
+    pub raw_fields: Option<(i64, Vec<u8>)>,
 }
 
 const BASIC: i64 = 1001;
@@ -98,6 +100,9 @@ fn fill_notes(conn: &Connection, spec: &Spec) {
             )
             .unwrap();
         }
+    }
+    if let Some((note, bytes)) = &spec.raw_fields {
+        conn.execute("UPDATE notes SET flds = ?2 WHERE id = ?1", params![note, bytes]).unwrap();
     }
     for r in &spec.revlog {
         conn.execute(
@@ -259,6 +264,7 @@ pub fn modern_package(spec: &Spec) -> Vec<u8> {
         decks: vec![(1, "Default")],
         media: vec![],
         extra: vec![],
+        raw_fields: None,
     };
     let media: Vec<u8> = spec.media.iter().flat_map(|name| pb_bytes(1, &pb_bytes(1, name.as_bytes()))).collect();
     let mut entries = vec![

@@ -69,6 +69,7 @@ fn spec() -> Spec {
         decks: vec![(1, "Default"), (10, "Interview::SQL"), (11, "Interview::System Design")],
         media: vec!["er-diagram.png"],
         extra: vec![],
+        raw_fields: None,
     }
 }
 
@@ -246,6 +247,25 @@ fn a_file_that_is_not_a_package_is_a_clear_error() {
     let env = Env::new();
     let pkg = write(&env, "broken.apkg", b"PK\x03\x04 not really a zip");
     env.grill(&["import", s(&pkg)]).assert().code(2).stderr(predicates::str::contains("broken.apkg: package: "));
+}
+
+#[test]
+fn a_note_that_is_not_utf8_is_an_error_naming_the_note() {
+    let env = Env::new();
+    let mut bad = spec();
+    bad.raw_fields = Some((3, b"caf\xe9\x1fx".to_vec()));
+    let pkg = write(&env, "bad.apkg", &modern_package(&bad));
+    env.grill(&["import", s(&pkg)])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("bad.apkg: collection: note 3: fields: not valid UTF-8"));
+}
+
+#[test]
+fn a_colpkg_backup_imports_like_an_apkg() {
+    let env = Env::new();
+    let out = env.run(&["import", s(&write(&env, "backup.colpkg", &modern_package(&spec())))], "");
+    assert!(out.contains("added 6"), "{out}");
 }
 
 #[test]
