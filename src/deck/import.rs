@@ -32,10 +32,14 @@ pub struct ImportOptions {
 /// A review from another program's log, attached to a card by its stable id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedReview {
+    /// The stable id of the card reviewed.
     pub card_key: String,
+    /// When the answer was given.
     pub at: DateTime<Utc>,
     pub rating: Rating,
+    /// How grill's replay treats it (see `deck::anki` for the mapping from Anki's log).
     pub kind: ReviewKind,
+    /// Time spent answering.
     pub duration_ms: u64,
 }
 

@@ -83,11 +83,15 @@ impl Store {
 pub struct SyncOptions<'a, Tz: TimeZone> {
     /// `import` (or `user`): where the decks come from.
     pub source: &'a str,
+    /// Suspend cards gone from their deck (built-in decks) instead of only reporting them.
     pub suspend_missing: bool,
+    /// Compute the report, then roll everything back.
     pub dry_run: bool,
+    /// The time written as the cards' `created_at`/`updated_at`.
     pub now: DateTime<Utc>,
     /// Replays cards that gain reviews.
     pub scheduler: &'a Scheduler,
+    /// The day boundaries the replay uses.
     pub clock: &'a DayClock<Tz>,
 }
 
