@@ -42,6 +42,10 @@ pub enum Command {
     Unsuspend(CardIdArgs),
     /// Readiness: a 1-5 score per area from the memory model, beside your own rating
     Score(ScoreArgs),
+    /// Import decks from TOML, CSV/TSV, Markdown or Anki packages (.apkg, .colpkg); safe to repeat
+    Import(ImportArgs),
+    /// Export decks as TOML, CSV or Markdown, or the review log as CSV
+    Export(ExportArgs),
 }
 
 /// `grill drill`.
@@ -124,4 +128,46 @@ pub enum ScoreAction {
         #[arg(value_parser = clap::value_parser!(u8).range(1..=5))]
         rating: u8,
     },
+}
+
+/// `grill import`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// Files to import: .toml, .csv, .tsv, .txt (Anki plain text), .md, .apkg, .colpkg
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Put every card into this deck [default: from the file name or the Anki deck name]
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+    /// The area of every imported card (e.g. sql, system-design) [default: guessed from the deck name]
+    #[arg(long, value_name = "AREA")]
+    pub area: Option<String>,
+    /// Show what would be added, updated, unchanged and missing, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `grill export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Only this deck (repeatable) [default: every imported deck]
+    #[arg(long = "deck", value_name = "ID")]
+    pub decks: Vec<String>,
+    /// The file format
+    #[arg(long, value_enum, default_value_t = ExportFormat::Toml)]
+    pub format: ExportFormat,
+    /// Write to this file (a folder for several decks in TOML) [default: standard output]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Export the review log as CSV (card id, time, rating, kind, duration) instead of decks
+    #[arg(long, conflicts_with_all = ["decks", "format"])]
+    pub reviews: bool,
+}
+
+/// The formats `grill export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Toml,
+    Csv,
+    Md,
 }

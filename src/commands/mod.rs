@@ -3,6 +3,8 @@
 pub mod cards;
 pub mod decks;
 pub mod drill;
+pub mod export;
+pub mod import;
 pub mod score;
 pub mod suspend;
 
@@ -22,5 +24,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Suspend(args)) => suspend::run(&app, &args, true),
         Some(Command::Unsuspend(args)) => suspend::run(&app, &args, false),
         Some(Command::Score(args)) => score::run(&app, &args),
+        Some(Command::Import(args)) => import::run(&mut app, &args),
+        Some(Command::Export(args)) => export::run(&app, &args),
     }
 }

@@ -2,15 +2,18 @@
 //! rows and the domain types; decisions live in `scheduler`, `session` and `scorecard`.
 
 mod cards;
+mod export;
+mod history;
 mod migrate;
 mod reviews;
 mod scorecard;
 mod sync;
 
 pub use cards::{CardFilter, CardRow, DeckSummary};
+pub use export::ExportedReview;
 pub use migrate::schema_version;
 pub use reviews::LoggedReview;
-pub use sync::SyncReport;
+pub use sync::{SyncOptions, SyncReport};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -41,6 +44,8 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("no card with id {0:?}")]
     NoSuchCard(String),
+    #[error("no deck with id {0:?} (see `grill decks`)")]
+    NoSuchDeck(String),
 }
 
 /// An open grill database.

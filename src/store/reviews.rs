@@ -161,7 +161,11 @@ impl Store {
     }
 }
 
-fn write_state(tx: &rusqlite::Transaction, card_id: i64, state: Option<&CardState>) -> Result<(), StoreError> {
+pub(super) fn write_state(
+    tx: &rusqlite::Transaction,
+    card_id: i64,
+    state: Option<&CardState>,
+) -> Result<(), StoreError> {
     match state {
         Some(s) => {
             tx.prepare_cached(
