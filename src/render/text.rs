@@ -5,8 +5,9 @@
 /// `text` with terminal escape sequences removed and control characters (except `\n` and `\t`)
 /// dropped.
 pub fn safe(text: &str) -> String {
-    let stripped = strip_ansi_escapes::strip_str(text);
-    stripped.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
+    // strip_ansi_escapes drops tabs (it treats them as control codes), so strip between them.
+    let stripped: Vec<String> = text.split('\t').map(strip_ansi_escapes::strip_str).collect();
+    stripped.join("\t").chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
 }
 
 /// Like [`safe`], for one line: newlines become spaces.

@@ -121,10 +121,10 @@ impl Store {
         let mut current: Option<(i64, String)> = None;
         let mut log: Vec<Review> = Vec::new();
         let mut flush = |card: Option<(i64, String)>, log: &mut Vec<Review>| -> Result<(), StoreError> {
-            if let Some((id, key)) = card {
-                if let Some(state) = scheduler.replay(&key, log, clock)? {
-                    out.push((id, state));
-                }
+            if let Some((id, key)) = card
+                && let Some(state) = scheduler.replay(&key, log, clock)?
+            {
+                out.push((id, state));
             }
             log.clear();
             Ok(())
