@@ -1,9 +1,14 @@
 //! One module per subcommand; `dispatch` routes the parsed command line.
 
 pub mod cards;
+pub mod config;
+pub mod cram;
 pub mod decks;
 pub mod drill;
+pub mod interview;
+pub mod plan;
 pub mod suspend;
+pub mod targets;
 
 use anyhow::Result;
 
@@ -12,6 +17,10 @@ use crate::cli::{Cli, Command, DrillArgs};
 
 /// Opens the app and runs the command (the drill when none is given).
 pub fn dispatch(cli: Cli) -> Result<()> {
+    // Settings are edited without opening the database, so a broken config.toml can be fixed.
+    if let Some(Command::Config(command)) = &cli.command {
+        return config::run(&crate::app::config_path(&cli.global)?, command);
+    }
     let mut app = App::open(&cli.global)?;
     match cli.command {
         None => drill::run(&mut app, &DrillArgs::default()),
@@ -20,5 +29,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Cards(args)) => cards::run(&app, &args),
         Some(Command::Suspend(args)) => suspend::run(&app, &args, true),
         Some(Command::Unsuspend(args)) => suspend::run(&app, &args, false),
+        Some(Command::Plan(args)) => plan::run(&app, &args),
+        Some(Command::Cram(args)) => cram::run(&mut app, &args),
+        Some(Command::Interview(command)) => interview::run(&app, &command),
+        Some(Command::Config(_)) => unreachable!("handled before opening the app"),
     }
 }

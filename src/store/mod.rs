@@ -3,11 +3,13 @@
 
 mod cards;
 mod migrate;
+mod planning;
 mod reviews;
 mod sync;
 
 pub use cards::{CardFilter, CardRow, DeckSummary};
 pub use migrate::schema_version;
+pub use planning::UpcomingInterview;
 pub use reviews::LoggedReview;
 pub use sync::SyncReport;
 
