@@ -11,10 +11,11 @@ use anyhow::Result;
 use super::targets::{self, day_label, from_today, percent, roles_label};
 use crate::app::App;
 use crate::cli::CramArgs;
-use crate::render::{clock_time, safe_line};
-use crate::repl::{self, Ending, Input};
+use crate::render::safe_line;
+use crate::repl::{self, Input};
 use crate::scheduler::{Rating, Review, ReviewKind, changes_state};
 use crate::session::cram::{CramGoal, CramPlan, plan_cram};
+use crate::session::forecast::Context;
 use crate::session::when::{parse_day, parse_offset};
 use crate::session::{InputError, PlanCard, Readiness, Session, SessionKind};
 
@@ -43,7 +44,8 @@ pub fn cram(app: &mut App, args: &CramArgs, input: &mut dyn Input, out: &mut dyn
         CramGoal { day: target.day, weights, budget_minutes: f64::from(args.minutes), reschedule: !args.no_reschedule };
     let pace = targets::pace(app, &cards)?;
     let logged_only = crammed_today(app, &cards)?;
-    let plan = plan_cram(&cards, &goal, &logged_only, &pace, app.now(), &app.scheduler, &app.days)?;
+    let ctx = Context { scheduler: &app.scheduler, clock: &app.days, pace: &pace, now: app.now() };
+    let plan = plan_cram(&cards, &goal, &logged_only, &ctx)?;
     print_header(app, out, &target, args, &plan)?;
     if plan.items.is_empty() {
         writeln!(out, "Nothing to cram: no card would raise your readiness on that day.")?;
@@ -53,20 +55,9 @@ pub fn cram(app: &mut App, args: &CramArgs, input: &mut dyn Input, out: &mut dyn
     let kind = SessionKind::Cram { reschedule: goal.reschedule };
     let mut session = Session::of_kind(kind, queue, app.scheduler.clone(), app.days.clone());
     let started = Instant::now();
-    let ending = repl::run(app, &mut session, input, out, Some(Duration::from_secs(u64::from(args.minutes) * 60)))?;
-    let [again, hard, good, easy] = session.tally();
-    writeln!(out)?;
-    match ending {
-        Ending::Done => writeln!(out, "Done: every planned card answered.")?,
-        Ending::TimeUp => writeln!(out, "Time's up.")?,
-        Ending::Quit => {}
-    }
-    writeln!(
-        out,
-        "{} cards rated in {}: again {again} · hard {hard} · good {good} · easy {easy}.",
-        session.answered(),
-        clock_time(started.elapsed().as_millis() as u64),
-    )?;
+    let time_box = Duration::from_secs(u64::from(args.minutes) * 60);
+    let ending = repl::run(app, &mut session, input, out, Some(time_box))?;
+    repl::print_summary(out, ending, &session, started.elapsed(), "Done: every planned card answered.", "")?;
     let after = Readiness::on(&app.scheduler, &app.days, &targets::cards(app, &args.areas)?, &goal.weights, goal.day);
     writeln!(
         out,

@@ -8,8 +8,7 @@ use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::DrillArgs;
-use crate::render::clock_time;
-use crate::repl::{self, Ending, Input};
+use crate::repl::{self, Input};
 use crate::session::Session;
 
 /// Runs today's drill, reading answers from stdin.
@@ -44,19 +43,6 @@ pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut d
     let started = Instant::now();
     let time_box = args.minutes.map(|m| Duration::from_secs(m * 60));
     let ending = repl::run(app, &mut session, input, out, time_box)?;
-    let [again, hard, good, easy] = session.tally();
-    writeln!(out)?;
-    match ending {
-        Ending::Done => writeln!(out, "Done for today.")?,
-        Ending::TimeUp => writeln!(out, "Time's up.")?,
-        Ending::Quit => {}
-    }
-    writeln!(
-        out,
-        "{} cards rated in {}: again {again} · hard {hard} · good {good} · easy {easy}. {} left in today's queue.",
-        session.answered(),
-        clock_time(started.elapsed().as_millis() as u64),
-        session.remaining()
-    )?;
-    Ok(())
+    let more = format!(" {} left in today's queue.", session.remaining());
+    repl::print_summary(out, ending, &session, started.elapsed(), "Done for today.", &more)
 }

@@ -12,7 +12,7 @@ use crate::app::App;
 use crate::cli::PlanArgs;
 use crate::render::safe_line;
 use crate::scheduler::ReviewKind;
-use crate::session::forecast::new_card_shares;
+use crate::session::forecast::{Context, new_card_shares};
 use crate::session::month::{MonthGoal, Week, plan_month};
 use crate::session::pace::{Pace, PaceSource};
 use crate::session::{Allowance, Candidate, Readiness, RoleBook, plan_queue_weighted};
@@ -130,7 +130,8 @@ fn month(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
     let goal = MonthGoal { weights: &weights, roles: &app.config.roles, week_minutes: f64::from(args.week_minutes) };
     let book = RoleBook::builtin();
     let is_language = |area: &str| book.is_language(area);
-    let weeks = plan_month(&cards, &goal, &is_language, &pace, app.now(), &app.scheduler, &app.days)?;
+    let ctx = Context { scheduler: &app.scheduler, clock: &app.days, pace: &pace, now: app.now() };
+    let weeks = plan_month(&cards, &goal, &is_language, &ctx)?;
     let prompts: BTreeMap<i64, String> =
         app.store.cards(&Default::default())?.into_iter().map(|c| (c.id, c.prompt)).collect();
     writeln!(

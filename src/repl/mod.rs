@@ -157,6 +157,32 @@ pub fn run<Tz: TimeZone>(
     }
 }
 
+/// Prints how a session ended and its tally: `done` is said when the queue ran out, `more`
+/// follows the tally on its line.
+pub fn print_summary<Tz: TimeZone>(
+    out: &mut dyn Write,
+    ending: Ending,
+    session: &Session<Tz>,
+    elapsed: Duration,
+    done: &str,
+    more: &str,
+) -> Result<()> {
+    writeln!(out)?;
+    match ending {
+        Ending::Done => writeln!(out, "{done}")?,
+        Ending::TimeUp => writeln!(out, "Time's up.")?,
+        Ending::Quit => {}
+    }
+    let [again, hard, good, easy] = session.tally();
+    writeln!(
+        out,
+        "{} cards rated in {}: again {again} · hard {hard} · good {good} · easy {easy}.{more}",
+        session.answered(),
+        clock_time(elapsed.as_millis() as u64),
+    )?;
+    Ok(())
+}
+
 /// Undo, skip or suspend; returns whether the current card changed.
 fn act<Tz: TimeZone>(app: &mut App, session: &mut Session<Tz>, out: &mut dyn Write, command: Command) -> Result<bool> {
     match command {

@@ -29,13 +29,12 @@
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::TimeZone;
 
-use super::forecast::{PlanCard, Readiness, recall_now, recall_on};
-use super::pace::Pace;
+use super::forecast::{Context, PlanCard, Readiness, recall_now, recall_on};
 use super::plan::mix;
 use super::roles::AreaWeights;
-use crate::scheduler::{DayClock, Rating, Scheduler, SchedulerError};
+use crate::scheduler::{Rating, SchedulerError};
 
 /// One card's worth in a cram session.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,11 +83,9 @@ pub fn rank<Tz: TimeZone>(
     cards: &[PlanCard],
     goal: &CramGoal,
     logged_only: &HashSet<i64>,
-    pace: &Pace,
-    now: DateTime<Utc>,
-    scheduler: &Scheduler,
-    clock: &DayClock<Tz>,
+    ctx: &Context<Tz>,
 ) -> Result<Vec<CramItem>, SchedulerError> {
+    let Context { scheduler, clock, pace, now } = *ctx;
     let relevant: Vec<&PlanCard> = cards.iter().filter(|c| goal.weights.get(c.area()) > 0.0).collect();
     let mut per_area: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &relevant {
@@ -129,12 +126,9 @@ pub fn plan_cram<Tz: TimeZone>(
     cards: &[PlanCard],
     goal: &CramGoal,
     logged_only: &HashSet<i64>,
-    pace: &Pace,
-    now: DateTime<Utc>,
-    scheduler: &Scheduler,
-    clock: &DayClock<Tz>,
+    ctx: &Context<Tz>,
 ) -> Result<CramPlan, SchedulerError> {
-    let ranked = rank(cards, goal, logged_only, pace, now, scheduler, clock)?;
+    let ranked = rank(cards, goal, logged_only, ctx)?;
     let before = Readiness::weigh(ranked.iter().map(|i| (i.card.area(), i.recall_without)), &goal.weights);
     let chosen = fit(ranked.iter().filter(|i| i.value > 0.0).cloned().collect(), goal.budget_minutes);
     let chosen_ids: HashSet<i64> = chosen.iter().filter(|i| i.counts).map(|i| i.card.card.id).collect();
@@ -178,13 +172,29 @@ fn by_area(items: Vec<CramItem>) -> Vec<CramItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scheduler::{DayClock, Scheduler};
     use crate::session::forecast::tests::card;
+    use crate::session::pace::Pace;
+    use chrono::Utc;
 
-    fn setup() -> (Scheduler, DayClock<Utc>, DateTime<Utc>, i64) {
-        let clock = DayClock::new(Utc, 4);
+    /// The day number of 2026-03-02, when these tests run.
+    fn today() -> i64 {
+        DayClock::new(Utc, 4).day_of(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap())
+    }
+
+    /// Runs `f` at 2026-03-02 09:00 UTC with the default model and `cards`' pace.
+    fn with_ctx<T>(cards: &[PlanCard], f: impl FnOnce(&Context<Utc>) -> T) -> T {
+        let (scheduler, clock, pace) = (Scheduler::default_params(), DayClock::new(Utc, 4), Pace::new(&[], cards));
         let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
-        let today = clock.day_of(now);
-        (Scheduler::default_params(), clock, now, today)
+        f(&Context { scheduler: &scheduler, clock: &clock, pace: &pace, now })
+    }
+
+    fn ranked(cards: &[PlanCard], g: &CramGoal, logged_only: &HashSet<i64>) -> Vec<CramItem> {
+        with_ctx(cards, |ctx| rank(cards, g, logged_only, ctx)).unwrap()
+    }
+
+    fn planned(cards: &[PlanCard], g: &CramGoal, logged_only: &HashSet<i64>) -> CramPlan {
+        with_ctx(cards, |ctx| plan_cram(cards, g, logged_only, ctx)).unwrap()
     }
 
     fn goal(day: i64, weights: &[(&str, f64)], budget: f64) -> CramGoal {
@@ -202,68 +212,66 @@ mod tests {
 
     #[test]
     fn the_weakest_card_of_an_area_comes_first_and_a_strong_one_last() {
-        let (s, clock, now, today) = setup();
+        let today = today();
         // Same area: a card at stability 2 reviewed 10 days ago (weak), one at 100 (strong).
         let cards =
             [card(1, "sql", Some((10, 100.0))), card(2, "sql", Some((10, 2.0))), card(3, "sql", Some((2, 5.0)))];
         let g = goal(today + 3, &[("sql", 1.0)], 60.0);
-        let ranked = rank(&cards, &g, &HashSet::new(), &Pace::new(&[], &cards), now, &s, &clock).unwrap();
+        let ranked = ranked(&cards, &g, &HashSet::new());
         assert_eq!(keys(&ranked), vec!["sql/2", "sql/3", "sql/1"]);
         assert!(ranked.iter().all(|i| i.recall_with > i.recall_without), "{ranked:?}");
     }
 
     #[test]
     fn an_area_the_roles_do_not_weigh_is_left_out() {
-        let (s, clock, now, today) = setup();
+        let today = today();
         let cards = [card(1, "java", None), card(2, "cloud", Some((5, 3.0)))];
         let g = goal(today + 3, &[("java", 0.0), ("cloud", 3.0)], 60.0);
-        let plan = plan_cram(&cards, &g, &HashSet::new(), &Pace::new(&[], &cards), now, &s, &clock).unwrap();
+        let plan = planned(&cards, &g, &HashSet::new());
         assert_eq!(keys(&plan.items), vec!["cloud/2"]);
         assert_eq!(plan.before.areas.len(), 1);
     }
 
     #[test]
     fn heavier_areas_win_between_equally_weak_cards() {
-        let (s, clock, now, today) = setup();
+        let today = today();
         let cards = [card(1, "testing", Some((6, 2.0))), card(2, "cloud", Some((6, 2.0)))];
         let g = goal(today + 2, &[("testing", 1.0), ("cloud", 3.0)], 60.0);
-        let ranked = rank(&cards, &g, &HashSet::new(), &Pace::new(&[], &cards), now, &s, &clock).unwrap();
+        let ranked = ranked(&cards, &g, &HashSet::new());
         assert_eq!(keys(&ranked), vec!["cloud/2", "testing/1"]);
     }
 
     #[test]
     fn the_budget_takes_the_best_cards_that_fit() {
-        let (s, clock, now, today) = setup();
+        let today = today();
         let cards: Vec<PlanCard> = (1..=10).map(|i| card(i, "sql", Some((i, 2.0 + i as f32)))).collect();
-        let pace = Pace::new(&[], &cards);
         let g = goal(today + 3, &[("sql", 1.0)], 5.0);
-        let plan = plan_cram(&cards, &g, &HashSet::new(), &pace, now, &s, &clock).unwrap();
+        let plan = planned(&cards, &g, &HashSet::new());
         assert!(plan.minutes <= 5.0, "{}", plan.minutes);
         assert!(!plan.items.is_empty());
-        let ranked = rank(&cards, &g, &HashSet::new(), &pace, now, &s, &clock).unwrap();
-        assert_eq!(plan.items[0], ranked[0]);
+        assert_eq!(plan.items[0], ranked(&cards, &g, &HashSet::new())[0]);
         // Even a budget too small for one card plans the best one.
-        let tiny = plan_cram(&cards, &goal(today + 3, &[("sql", 1.0)], 0.1), &HashSet::new(), &pace, now, &s, &clock);
-        assert_eq!(tiny.unwrap().items.len(), 1);
+        let tiny = planned(&cards, &goal(today + 3, &[("sql", 1.0)], 0.1), &HashSet::new());
+        assert_eq!(tiny.items.len(), 1);
     }
 
     #[test]
     fn the_plan_projects_higher_readiness_than_doing_nothing() {
-        let (s, clock, now, today) = setup();
+        let today = today();
         let cards = [card(1, "sql", None), card(2, "sql", Some((8, 3.0))), card(3, "cloud", Some((2, 40.0)))];
         let g = goal(today + 4, &[("sql", 2.0), ("cloud", 1.0)], 30.0);
-        let plan = plan_cram(&cards, &g, &HashSet::new(), &Pace::new(&[], &cards), now, &s, &clock).unwrap();
+        let plan = planned(&cards, &g, &HashSet::new());
         assert!(plan.planned.overall > plan.before.overall + 0.05, "{plan:?}");
         assert_eq!(plan.items.len(), 3);
     }
 
     #[test]
     fn cards_already_crammed_today_add_nothing_and_come_after_those_that_count() {
-        let (s, clock, now, today) = setup();
+        let today = today();
         let cards = [card(1, "sql", Some((9, 1.0))), card(2, "sql", Some((2, 50.0)))];
         let g = goal(today + 3, &[("sql", 1.0)], 60.0);
         let logged_only = HashSet::from([1]);
-        let plan = plan_cram(&cards, &g, &logged_only, &Pace::new(&[], &cards), now, &s, &clock).unwrap();
+        let plan = planned(&cards, &g, &logged_only);
         assert_eq!(keys(&plan.items), vec!["sql/2", "sql/1"]);
         assert!(!plan.items[1].counts);
         // Only card 2's answer moves the projection.
@@ -273,22 +281,22 @@ mod tests {
 
     #[test]
     fn without_rescheduling_the_projection_does_not_move() {
-        let (s, clock, now, today) = setup();
+        let today = today();
         let cards = [card(1, "sql", None), card(2, "sql", Some((8, 3.0)))];
         let mut g = goal(today + 4, &[("sql", 1.0)], 30.0);
         g.reschedule = false;
-        let plan = plan_cram(&cards, &g, &HashSet::new(), &Pace::new(&[], &cards), now, &s, &clock).unwrap();
+        let plan = planned(&cards, &g, &HashSet::new());
         assert_eq!(plan.items.len(), 2);
         assert_eq!(plan.planned, plan.before);
     }
 
     #[test]
     fn cards_are_mixed_across_areas_not_drilled_in_blocks() {
-        let (s, clock, now, today) = setup();
+        let today = today();
         let mut cards: Vec<PlanCard> = (1..=4).map(|i| card(i, "sql", Some((10, 1.0)))).collect();
         cards.extend((5..=8).map(|i| card(i, "cloud", Some((10, 1.5)))));
         let g = goal(today + 3, &[("sql", 1.0), ("cloud", 1.0)], 600.0);
-        let plan = plan_cram(&cards, &g, &HashSet::new(), &Pace::new(&[], &cards), now, &s, &clock).unwrap();
+        let plan = planned(&cards, &g, &HashSet::new());
         let areas: Vec<&str> = plan.items.iter().map(|i| i.card.area()).collect();
         assert!(areas.windows(2).all(|w| w[0] != w[1]), "{areas:?}");
     }

@@ -10,9 +10,19 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeZone, Utc};
 use rand::{SeedableRng, rngs::Xoshiro256PlusPlus, seq::SliceRandom};
 
+use super::pace::Pace;
 use super::plan::Candidate;
 use super::roles::AreaWeights;
 use crate::scheduler::{CardState, DayClock, Scheduler};
+
+/// What every projection needs: the memory model, the day clock, the user's pace and now.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a, Tz: TimeZone> {
+    pub scheduler: &'a Scheduler,
+    pub clock: &'a DayClock<Tz>,
+    pub pace: &'a Pace,
+    pub now: DateTime<Utc>,
+}
 
 /// A card as the planners see it: what the queue needs, plus what planning weighs.
 #[derive(Debug, Clone, PartialEq)]

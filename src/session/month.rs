@@ -11,14 +11,13 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::TimeZone;
 
 use super::cram::{CramGoal, CramItem, fit, rank};
-use super::forecast::{PlanCard, Readiness};
-use super::pace::Pace;
+use super::forecast::{Context, PlanCard, Readiness};
 use super::plan::mix;
 use super::roles::AreaWeights;
-use crate::scheduler::{DayClock, Scheduler, SchedulerError};
+use crate::scheduler::SchedulerError;
 
 /// How much more an area of the week's own theme counts than a companion when mixing its cards.
 const OWN_AREA_FACTOR: f64 = 2.0;
@@ -100,22 +99,19 @@ pub fn plan_month<Tz: TimeZone>(
     cards: &[PlanCard],
     goal: &MonthGoal,
     is_language: &dyn Fn(&str) -> bool,
-    pace: &Pace,
-    now: DateTime<Utc>,
-    scheduler: &Scheduler,
-    clock: &DayClock<Tz>,
+    ctx: &Context<Tz>,
 ) -> Result<Vec<Week>, SchedulerError> {
-    let today = clock.day_of(now);
+    let today = ctx.clock.day_of(ctx.now);
     let mut weeks = Vec::with_capacity(CYCLE.len());
     for theme in &CYCLE {
         let areas = theme_areas(theme, cards, goal.weights, is_language);
         let weights: AreaWeights = areas.iter().map(|(a, _)| (a.clone(), goal.weights.get(a))).collect();
         let week_cards: Vec<PlanCard> =
             cards.iter().filter(|c| areas.iter().any(|(a, _)| a == c.area())).cloned().collect();
-        let readiness = Readiness::on(scheduler, clock, &week_cards, &weights, today);
+        let readiness = Readiness::on(ctx.scheduler, ctx.clock, &week_cards, &weights, today);
         let weakness = readiness.areas.iter().map(|a| a.weight * (1.0 - a.recall)).fold(0.0, f64::max);
         let cram = CramGoal { day: today + 28, weights, budget_minutes: goal.week_minutes, reschedule: true };
-        let ranked = rank(&week_cards, &cram, &HashSet::new(), pace, now, scheduler, clock)?;
+        let ranked = rank(&week_cards, &cram, &HashSet::new(), ctx)?;
         let (ranked, design) = if theme.one_design { around_one_design(ranked, goal.roles) } else { (ranked, None) };
         let useful = ranked.into_iter().filter(|i| i.value > 0.0).collect();
         let items = fit(own_areas_lead(useful, &areas, &cram.weights), goal.week_minutes);
@@ -188,7 +184,10 @@ fn around_one_design(ranked: Vec<CramItem>, roles: &[String]) -> (Vec<CramItem>,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scheduler::{DayClock, Scheduler};
     use crate::session::forecast::tests::card;
+    use crate::session::pace::Pace;
+    use chrono::{TimeZone, Utc};
 
     fn tagged(id: i64, area: &str, tags: &[&str], roles: &[&str]) -> PlanCard {
         let mut c = card(id, area, None);
@@ -213,16 +212,20 @@ mod tests {
         ]
     }
 
-    fn plan(weights: &[(&str, f64)], roles: &[&str]) -> Vec<Week> {
-        let clock = DayClock::new(Utc, 4);
+    /// The month for `cards` at 2026-03-02 09:00 UTC; python and java are the languages.
+    fn month(cards: &[PlanCard], weights: &[(&str, f64)], roles: &[&str], week_minutes: f64) -> Vec<Week> {
+        let (scheduler, clock, pace) = (Scheduler::default_params(), DayClock::new(Utc, 4), Pace::new(&[], cards));
         let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
         let weights: AreaWeights = weights.iter().map(|(a, w)| (a.to_string(), *w)).collect();
         let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
-        let goal = MonthGoal { weights: &weights, roles: &roles, week_minutes: 120.0 };
-        let cards = cards();
+        let goal = MonthGoal { weights: &weights, roles: &roles, week_minutes };
         let is_language = |a: &str| a == "python" || a == "java";
-        plan_month(&cards, &goal, &is_language, &Pace::new(&[], &cards), now, &Scheduler::default_params(), &clock)
-            .unwrap()
+        let ctx = Context { scheduler: &scheduler, clock: &clock, pace: &pace, now };
+        plan_month(cards, &goal, &is_language, &ctx).unwrap()
+    }
+
+    fn plan(weights: &[(&str, f64)], roles: &[&str]) -> Vec<Week> {
+        month(&cards(), weights, roles, 120.0)
     }
 
     fn keys(week: &Week) -> Vec<&str> {
@@ -261,16 +264,9 @@ mod tests {
 
     #[test]
     fn a_heavy_companion_area_does_not_crowd_out_the_weeks_own_area() {
-        let clock = DayClock::new(Utc, 4);
-        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
         let mut cards: Vec<PlanCard> = (1..=10).map(|i| card(i, "behavioral", None)).collect();
         cards.extend((11..=20).map(|i| card(i, "debugging", None)));
-        let weights: AreaWeights =
-            [("behavioral".to_owned(), 2.0), ("debugging".to_owned(), 3.0)].into_iter().collect();
-        let goal = MonthGoal { weights: &weights, roles: &[], week_minutes: 60.0 };
-        let weeks =
-            plan_month(&cards, &goal, &|_| false, &Pace::new(&[], &cards), now, &Scheduler::default_params(), &clock)
-                .unwrap();
+        let weeks = month(&cards, &[("behavioral", 2.0), ("debugging", 3.0)], &[], 60.0);
         let week = weeks.iter().find(|w| w.theme.title == CYCLE[3].title).unwrap();
         let areas: Vec<&str> = week.items.iter().map(|i| i.card.area()).collect();
         assert_eq!(areas[0], "behavioral", "{areas:?}");
@@ -306,14 +302,8 @@ mod tests {
 
     #[test]
     fn a_week_covers_no_more_than_its_minutes() {
-        let clock = DayClock::new(Utc, 4);
-        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
         let cards: Vec<PlanCard> = (1..=40).map(|i| card(i, "sql", None)).collect();
-        let weights: AreaWeights = [("sql".to_owned(), 1.0)].into_iter().collect();
-        let goal = MonthGoal { weights: &weights, roles: &[], week_minutes: 20.0 };
-        let weeks =
-            plan_month(&cards, &goal, &|_| false, &Pace::new(&[], &cards), now, &Scheduler::default_params(), &clock)
-                .unwrap();
+        let weeks = month(&cards, &[("sql", 1.0)], &[], 20.0);
         let sql = weeks.iter().find(|w| w.theme.title == CYCLE[1].title).unwrap();
         assert!(sql.minutes <= 20.0 && !sql.items.is_empty(), "{}", sql.minutes);
         assert!(weeks.iter().filter(|w| w.theme.title != CYCLE[1].title).all(|w| w.items.is_empty()));
