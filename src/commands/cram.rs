@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anstyle::Style;
 use anyhow::Result;
 
-use super::targets::{self, day_label, from_today, percent, roles_label};
+use super::targets::{self, day_label, from_today, percent, percent_tenths, roles_label};
 use crate::app::App;
 use crate::cli::CramArgs;
 use crate::render::safe_line;
@@ -61,10 +61,10 @@ pub fn cram(app: &mut App, args: &CramArgs, input: &mut dyn Input, out: &mut dyn
     let after = Readiness::on(&app.scheduler, &app.days, &targets::cards(app, &args.areas)?, &goal.weights, goal.day);
     writeln!(
         out,
-        "Projected readiness on {}: {} before → {} after this session ({:+.0} points).",
+        "Projected readiness on {}: {} before → {} after this session ({:+.1} points).",
         day_label(goal.day),
-        percent(plan.before.overall),
-        percent(after.overall),
+        percent_tenths(plan.before.overall),
+        percent_tenths(after.overall),
         (after.overall - plan.before.overall) * 100.0
     )?;
     Ok(())
@@ -129,12 +129,12 @@ fn print_header(app: &App, out: &mut dyn Write, target: &Target, args: &CramArgs
         out,
         "Projected readiness on {}: {} (role-weighted recall)",
         day_label(target.day),
-        percent(plan.before.overall)
+        percent_tenths(plan.before.overall)
     )?;
     for area in &plan.before.areas {
         writeln!(
             out,
-            "  {:<16} weight {:.1} · {:>3} cards · recall {:>4} → {}",
+            "  {:<16} weight {:.1} · {:>3} cards · recall on the day {:>4} → {} with this plan",
             safe_line(&area.area),
             area.weight,
             area.cards,
@@ -155,7 +155,7 @@ fn print_header(app: &App, out: &mut dyn Write, target: &Target, args: &CramArgs
         plan.items.len(),
         plan.minutes,
         split.join(" · "),
-        percent(plan.planned.overall)
+        percent_tenths(plan.planned.overall)
     )?;
     let rule = if args.no_reschedule {
         "--no-reschedule: answers are logged; no card's schedule changes."

@@ -85,6 +85,11 @@ pub fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
+/// A share (0-1) as a percentage to a tenth: one session moves readiness by fractions of a point.
+pub fn percent_tenths(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
 /// Roles as a header shows them.
 pub fn roles_label(roles: &[String]) -> String {
     if roles.is_empty() {

@@ -83,14 +83,6 @@ impl<Tz: TimeZone> Session<Tz> {
         self.kind
     }
 
-    /// The ids of the cards answered in this session (each once).
-    pub fn answered_ids(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = self.answered.iter().map(|a| a.card.id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-
     /// The card to show now, if any are left.
     pub fn current(&self) -> Option<&Candidate> {
         self.queue.front()
