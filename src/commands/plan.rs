@@ -53,8 +53,8 @@ pub fn run(app: &App, args: &PlanArgs) -> Result<()> {
     if args.month {
         return month(app, args, &mut out);
     }
-    let today = todays_queue(app, &args.areas, None, None)?;
     let cards = targets::cards(app, &args.areas)?;
+    let today = todays_queue(app, &args.areas, None, None)?;
     let pace = targets::pace(app, &cards)?;
     let weights = targets::weights(app, &app.config.roles, &cards, &[]);
     writeln!(out, "Today's plan · {} · {}", day_label(targets::today(app)), roles_label(&app.config.roles))?;
