@@ -111,7 +111,7 @@ fn skip_and_suspend_leave_no_review() {
 fn quitting_with_end_of_input_mid_card_is_clean() {
     let env = Env::new();
     let out = env.run(&["drill", "--new", "3"], "\n3\n\n");
-    assert!(out.contains("1 cards rated"), "{out}");
+    assert!(out.contains("1 card rated"), "{out}");
 }
 
 #[test]

@@ -44,5 +44,5 @@ pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut d
     let time_box = args.minutes.map(|m| Duration::from_secs(m * 60));
     let ending = repl::run(app, &mut session, input, out, time_box)?;
     let more = format!(" {} left in today's queue.", session.remaining());
-    repl::print_summary(out, ending, &session, started.elapsed(), "Done for today.", &more)
+    repl::print_summary(out, ending, &session, started.elapsed(), "Session complete.", &more)
 }

@@ -1,18 +1,18 @@
 //! Text from decks is untrusted: a deck from a stranger must not be able to move the cursor,
 //! retitle the terminal or hide text. Escape sequences are removed and other control
-//! characters dropped, keeping newlines and tabs.
+//! characters dropped, keeping newlines (tabs become four spaces).
 
-/// `text` with terminal escape sequences removed and control characters (except `\n` and `\t`)
-/// dropped.
+/// `text` with terminal escape sequences removed, tabs expanded and other control characters
+/// (except `\n`) dropped.
 pub fn safe(text: &str) -> String {
-    // strip_ansi_escapes drops tabs (it treats them as control codes), so strip between them.
-    let stripped: Vec<String> = text.split('\t').map(strip_ansi_escapes::strip_str).collect();
-    stripped.join("\t").chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
+    // The escape stripper drops tabs, so expand them first.
+    let stripped = strip_ansi_escapes::strip_str(text.replace('\t', "    "));
+    stripped.chars().filter(|c| !c.is_control() || *c == '\n').collect()
 }
 
 /// Like [`safe`], for one line: newlines become spaces.
 pub fn safe_line(text: &str) -> String {
-    safe(text).replace(['\n', '\t'], " ")
+    safe(text).replace('\n', " ")
 }
 
 #[cfg(test)]
@@ -27,7 +27,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_dropped_but_newlines_kept() {
-        assert_eq!(safe("a\rb\x08c\nd\te\u{9b}"), "abc\nd\te");
+        assert_eq!(safe("a\rb\x08c\nd\te\u{9b}"), "abc\nd    e");
     }
 
     #[test]

@@ -174,10 +174,11 @@ pub fn print_summary<Tz: TimeZone>(
         Ending::Quit => {}
     }
     let [again, hard, good, easy] = session.tally();
+    let rated = session.answered();
     writeln!(
         out,
-        "{} cards rated in {}: again {again} · hard {hard} · good {good} · easy {easy}.{more}",
-        session.answered(),
+        "{rated} {} rated in {}: again {again} · hard {hard} · good {good} · easy {easy}.{more}",
+        if rated == 1 { "card" } else { "cards" },
         clock_time(elapsed.as_millis() as u64),
     )?;
     Ok(())
