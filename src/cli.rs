@@ -46,6 +46,16 @@ pub enum Command {
     Import(ImportArgs),
     /// Export decks as TOML, CSV or Markdown, or the review log as CSV
     Export(ExportArgs),
+    /// Today's plan: cards due and new per area with estimated minutes (--month: the four-week refresh cycle)
+    Plan(PlanArgs),
+    /// Cram for an interview: the cards that raise your readiness on the day most, in the minutes you have
+    Cram(CramArgs),
+    /// Upcoming interviews that `grill cram` prepares for
+    #[command(subcommand)]
+    Interview(InterviewCommand),
+    /// Show or change the settings in config.toml (comments are kept)
+    #[command(subcommand)]
+    Config(ConfigCommand),
 }
 
 /// `grill drill`.
@@ -170,4 +180,87 @@ pub enum ExportFormat {
     Toml,
     Csv,
     Md,
+}
+
+/// `grill plan`.
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// The four-week refresh cycle (language, SQL, one system design, behavioural), weakest first
+    #[arg(long)]
+    pub month: bool,
+    /// With --month: minutes each week has for drilling
+    #[arg(long, value_name = "M", default_value_t = 120, requires = "month")]
+    pub week_minutes: u32,
+    /// Only cards of this area (repeatable)
+    #[arg(long = "area", value_name = "AREA")]
+    pub areas: Vec<String>,
+}
+
+/// `grill cram`.
+#[derive(Debug, Clone, Args)]
+pub struct CramArgs {
+    /// The interview day: YYYY-MM-DD or an RFC 3339 time [default: the next `grill interview`]
+    #[arg(long, value_name = "DATE", conflicts_with = "within")]
+    pub until: Option<String>,
+    /// The interview is this many days or weeks away: 3d, 2w
+    #[arg(long = "in", value_name = "SPAN")]
+    pub within: Option<String>,
+    /// Target role (repeatable) [default: the interview's roles, else config.toml's]
+    #[arg(long = "role", value_name = "ROLE")]
+    pub roles: Vec<String>,
+    /// Only cards of this area (repeatable)
+    #[arg(long = "area", value_name = "AREA")]
+    pub areas: Vec<String>,
+    /// Minutes you have for this session
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub minutes: u32,
+    /// Log answers without touching any card's schedule (a pure preview)
+    #[arg(long)]
+    pub no_reschedule: bool,
+}
+
+/// `grill interview ...`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum InterviewCommand {
+    /// Record an upcoming interview
+    Add(InterviewAddArgs),
+    /// List upcoming interviews
+    List,
+    /// Forget an upcoming interview (by the id `grill interview list` shows)
+    Remove {
+        /// The interview's id
+        id: i64,
+    },
+}
+
+/// `grill interview add`.
+#[derive(Debug, Clone, Args)]
+pub struct InterviewAddArgs {
+    /// A name for it, e.g. the company: "Acme (platform team)"
+    pub name: String,
+    /// The day: YYYY-MM-DD or an RFC 3339 time
+    #[arg(long, value_name = "DATE")]
+    pub on: String,
+    /// The role type it is for (repeatable) [default: the roles in config.toml]
+    #[arg(long = "role", value_name = "ROLE")]
+    pub roles: Vec<String>,
+}
+
+/// `grill config ...`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ConfigCommand {
+    /// Print every setting, or one
+    Get {
+        /// A setting's name, e.g. roles
+        key: Option<String>,
+    },
+    /// Change one setting; lists (roles, languages) are comma-separated, empty to clear
+    Set {
+        /// A setting's name, e.g. roles
+        key: String,
+        /// The new value, e.g. platform,product
+        value: String,
+    },
+    /// Print where config.toml is
+    Path,
 }

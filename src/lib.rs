@@ -28,10 +28,12 @@ pub use store::Store;
 
 /// Exit codes: 1 for a failed command, 2 for bad input or usage (clap uses 2 too).
 pub fn exit_code(error: &anyhow::Error) -> i32 {
-    if error
-        .chain()
-        .any(|e| e.is::<deck::DeckError>() || e.is::<clock::ClockError>() || e.is::<scorecard::UnknownArea>())
-    {
+    if error.chain().any(|e| {
+        e.is::<deck::DeckError>()
+            || e.is::<clock::ClockError>()
+            || e.is::<scorecard::UnknownArea>()
+            || e.is::<session::InputError>()
+    }) {
         2
     } else {
         1

@@ -1,12 +1,17 @@
 //! One module per subcommand; `dispatch` routes the parsed command line.
 
 pub mod cards;
+pub mod config;
+pub mod cram;
 pub mod decks;
 pub mod drill;
 pub mod export;
 pub mod import;
+pub mod interview;
+pub mod plan;
 pub mod score;
 pub mod suspend;
+pub mod targets;
 
 use anyhow::Result;
 
@@ -15,6 +20,10 @@ use crate::cli::{Cli, Command, DrillArgs};
 
 /// Opens the app and runs the command (the drill when none is given).
 pub fn dispatch(cli: Cli) -> Result<()> {
+    // Settings are edited without opening the database, so a broken config.toml can be fixed.
+    if let Some(Command::Config(command)) = &cli.command {
+        return config::run(&crate::app::config_path(&cli.global)?, command);
+    }
     let mut app = App::open(&cli.global)?;
     match cli.command {
         None => drill::run(&mut app, &DrillArgs::default()),
@@ -26,5 +35,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Score(args)) => score::run(&app, &args),
         Some(Command::Import(args)) => import::run(&mut app, &args),
         Some(Command::Export(args)) => export::run(&app, &args),
+        Some(Command::Plan(args)) => plan::run(&app, &args),
+        Some(Command::Cram(args)) => cram::run(&mut app, &args),
+        Some(Command::Interview(command)) => interview::run(&app, &command),
+        Some(Command::Config(_)) => unreachable!("handled before opening the app"),
     }
 }

@@ -5,6 +5,7 @@ mod cards;
 mod export;
 mod history;
 mod migrate;
+mod planning;
 mod reviews;
 mod scorecard;
 mod sync;
@@ -12,6 +13,7 @@ mod sync;
 pub use cards::{CardFilter, CardRow, DeckSummary};
 pub use export::ExportedReview;
 pub use migrate::schema_version;
+pub use planning::UpcomingInterview;
 pub use reviews::LoggedReview;
 pub use sync::{SyncOptions, SyncReport};
 
