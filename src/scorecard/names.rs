@@ -2,8 +2,9 @@
 //! spelling users may type for them.
 
 /// Areas that count as languages for "language depth" when the config lists none.
-pub const LANGUAGE_AREAS: [&str; 10] =
-    ["python", "java", "go", "javascript", "typescript", "kotlin", "csharp", "ruby", "rust", "php"];
+/// (`decks/roles.toml` lists the same names; a test keeps the two in step.)
+pub const LANGUAGE_AREAS: [&str; 11] =
+    ["python", "java", "go", "javascript", "typescript", "kotlin", "csharp", "ruby", "rust", "scala", "php"];
 
 /// The id of the language-depth dimension (also the area name its self-assessments use).
 pub const LANGUAGE_DEPTH: &str = "language-depth";

@@ -55,10 +55,7 @@ pub fn recall_on<Tz: TimeZone>(
     state: Option<&CardState>,
     day: i64,
 ) -> f64 {
-    state.map_or(0.0, |s| {
-        let elapsed = clock.days_between(s.last_review, clock.day_start(day));
-        f64::from(scheduler.retrievability(s.memory(), elapsed as f32))
-    })
+    state.map_or(0.0, |s| crate::scorecard::recall_of(s, clock.day_start(day), scheduler, clock))
 }
 
 /// The probability of recalling a card in `state` at `now`.

@@ -254,4 +254,14 @@ cloud = 3
         assert_eq!(top("data"), vec!["sql", "system-design"]);
         assert_eq!(top("product"), vec!["api-design", "sql", "testing"]);
     }
+
+    #[test]
+    fn the_language_areas_match_the_scorecards() {
+        let book = RoleBook::builtin();
+        let mut ours: Vec<&str> = book.language_areas.iter().map(String::as_str).collect();
+        let mut scorecard = crate::scorecard::LANGUAGE_AREAS.to_vec();
+        ours.sort();
+        scorecard.sort();
+        assert_eq!(ours, scorecard);
+    }
 }
