@@ -29,11 +29,7 @@ impl App {
     /// Opens the database and config the global options point at, and syncs the built-in decks.
     pub fn open(global: &Global) -> Result<App> {
         let clock = Clock::from_env()?;
-        let config_path = match &global.config {
-            Some(path) => path.clone(),
-            None => default_dir(Dir::Config)?.join("config.toml"),
-        };
-        let config = Config::load(&config_path)?;
+        let config = Config::load(&config_path(global)?)?;
         let db_path = match &global.db {
             Some(path) => path.clone(),
             None => default_dir(Dir::Data)?.join("grill.db"),
@@ -71,6 +67,15 @@ impl App {
     pub fn today_start(&self) -> DateTime<Utc> {
         self.days.day_start(self.days.day_of(self.now()))
     }
+}
+
+/// The config file the global options point at (`--config`, `GRILL_CONFIG`, else the platform
+/// config dir).
+pub fn config_path(global: &Global) -> Result<PathBuf> {
+    Ok(match &global.config {
+        Some(path) => path.clone(),
+        None => default_dir(Dir::Config)?.join("config.toml"),
+    })
 }
 
 enum Dir {

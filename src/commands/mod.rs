@@ -1,13 +1,21 @@
 //! One module per subcommand; `dispatch` routes the parsed command line.
 
 pub mod cards;
+pub mod config;
+pub mod cram;
 pub mod decks;
 pub mod drill;
 pub mod edit;
+pub mod export;
+pub mod import;
+pub mod interview;
 pub mod optimize;
+pub mod plan;
 pub mod report;
+pub mod score;
 pub mod stats;
 pub mod suspend;
+pub mod targets;
 
 use anyhow::Result;
 
@@ -16,6 +24,10 @@ use crate::cli::{Cli, Command, DrillArgs};
 
 /// Opens the app and runs the command (the drill when none is given).
 pub fn dispatch(cli: Cli) -> Result<()> {
+    // Settings are edited without opening the database, so a broken config.toml can be fixed.
+    if let Some(Command::Config(command)) = &cli.command {
+        return config::run(&crate::app::config_path(&cli.global)?, command);
+    }
     let mut app = App::open(&cli.global)?;
     match cli.command {
         None => drill::run(&mut app, &DrillArgs::default()),
@@ -24,6 +36,13 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Cards(args)) => cards::run(&app, &args),
         Some(Command::Suspend(args)) => suspend::run(&app, &args, true),
         Some(Command::Unsuspend(args)) => suspend::run(&app, &args, false),
+        Some(Command::Score(args)) => score::run(&app, &args),
+        Some(Command::Import(args)) => import::run(&mut app, &args),
+        Some(Command::Export(args)) => export::run(&app, &args),
+        Some(Command::Plan(args)) => plan::run(&app, &args),
+        Some(Command::Cram(args)) => cram::run(&mut app, &args),
+        Some(Command::Interview(command)) => interview::run(&app, &command),
+        Some(Command::Config(_)) => unreachable!("handled before opening the app"),
         Some(Command::Stats(args)) => stats::run(&app, &args),
         Some(Command::Optimize(args)) => optimize::run(&mut app, &args),
         Some(Command::Edit(args)) => edit::run(&mut app, &args),

@@ -1,11 +1,13 @@
 //! Terminal output helpers: untrusted text made inert, intervals and durations in words.
 
+mod chart;
 pub mod report;
 pub mod stats;
 pub mod svg;
 pub mod svg_readiness;
 mod text;
 
+pub use chart::{bar, sparkline};
 pub use text::{safe, safe_line};
 
 /// An interval as the rating buttons show it: `now` (this session), `1d`, `3w`, `4mo`, `1.5y`.

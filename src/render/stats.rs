@@ -8,7 +8,7 @@ use anstyle::{Ansi256Color, AnsiColor, Color, Style};
 use chrono::{Datelike, NaiveDate};
 use comfy_table::{CellAlignment, Table, presets::NOTHING};
 
-use super::{clock_time, safe_line};
+use super::{clock_time, safe_line, sparkline};
 use crate::stats::{AreaRetention, AreaTime, DayCount, LEECH_LAPSES, Retention, Stats};
 
 const BOLD: Style = Style::new().bold();
@@ -18,7 +18,6 @@ const WARN: Style = AnsiColor::Red.on_default();
 /// Heatmap glyphs from no answer to the busiest day.
 pub const HEAT_GLYPHS: [&str; 5] = ["·", "░", "▒", "▓", "█"];
 const HEAT_COLOURS: [u8; 5] = [240, 22, 28, 34, 46];
-const SPARK: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// Writes the whole stats page.
 pub fn print(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
@@ -167,10 +166,10 @@ fn right_align(table: &mut Table, from: usize) {
 
 fn forecast(out: &mut impl Write, days: &[DayCount]) -> io::Result<()> {
     let max = days.iter().map(|d| d.count).max().unwrap_or(0);
-    let bars: String = days
-        .iter()
-        .map(|d| if d.count == 0 { '·' } else { SPARK[((d.count * SPARK.len()).div_ceil(max.max(1)) - 1).min(7)] })
-        .collect();
+    // Days with nothing due stay blank; the busiest day is a full block.
+    let scaled: Vec<Option<f64>> =
+        days.iter().map(|d| (d.count > 0).then(|| d.count as f64 / max.max(1) as f64)).collect();
+    let bars = sparkline(&scaled);
     writeln!(out, "{bars}")?;
     let mut scale = String::from("^today");
     for mark in [7usize, 14, 21] {

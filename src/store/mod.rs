@@ -3,17 +3,23 @@
 
 mod cards;
 mod edits;
+mod export;
+mod history;
 mod migrate;
 mod params;
+mod planning;
 mod reviews;
+mod scorecard;
 mod sync;
 
 pub use cards::{CardFilter, CardRow, DeckSummary};
 pub use edits::CardText;
+pub use export::ExportedReview;
 pub use migrate::schema_version;
 pub use params::SavedParameters;
+pub use planning::UpcomingInterview;
 pub use reviews::LoggedReview;
-pub use sync::SyncReport;
+pub use sync::{SyncOptions, SyncReport};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -44,6 +50,8 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("no card with id {0:?}")]
     NoSuchCard(String),
+    #[error("no deck with id {0:?} (see `grill decks`)")]
+    NoSuchDeck(String),
 }
 
 /// An open grill database.
