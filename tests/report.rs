@@ -16,7 +16,21 @@ fn drilled() -> Env {
     for day in [2, 3, 5, 9, 16] {
         env.day(day).run(&["drill", "--new", "4"], &"\n3\n\n1\n\n3\n\n2\n".repeat(8));
     }
+    env.run(&["score", "set", "sql", "4"], "");
+    env.run(&["score", "set", "remote communication", "2"], "");
     env
+}
+
+/// The readiness charts' marks: a line per area, a measured dot per scorecard row (the six
+/// dimensions, then api-design and debugging, which no dimension measures) and the two ratings.
+fn assert_readiness_marks(html: &str, stats: &Value) {
+    for id in ["readiness", "scorecard"] {
+        assert!(html.contains(&format!("<svg id=\"{id}\"")), "{id} chart missing");
+    }
+    assert_eq!(html.matches("<polyline class=\"area-line\"").count(), stats["areas"].as_array().unwrap().len());
+    assert_eq!(html.matches("<circle class=\"measured\"").count(), 8);
+    assert_eq!(html.matches("<circle class=\"self\"").count(), 2);
+    assert!(html.contains("<title>SQL: your rating 4</title>"), "the self-rating sits on its dimension");
 }
 
 fn stats(env: &Env) -> Value {
@@ -59,6 +73,7 @@ fn the_report_is_one_self_contained_html_file_with_every_chart() {
     assert_eq!(html.matches("<rect class=\"day ").count(), days);
     assert_eq!(html.matches("<rect class=\"bar\"").count(), bars);
     assert_eq!(html.matches("<rect class=\"rate\"").count(), rates);
+    assert_readiness_marks(&html, &stats(&env));
     assert!(html.contains("@media print") && html.contains("@page"), "a print stylesheet");
 }
 
@@ -152,6 +167,7 @@ fn the_report_renders_in_headless_chromium_without_console_errors() {
     assert_eq!(dom.matches("<rect class=\"day ").count(), days);
     assert_eq!(dom.matches("<rect class=\"bar\"").count(), bars);
     assert_eq!(dom.matches("<rect class=\"rate\"").count(), rates);
+    assert_readiness_marks(&dom, &stats(&env));
 
     let png = env.dir.path().join("report.png");
     let (_, stderr) = run_chromium(&browser, &page, &["--window-size=1000,1600", &format!("--screenshot={}", s(&png))]);

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use crate::app::App;
 use crate::cli::ReportArgs;
 use crate::render::report::{self, Readiness, Report};
+use crate::scorecard;
 
 /// Writes the report to `--output` (replacing it whole, never half-written).
 pub fn run(app: &App, args: &ReportArgs) -> Result<()> {
@@ -23,7 +24,7 @@ pub fn run(app: &App, args: &ReportArgs) -> Result<()> {
     };
     let page = report::html(&Report {
         stats: &stats,
-        readiness: readiness.as_ref(),
+        readiness: &readiness,
         generated,
         desired_retention: app.config.desired_retention,
         parameters,
@@ -33,10 +34,16 @@ pub fn run(app: &App, args: &ReportArgs) -> Result<()> {
     Ok(())
 }
 
-/// Readiness per area over time and the scorecard against the self-assessment. The readiness
-/// scorecard (`src/scorecard`) is not part of this build yet: until it is, the report says so.
-fn readiness(_app: &App) -> Result<Option<Readiness>> {
-    Ok(None)
+/// Weeks of readiness history the report charts (as many as the activity heatmap).
+const HISTORY_WEEKS: u32 = 12;
+
+/// Readiness per area over the last weeks and the scorecard now, from `src/scorecard`.
+fn readiness(app: &App) -> Result<Readiness> {
+    let inputs = super::score::inputs(app)?;
+    let now = app.now();
+    let history = scorecard::history(&inputs, now, HISTORY_WEEKS, &[], &app.scheduler, &app.days)?;
+    let card = scorecard::compute(&inputs, now, &app.scheduler, &app.days)?;
+    Ok(Readiness::from_scorecard(&history, &card))
 }
 
 /// Writes `text` to a temporary file beside `path` and renames it over `path`.

@@ -59,7 +59,8 @@ pub fn scorecards_at(app: &App, moments: &[DateTime<Utc>]) -> Result<Vec<Scoreca
     Ok(scorecard::compute_many(&inputs(app)?, moments, &app.scheduler, &app.days)?)
 }
 
-fn inputs(app: &App) -> Result<Inputs> {
+/// Everything the scorecard is computed from, read from the database (also the report's).
+pub fn inputs(app: &App) -> Result<Inputs> {
     Ok(Inputs {
         cards: app.store.scorecard_cards()?,
         self_ratings: app.store.self_ratings()?,

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::clock_time;
 use super::svg::{self, escape};
 use super::svg_readiness::{self, ReadinessPoint, ScoreRow};
+use crate::scorecard::{HistoryPoint, Scorecard, SelfRating};
 use crate::stats::{LEECH_LAPSES, Stats};
 
 /// Readiness over time and the scorecard, from the scorecard module.
@@ -16,12 +17,42 @@ pub struct Readiness {
     pub scorecard: Vec<ScoreRow>,
 }
 
+impl Readiness {
+    /// The charts' data: each area's weekly scores, and the scorecard's rows, the six
+    /// dimensions users rate themselves on first, then the areas no dimension is measured from.
+    pub fn from_scorecard(history: &[HistoryPoint], card: &Scorecard) -> Readiness {
+        let history = history
+            .iter()
+            .map(|p| ReadinessPoint {
+                date: p.date,
+                scores: p.areas.iter().map(|a| (a.area.clone(), a.score)).collect(),
+            })
+            .collect();
+        let self_score = |r: Option<&SelfRating>| r.map(|r| f64::from(r.score));
+        let mut rows: Vec<ScoreRow> = card
+            .dimensions
+            .iter()
+            .map(|d| ScoreRow {
+                name: d.label.clone(),
+                measured: d.score,
+                self_rating: self_score(d.self_rating.as_ref()),
+            })
+            .collect();
+        let covered: Vec<&String> = card.dimensions.iter().flat_map(|d| d.from.iter()).collect();
+        rows.extend(card.areas.iter().filter(|a| !covered.contains(&&a.area)).map(|a| ScoreRow {
+            name: a.area.clone(),
+            measured: a.score,
+            self_rating: self_score(a.self_rating.as_ref()),
+        }));
+        Readiness { history, scorecard: rows }
+    }
+}
+
 /// Everything the page shows.
 #[derive(Debug, Clone)]
 pub struct Report<'a> {
     pub stats: &'a Stats,
-    /// `None` while readiness is not available: the page says so instead of a chart.
-    pub readiness: Option<&'a Readiness>,
+    pub readiness: &'a Readiness,
     /// When the report was made, as the reader's clock shows it.
     pub generated: String,
     pub desired_retention: f32,
@@ -53,7 +84,6 @@ svg .gap { stroke: #8c959f; stroke-width: 2; }
 table { border-collapse: collapse; font-size: 0.9rem; width: 100%; }
 th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid #d8dee4; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.placeholder { border: 1px dashed #d0d7de; border-radius: 6px; padding: 16px; color: #57606a; }
 .page2 { break-before: page; page-break-before: always; }
 @media (max-width: 700px) { .grid2 { grid-template-columns: 1fr; } }
 @page { size: A4; margin: 12mm; }
@@ -128,31 +158,14 @@ fn summary(out: &mut String, s: &Stats) {
     out.push_str("</ul>\n");
 }
 
-fn readiness(out: &mut String, readiness: Option<&Readiness>) {
-    let placeholder = |title: &str| {
-        format!(
-            "<section><h2>{title}</h2><p class=\"placeholder\">Readiness is not available in this build of grill.</p></section>\n"
-        )
-    };
-    match readiness {
-        Some(r) => {
-            let history_note = "1 = you would recall almost none of the area's questions today, 5 = all of them \
-                                (the mean recall probability of its cards, from the memory model).";
-            let _ = write!(out, "<div class=\"grid2\">");
-            section(out, "Readiness per area over time", &svg_readiness::history(&r.history), history_note);
-            section(
-                out,
-                "Scorecard against your own rating",
-                &svg_readiness::scorecard(&r.scorecard),
-                "Set your ratings with `grill score set`.",
-            );
-            out.push_str("</div>\n");
-        }
-        None => {
-            out.push_str(&placeholder("Readiness per area over time"));
-            out.push_str(&placeholder("Scorecard against your own rating"));
-        }
-    }
+fn readiness(out: &mut String, r: &Readiness) {
+    let history_note = "1 = you would recall almost none of the area's questions, 5 = all of them \
+                        (the mean recall probability of its cards, from the memory model).";
+    out.push_str("<div class=\"grid2\">");
+    section(out, "Readiness per area, weekly", &svg_readiness::history(&r.history), history_note);
+    let scorecard_note = "Filled: measured now. Open: your own rating (grill score set AREA N).";
+    section(out, "Scorecard against your own rating", &svg_readiness::scorecard(&r.scorecard), scorecard_note);
+    out.push_str("</div>\n");
 }
 
 fn answer_times(s: &Stats) -> String {

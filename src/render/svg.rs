@@ -10,9 +10,10 @@ use crate::stats::{AreaRetention, DayCount};
 
 /// Colours by level for the heatmap (no answer to the busiest day).
 const HEAT_FILLS: [&str; 5] = ["#ebedf0", "#c6e48b", "#7bc96f", "#239a3b", "#196127"];
-/// One colour per area (Okabe-Ito, readable by most colour-blind readers, then grey).
+/// One colour per area (Okabe-Ito, readable by most colour-blind readers, with its yellow
+/// darkened to show on white paper, then brown and grey).
 pub const AREA_COLOURS: [&str; 9] =
-    ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000", "#999999"];
+    ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#b59a00", "#000000", "#8c564b"];
 /// The three retention windows, lightest for the longest.
 const WINDOW_FILLS: [&str; 3] = ["#0072b2", "#56b4e9", "#b8dcf2"];
 

@@ -23,8 +23,9 @@ pub struct ScoreRow {
     pub self_rating: Option<f64>,
 }
 
-const LEFT: f64 = 150.0;
-const PLOT: f64 = 400.0;
+// Both charts share a half-page column, so their user units stay close to screen pixels.
+const LEFT: f64 = 130.0;
+const PLOT: f64 = 280.0;
 
 fn x_of_score(score: f64) -> f64 {
     LEFT + PLOT * (score.clamp(1.0, 5.0) - 1.0) / 4.0
@@ -42,13 +43,13 @@ fn label(out: &mut String, x: f64, y: f64, anchor: &str, content: &str) {
 pub fn history(points: &[ReadinessPoint]) -> String {
     const LEFT: f64 = 34.0;
     const TOP: f64 = 10.0;
-    const WIDTH: f64 = 470.0;
+    const WIDTH: f64 = 290.0;
     const HEIGHT: f64 = 150.0;
     let areas: Vec<&str> =
         points.first().map(|p| p.scores.iter().map(|(a, _)| a.as_str()).collect()).unwrap_or_default();
     let legend_rows = areas.len().max(1);
     let total_height = (TOP + HEIGHT + 30.0).max(14.0 * legend_rows as f64 + 20.0);
-    let mut out = open("readiness", (LEFT + WIDTH + 150.0) as u32, total_height as u32, "Readiness per area, weekly");
+    let mut out = open("readiness", (LEFT + WIDTH + 120.0) as u32, total_height as u32, "Readiness per area, weekly");
     let x = |i: usize| LEFT + if points.len() > 1 { WIDTH * i as f64 / (points.len() - 1) as f64 } else { WIDTH / 2.0 };
     let y = |score: f64| TOP + HEIGHT - HEIGHT * (score.clamp(1.0, 5.0) - 1.0) / 4.0;
     for score in 1..=5 {
@@ -175,7 +176,7 @@ mod tests {
         ];
         let svg = history(&points);
         assert_eq!(svg.matches("class=\"area-line\"").count(), 2);
-        assert!(svg.contains("points=\"34.0,160.0 504.0,10.0\""), "sql from 1 (bottom) to 5 (top): {svg}");
+        assert!(svg.contains("points=\"34.0,160.0 324.0,10.0\""), "sql from 1 (bottom) to 5 (top): {svg}");
         assert_eq!(svg.matches("class=\"point\"").count(), 3, "java has no score on the first date");
     }
 
@@ -189,6 +190,6 @@ mod tests {
         assert_eq!(svg.matches("<circle class=\"measured\"").count(), 2);
         assert_eq!(svg.matches("<circle class=\"self\"").count(), 1);
         assert_eq!(svg.matches("class=\"gap\"").count(), 1);
-        assert!(svg.contains("x1=\"250.0\" x2=\"450.0\""), "2 and 4 on a 1-5 scale over 400 units: {svg}");
+        assert!(svg.contains("x1=\"200.0\" x2=\"340.0\""), "2 and 4 on a 1-5 scale over 280 units: {svg}");
     }
 }

@@ -14,6 +14,7 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
 use crate::scheduler::{CardState, DayClock, Review};
+use crate::scorecard::date_of_day as date;
 
 /// Weeks the activity heatmap covers (the current week and the 11 before it).
 pub const HEATMAP_WEEKS: i64 = 12;
@@ -177,11 +178,6 @@ pub fn compute<Tz: TimeZone>(
 /// Dates as `YYYY-MM-DD` in JSON (chrono's serde support is not enabled).
 fn iso_date<S: serde::Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_str(&date.format("%Y-%m-%d"))
-}
-
-/// The calendar date of grill day `day`.
-pub fn date(day: i64) -> NaiveDate {
-    i32::try_from(day).ok().and_then(NaiveDate::from_num_days_from_ce_opt).unwrap_or(NaiveDate::MIN)
 }
 
 fn card_counts(cards: &[&CardFacts]) -> CardCounts {
