@@ -130,6 +130,8 @@ fn a_card_forgotten_eight_times_is_a_leech_until_rewritten() {
     assert_eq!(stats["leeches"], serde_json::json!([{ "card": key, "area": "java", "lapses": 8, "suspended": false }]));
     let out = env.run(&["stats"], "");
     assert!(out.contains(&format!("{key} · java · 8 lapses")), "{out}");
+    let table = env.run(&["cards", "--area", "java"], "");
+    assert!(table.lines().any(|l| l.contains(&key) && l.contains("8 leech")), "tagged in the card browser:\n{table}");
 
     // Rewriting it in the editor: the new text shows and it is no longer a leech.
     let editor = editor_script(&env, "sed -i 's/^prompt = .*/prompt = \"In my words: what breaks here?\"/' \"$1\"");
@@ -157,6 +159,7 @@ fn edit_keeps_the_card_when_the_editor_fails_or_the_file_is_broken() {
     env.grill(&["edit", &key]).env("EDITOR", &failing).assert().failure().stderr(predicate::str::contains("exited"));
     let broken = editor_script(&env, "printf 'prompt = \"x\"\\nanswer = 5\\n' > \"$1\"");
     env.grill(&["edit", &key]).env("EDITOR", &broken).assert().code(2).stderr(predicate::str::contains(":2: answer:"));
+    env.grill(&["edit", &key]).assert().failure().stderr(predicate::str::contains("set $VISUAL or $EDITOR"));
     let unchanged = editor_script(&env, "true");
     env.grill(&["edit", &key])
         .env("EDITOR", &unchanged)

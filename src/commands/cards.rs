@@ -72,7 +72,8 @@ pub fn run(app: &App, args: &CardsArgs) -> Result<()> {
             state(&|s| format!("{:.1}", s.stability)),
             state(&|s| format!("{:.1}", s.difficulty)),
             state(&|s| s.reps.to_string()),
-            state(&|s| s.lapses.to_string()),
+            // A leech is tagged where its lapses show.
+            state(&|s| if c.is_leech() { format!("{} leech", s.lapses) } else { s.lapses.to_string() }),
         ]);
     }
     println!("{table}");

@@ -1,6 +1,7 @@
 //! `grill edit CARD`: rewrite a card in your own words in `$VISUAL` / `$EDITOR`. The rewrite is
 //! stored beside the deck's text and wins over it; `--reset` drops it.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::Command;
 
@@ -72,11 +73,16 @@ fn template(card: &CardRow) -> Result<String> {
 /// Runs `$VISUAL`, else `$EDITOR`, else `vi` on `path`, through the shell so an editor
 /// setting with arguments (`code --wait`) works.
 fn open_editor(path: &Path) -> Result<()> {
-    let editor = ["VISUAL", "EDITOR"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|e| !e.trim().is_empty())
-        .unwrap_or_else(|| "vi".to_owned());
+    let configured = ["VISUAL", "EDITOR"].iter().filter_map(|v| std::env::var(v).ok()).find(|e| !e.trim().is_empty());
+    let editor = match configured {
+        Some(editor) => editor,
+        // vi on a pipe would wait for keys that never come.
+        None if !std::io::stdin().is_terminal() => {
+            std::fs::remove_file(path).ok();
+            bail!("no editor: set $VISUAL or $EDITOR (grill edit opens it on the card)");
+        }
+        None => "vi".to_owned(),
+    };
     let status = Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$1\""))

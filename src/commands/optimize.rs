@@ -14,7 +14,7 @@ use crate::scheduler::optimize::{Evaluation, Fit, OptimizeError, TrainingSet, fi
 use crate::scheduler::workload::{HORIZON_DAYS, Situation, workloads};
 use crate::scheduler::{Review, Scheduler};
 use crate::stats::median;
-use crate::store::{CardFilter, SavedParameters};
+use crate::store::{CardFilter, CardRow, LoggedReview, SavedParameters};
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -25,12 +25,14 @@ const MIN_TIMED_ANSWERS: usize = 20;
 /// Fits, compares and (unless `--dry-run`) keeps better parameters; or `--reset`s them.
 pub fn run(app: &mut App, args: &OptimizeArgs) -> Result<()> {
     let mut out = anstream::stdout();
+    let log = app.store.review_log()?;
+    let logs = logs_by_card(&log);
     if args.reset {
         reset(app, &mut out)?;
     } else {
-        optimize(app, args.dry_run, &mut out)?;
+        optimize(app, &logs, args.dry_run, &mut out)?;
     }
-    workload(app, &mut out)
+    workload(app, &logs, &log, &mut out)
 }
 
 fn in_use(app: &App) -> &[f32] {
@@ -51,20 +53,21 @@ fn reset(app: &mut App, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-/// Each card's log, oldest first: what the optimizer and the simulator read.
-fn logs_by_card(app: &App) -> Result<Vec<(i64, Vec<Review>)>> {
+/// Each card's log, oldest first (from the log sorted by card): what the optimizer and the
+/// simulator read.
+fn logs_by_card(log: &[LoggedReview]) -> Vec<(i64, Vec<Review>)> {
     let mut logs: Vec<(i64, Vec<Review>)> = Vec::new();
-    for logged in app.store.review_log()? {
+    for logged in log {
         match logs.last_mut() {
             Some((card, reviews)) if *card == logged.card_id => reviews.push(logged.review),
             _ => logs.push((logged.card_id, vec![logged.review])),
         }
     }
-    Ok(logs)
+    logs
 }
 
-fn optimize(app: &mut App, dry_run: bool, out: &mut impl Write) -> Result<()> {
-    let set = TrainingSet::from_logs(&logs_by_card(app)?, &app.days);
+fn optimize(app: &mut App, logs: &[(i64, Vec<Review>)], dry_run: bool, out: &mut impl Write) -> Result<()> {
+    let set = TrainingSet::from_logs(logs, &app.days);
     writeln!(
         out,
         "Fitting FSRS-6 to {} reviews of {} cards {DIM}(answers a day or more after the card's previous one; \
@@ -129,12 +132,11 @@ fn metrics_table(app: &App, fit: &Fit) -> Table {
 }
 
 /// The expected daily workload at each desired retention, with the parameters in use.
-fn workload(app: &App, out: &mut impl Write) -> Result<()> {
+fn workload(app: &App, logs: &[(i64, Vec<Review>)], log: &[LoggedReview], out: &mut impl Write) -> Result<()> {
     let cards = app.store.cards(&CardFilter::default())?;
     let active: Vec<_> = cards.iter().filter(|c| !c.suspended).collect();
     let states: Vec<_> = active.iter().filter_map(|c| c.state).collect();
-    let log = logs_by_card(app)?;
-    let (seconds, source) = answer_seconds(app, &active)?;
+    let (seconds, source) = answer_seconds(log, &active);
     let situation = Situation {
         parameters: in_use(app),
         cards: &states,
@@ -142,7 +144,7 @@ fn workload(app: &App, out: &mut impl Write) -> Result<()> {
         new_per_day: app.config.new_per_day,
         reviews_per_day: app.config.reviews_per_day,
         seconds_per_answer: seconds,
-        log: &log,
+        log: logs,
         today: app.days.day_of(app.now()),
     };
     let rows = workloads(&situation, &app.days)?;
@@ -183,12 +185,11 @@ fn workload(app: &App, out: &mut impl Write) -> Result<()> {
 
 /// Seconds per answer for the workload: the user's median answer time once there are enough
 /// answers, else the median time limit of the active cards (a spoken answer's length).
-fn answer_seconds(app: &App, active: &[&crate::store::CardRow]) -> Result<(f32, &'static str)> {
-    let mut times: Vec<f64> =
-        app.store.review_log()?.iter().filter(|r| r.duration_ms > 0).map(|r| r.duration_ms as f64 / 1000.0).collect();
+fn answer_seconds(log: &[LoggedReview], active: &[&CardRow]) -> (f32, &'static str) {
+    let mut times: Vec<f64> = log.iter().filter(|r| r.duration_ms > 0).map(|r| r.duration_ms as f64 / 1000.0).collect();
     if times.len() >= MIN_TIMED_ANSWERS {
-        return Ok((median(&mut times).unwrap_or(60.0) as f32, "your median answer time"));
+        return (median(&mut times).unwrap_or(60.0) as f32, "your median answer time");
     }
     let mut limits: Vec<f64> = active.iter().filter_map(|c| c.time_limit_secs).map(f64::from).collect();
-    Ok((median(&mut limits).unwrap_or(60.0) as f32, "the cards' median time limit, until you have answered more"))
+    (median(&mut limits).unwrap_or(60.0) as f32, "the cards' median time limit, until you have answered more")
 }

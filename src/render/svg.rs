@@ -46,7 +46,8 @@ pub fn open(id: &str, width: u32, height: u32, title: &str) -> String {
     )
 }
 
-fn text(out: &mut String, x: f64, y: f64, class: &str, anchor: &str, content: &str) {
+/// Appends a `<text>` of class `class` at (x, y), anchored `start`, `middle` or `end`.
+pub(super) fn text(out: &mut String, x: f64, y: f64, class: &str, anchor: &str, content: &str) {
     let _ = write!(
         out,
         "<text x=\"{x:.1}\" y=\"{y:.1}\" class=\"{class}\" text-anchor=\"{anchor}\">{}</text>",

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use super::svg::{AREA_COLOURS, escape, open};
+use super::svg::{AREA_COLOURS, escape, open, text};
 
 /// Each area's readiness (1-5) at one date.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,11 +32,7 @@ fn x_of_score(score: f64) -> f64 {
 }
 
 fn label(out: &mut String, x: f64, y: f64, anchor: &str, content: &str) {
-    let _ = write!(
-        out,
-        "<text x=\"{x:.1}\" y=\"{y:.1}\" class=\"label\" text-anchor=\"{anchor}\">{}</text>",
-        escape(content)
-    );
+    text(out, x, y, "label", anchor, content);
 }
 
 /// One line per area through its weekly scores (y: 1 at the bottom, 5 at the top).
