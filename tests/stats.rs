@@ -47,6 +47,13 @@ fn stats_count_what_the_drills_did() {
     assert_eq!(window(&stats, "java", 7), (2, 3));
     assert_eq!(window(&stats, "all", 30), (2, 3));
     assert_eq!(window(&stats, "sql", 7), (0, 0));
+    // The same reviews count as in `grill score`.
+    let score: Value = serde_json::from_str(&env.run(&["score", "--json"], "")).unwrap();
+    let java = score["areas"].as_array().unwrap().iter().find(|a| a["area"] == "java").unwrap();
+    assert_eq!(
+        (java["passes_30d"].as_i64().unwrap(), java["reviews_30d"].as_i64().unwrap()),
+        window(&stats, "java", 30)
+    );
     let heat: Vec<(String, i64)> = stats["heatmap"]
         .as_array()
         .unwrap()
@@ -93,6 +100,8 @@ fn stats_narrow_to_an_area_and_refuse_an_unknown_one() {
     let sql = stats_json(&env, &["--area", "sql"]);
     assert_eq!(sql["areas"], serde_json::json!(["sql"]));
     assert_eq!(sql["answers"], 0);
+    let java = stats_json(&env, &["--area", "Java"]);
+    assert_eq!((java["areas"][0].as_str(), java["answers"].as_i64()), (Some("java"), Some(7)));
     env.grill(&["stats", "--area", "sqll"]).assert().failure().stderr(predicate::str::contains("--area \"sqll\""));
 }
 

@@ -7,13 +7,16 @@ use anyhow::Result;
 use crate::app::App;
 use crate::cli::StatsArgs;
 use crate::render;
+use crate::scorecard::canonical_name;
 use crate::stats::{self, CardFacts, LogEntry, Stats};
 use crate::store::{CardFilter, CardRow, LoggedReview};
 
 /// Prints the stats for the areas asked for (all by default).
 pub fn run(app: &App, args: &StatsArgs) -> Result<()> {
-    check_areas(app, &args.areas)?;
-    let stats = load(app, &args.areas)?;
+    // Spelled as `grill score` accepts them: `SQL`, `system design`, `remote communication`.
+    let areas: Vec<String> = args.areas.iter().map(|a| canonical_name(a)).collect();
+    check_areas(app, &areas)?;
+    let stats = load(app, &areas)?;
     if args.json {
         // Through a writer, so a closed pipe (`| head`) ends quietly instead of panicking.
         writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&stats)?)?;

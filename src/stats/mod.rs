@@ -6,7 +6,7 @@ mod leech;
 mod retention;
 
 pub use leech::{LEECH_LAPSES, is_leech};
-pub use retention::{RETENTION_WINDOWS, counts_for_retention};
+pub use retention::RETENTION_WINDOWS;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

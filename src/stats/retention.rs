@@ -7,21 +7,11 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::TimeZone;
 
 use super::{AreaRetention, CardFacts, LogEntry, Retention};
-use crate::scheduler::{DayClock, Review, changes_state};
+use crate::scheduler::DayClock;
+use crate::scorecard::{CardInput, retention_events};
 
 /// The windows true retention is shown for, in days (today included).
 pub const RETENTION_WINDOWS: [i64; 3] = [7, 30, 365];
-
-/// Whether `review` counts toward true retention, given the card's earlier reviews (oldest
-/// first): it must move the memory state (no preview, no cram repeat; see
-/// [`changes_state`]) and come at least one grill day after the previous review that did.
-pub fn counts_for_retention<Tz: TimeZone>(review: &Review, history: &[Review], clock: &DayClock<Tz>) -> bool {
-    if !changes_state(review, history, clock) {
-        return false;
-    }
-    let previous = history.iter().enumerate().rev().find(|(i, earlier)| changes_state(earlier, &history[..*i], clock));
-    previous.is_some_and(|(_, earlier)| clock.days_between(earlier.at, review.at) >= 1)
-}
 
 /// Retention per area (in `areas` order) and then for all of them together. `log` must be
 /// sorted by card, then time.
@@ -35,18 +25,23 @@ pub(super) fn by_area<Tz: TimeZone>(
     // (area, window index) -> (passed, total)
     let mut tally: HashMap<(&str, usize), (usize, usize)> = HashMap::new();
     for card_log in log.chunk_by(|a, b| a.card_id == b.card_id) {
-        let area = cards[&card_log[0].card_id].area.as_str();
-        let reviews: Vec<Review> = card_log.iter().map(|e| e.review).collect();
-        for (i, review) in reviews.iter().enumerate() {
-            if !counts_for_retention(review, &reviews[..i], clock) {
-                continue;
-            }
-            let age = today - clock.day_of(review.at);
+        let card = cards[&card_log[0].card_id];
+        let area = card.area.as_str();
+        // The scorecard's definition of a counted review, so the two never drift apart. (The
+        // scorecard leaves suspended cards out; here their past reviews still count, as in Anki.)
+        let input = CardInput {
+            key: card.key.clone(),
+            area: card.area.clone(),
+            suspended: card.suspended,
+            reviews: card_log.iter().map(|e| e.review).collect(),
+        };
+        for event in retention_events(&input, clock) {
+            let age = today - event.day;
             for (w, days) in RETENTION_WINDOWS.iter().enumerate() {
                 if (0..*days).contains(&age) {
                     for key in [(area, w), ("all", w)] {
                         let (passed, total) = tally.entry(key).or_default();
-                        *passed += usize::from(review.rating.is_pass());
+                        *passed += usize::from(event.pass);
                         *total += 1;
                     }
                 }
