@@ -32,11 +32,7 @@ impl App {
             None => default_dir(Dir::Config)?.join("config.toml"),
         };
         let config = Config::load(&config_path)?;
-        let db_path = match &global.db {
-            Some(path) => path.clone(),
-            None => default_dir(Dir::Data)?.join("grill.db"),
-        };
-        let mut store = Store::open(&db_path)?;
+        let mut store = Store::open(&db_path(global)?)?;
         let scheduler = Scheduler::new(&[], config.desired_retention)?;
         let days = DayClock::new(Local, config.day_rollover_hour);
         let now = clock.now();
@@ -64,6 +60,14 @@ impl App {
     /// The moment today started.
     pub fn today_start(&self) -> DateTime<Utc> {
         self.days.day_start(self.days.day_of(self.now()))
+    }
+}
+
+/// The database file the global options point at (`--db`, `GRILL_DB`, else the data dir).
+pub fn db_path(global: &Global) -> Result<PathBuf> {
+    match &global.db {
+        Some(path) => Ok(path.clone()),
+        None => Ok(default_dir(Dir::Data)?.join("grill.db")),
     }
 }
 

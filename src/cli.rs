@@ -40,6 +40,10 @@ pub enum Command {
     Suspend(CardIdArgs),
     /// Bring a suspended card back into the drill
     Unsuspend(CardIdArgs),
+    /// Copy the database to a file (safe while another grill is running)
+    Backup(BackupArgs),
+    /// Replace the database with a backup; the current database is kept in the backups folder
+    Restore(RestoreArgs),
 }
 
 /// `grill drill`.
@@ -81,4 +85,19 @@ pub struct CardsArgs {
 pub struct CardIdArgs {
     /// The card's id, as `grill cards` shows it (e.g. sql/running-total-window)
     pub card: String,
+}
+
+/// `grill backup`.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy [default: backups/grill-DATE-TIME.db beside the database]
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `grill restore`.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// A copy made by `grill backup` (or a grill database file)
+    pub file: PathBuf,
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand; `dispatch` routes the parsed command line.
 
+pub mod backup;
 pub mod cards;
 pub mod decks;
 pub mod drill;
@@ -12,13 +13,30 @@ use crate::cli::{Cli, Command, DrillArgs};
 
 /// Opens the app and runs the command (the drill when none is given).
 pub fn dispatch(cli: Cli) -> Result<()> {
-    let mut app = App::open(&cli.global)?;
-    match cli.command {
+    // Backup and restore must work on a database grill cannot open (damaged, or needing a
+    // migration the user wants a copy before).
+    if let Some(result) = backup::without_app(&cli) {
+        return result;
+    }
+    let db = crate::app::db_path(&cli.global)?;
+    let mut app = App::open(&cli.global).map_err(|e| name_the_database(e, &db))?;
+    let result = match cli.command {
         None => drill::run(&mut app, &DrillArgs::default()),
         Some(Command::Drill(args)) => drill::run(&mut app, &args),
         Some(Command::Decks) => decks::run(&app),
         Some(Command::Cards(args)) => cards::run(&app, &args),
         Some(Command::Suspend(args)) => suspend::run(&app, &args, true),
         Some(Command::Unsuspend(args)) => suspend::run(&app, &args, false),
+        Some(Command::Backup(_) | Command::Restore(_)) => Ok(()), // handled by `without_app`
+    };
+    result.map_err(|e| name_the_database(e, &db))
+}
+
+/// Faults of the machine (full disk, read-only file, a lock held too long) name the database
+/// file, so the user knows which disk or file to look at.
+fn name_the_database(error: anyhow::Error, db: &std::path::Path) -> anyhow::Error {
+    match error.downcast_ref::<crate::store::StoreError>() {
+        Some(e) if e.is_machine_fault() => error.context(db.display().to_string()),
+        _ => error,
     }
 }

@@ -5,8 +5,20 @@
 /// `text` with terminal escape sequences removed and control characters (except `\n` and `\t`)
 /// dropped.
 pub fn safe(text: &str) -> String {
-    let stripped = strip_ansi_escapes::strip_str(text);
-    stripped.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
+    // The stripper drops tabs with the other C0 controls, so each tab-separated piece is
+    // stripped on its own: code examples keep their indentation.
+    let stripped: Vec<String> = text.split('\t').map(strip_ansi_escapes::strip_str).collect();
+    stripped
+        .join("\t")
+        .chars()
+        .filter(|&c| (!c.is_control() || c == '\n' || c == '\t') && !is_bidi_control(c))
+        .collect()
+}
+
+/// Unicode's invisible direction overrides can make text display in a different order from the
+/// one it is read in ("Trojan Source"): a deck has no business sending them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// Like [`safe`], for one line: newlines become spaces.
@@ -33,6 +45,11 @@ mod tests {
     fn a_lone_escape_cannot_survive() {
         assert!(!safe("x\x1b").contains('\x1b'));
         assert!(!safe("\x1b[").contains('\x1b'));
+    }
+
+    #[test]
+    fn direction_overrides_are_dropped() {
+        assert_eq!(safe("abc\u{202E}fed\u{2066}x"), "abcfedx");
     }
 
     #[test]

@@ -75,6 +75,10 @@ impl<Tz: TimeZone> Session<Tz> {
 
     /// Rates the current card: logs the review and its new state in one transaction, then
     /// moves on. A forgotten card comes back after [`REQUEUE_GAP`] other cards.
+    ///
+    /// The outcome is computed from the card's state as stored when the rating is saved (another
+    /// grill may have rated it since the queue was planned), and a clock that went back is
+    /// treated as standing still, so the log stays in order and replaying it gives this state.
     pub fn answer(
         &mut self,
         store: &mut Store,
@@ -83,12 +87,15 @@ impl<Tz: TimeZone> Session<Tz> {
         duration_ms: u64,
     ) -> Result<Option<Outcome>, StoreError> {
         let Some(card) = self.queue.front().cloned() else { return Ok(None) };
-        let outcome = self.scheduler.preview(&card.key, card.state.as_ref(), now, &self.clock)?[rating as usize - 1];
-        let kind = Scheduler::drill_kind(card.state.as_ref(), now, &self.clock);
-        let review = Review { at: now, rating, kind };
-        let review_id = store.record_review(card.id, &review, duration_ms, Some(&outcome.state))?;
+        let (scheduler, clock) = (&self.scheduler, &self.clock);
+        let (review_id, (outcome, stored)) = store.record_review_with(card.id, duration_ms, |stored| {
+            let at = stored.map_or(now, |s| now.max(s.last_review));
+            let outcome = scheduler.preview(&card.key, stored.as_ref(), at, clock)?[rating as usize - 1];
+            let review = Review { at, rating, kind: Scheduler::drill_kind(stored.as_ref(), at, clock) };
+            Ok((review, Some(outcome.state), (outcome, stored)))
+        })?;
         self.queue.pop_front();
-        if comes_back_today(card.state.as_ref(), rating) {
+        if comes_back_today(stored.as_ref(), rating) {
             let again = Candidate { state: Some(outcome.state), ..card.clone() };
             self.queue.insert(REQUEUE_GAP.min(self.queue.len()), again);
         }
