@@ -2,6 +2,8 @@
 //! and a fixed clock (as jj's TestEnvironment does).
 #![allow(dead_code)]
 
+pub mod live;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
