@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
-use super::migrate::check_existing;
+use super::check::{check_existing, sibling};
 use super::{StoreError, restrict_permissions};
 
 /// What a backup wrote.
@@ -192,13 +192,6 @@ fn create_private_file(path: &Path) -> Result<(), StoreError> {
         _ => StoreError::Io(e),
     })?;
     restrict_permissions(path)
-}
-
-/// `path` with `suffix` appended to its file name.
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_owned();
-    name.push(suffix);
-    path.with_file_name(name)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

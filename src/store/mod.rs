@@ -3,6 +3,7 @@
 
 mod backup;
 mod cards;
+mod check;
 mod migrate;
 mod reviews;
 mod sync;
@@ -108,7 +109,7 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// Foreign, damaged and newer files are refused before anything is written.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        migrate::check_existing(path)?;
+        check::check_existing(path)?;
         let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             create_private_dir(dir)?;

@@ -21,13 +21,13 @@ pub struct Live {
 impl Live {
     /// Starts `grill ARGS` in `env`.
     pub fn start(env: &Env, args: &[&str]) -> Live {
-        let mut child = env
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("grill starts");
+        Live::spawn(env.command(args))
+    }
+
+    /// Starts `command` (a grill command, perhaps wrapped in a shell).
+    pub fn spawn(mut command: std::process::Command) -> Live {
+        let mut child =
+            command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("grill starts");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, lines) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
