@@ -160,8 +160,9 @@ fn keep_bytes(db: &Path, keep: &Path) -> Result<(), StoreError> {
     }
     create_private_file(keep)?;
     std::fs::copy(db, keep)?;
+    // Committed transactions not yet copied into the file live in its -wal: keep them too.
     let wal = sibling(db, "-wal");
-    if wal.exists() {
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
         std::fs::copy(&wal, sibling(keep, "-wal"))?;
     }
     Ok(())
