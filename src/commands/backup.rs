@@ -25,7 +25,7 @@ pub fn backup(db: &Path, args: &BackupArgs) -> Result<()> {
         Some(path) => path.clone(),
         None => backups_dir(db)?.join(format!("grill-{}.db", stamp()?)),
     };
-    let report = store::backup(db, &target)?;
+    let report = store::backup(db, &target).with_context(|| format!("backing up to {}", target.display()))?;
     println!("backed up {} to {}", db.display(), describe(&report));
     Ok(())
 }

@@ -15,10 +15,10 @@ use crate::cli::{Cli, Command, DrillArgs};
 pub fn dispatch(cli: Cli) -> Result<()> {
     // Backup and restore must work on a database grill cannot open (damaged, or needing a
     // migration the user wants a copy before).
-    if let Some(result) = backup::without_app(&cli) {
-        return result;
-    }
     let db = crate::app::db_path(&cli.global)?;
+    if let Some(result) = backup::without_app(&cli) {
+        return result.map_err(|e| name_the_database(e, &db));
+    }
     let mut app = App::open(&cli.global).map_err(|e| name_the_database(e, &db))?;
     let result = match cli.command {
         None => drill::run(&mut app, &DrillArgs::default()),

@@ -44,6 +44,10 @@ pub enum StoreError {
     )]
     ReadOnly(String),
     #[error(
+        "the disk failed a read or write ({0}); it may be full, read-only or gone. What you just did was not saved, everything saved before is safe."
+    )]
+    DiskIo(String),
+    #[error(
         "another grill kept the database busy for too long ({0}): what you just did was not saved. Try again when it is done."
     )]
     Busy(String),
@@ -76,6 +80,7 @@ impl From<rusqlite::Error> for StoreError {
             ErrorCode::DiskFull => StoreError::DiskFull(text),
             ErrorCode::ReadOnly => StoreError::ReadOnly(text),
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy(text),
+            ErrorCode::SystemIoFailure => StoreError::DiskIo(text),
             _ => StoreError::Sqlite(error),
         }
     }
@@ -85,7 +90,14 @@ impl StoreError {
     /// Whether the error is a fault of the machine rather than of grill or its data: the
     /// message then names the database file.
     pub fn is_machine_fault(&self) -> bool {
-        matches!(self, StoreError::DiskFull(_) | StoreError::ReadOnly(_) | StoreError::Busy(_) | StoreError::Io(_))
+        matches!(
+            self,
+            StoreError::DiskFull(_)
+                | StoreError::DiskIo(_)
+                | StoreError::ReadOnly(_)
+                | StoreError::Busy(_)
+                | StoreError::Io(_)
+        )
     }
 }
 
@@ -119,7 +131,7 @@ impl Store {
         // SQLite silently opens a write-protected file read-only; say so now rather than at the
         // first rating.
         if conn.is_readonly(rusqlite::MAIN_DB)? {
-            return Err(StoreError::ReadOnly(format!("{}: the file or its disk is write-protected", path.display())));
+            return Err(StoreError::ReadOnly("the file or its disk is write-protected".into()));
         }
         restrict_permissions(path)?;
         configure(&mut conn)?;
