@@ -26,6 +26,36 @@ pub fn safe_line(text: &str) -> String {
     safe(text).replace(['\n', '\t'], " ")
 }
 
+/// `text` with every control character (but `\n` and `\t`) and direction override shown as a
+/// visible `\u{..}` escape: for error messages, which quote a file's bad bytes back and must
+/// neither act on the terminal nor hide what is wrong.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// JSON text with the control characters serde_json leaves raw (C1, such as U+009B, which
+/// some terminals obey) and direction overrides written as `\uXXXX` escapes. Raw control
+/// characters can only be inside JSON strings, where the escape means the same character.
+pub fn json_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if (c.is_control() && c != '\n') || is_bidi_control(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +80,19 @@ mod tests {
     #[test]
     fn direction_overrides_are_dropped() {
         assert_eq!(safe("abc\u{202E}fed\u{2066}x"), "abcfedx");
+    }
+
+    #[test]
+    fn visible_shows_control_characters_instead_of_obeying_them() {
+        assert_eq!(visible("a\x1b]0;t\x07b\nc"), "a\\u{1b}]0;t\\u{7}b\nc");
+    }
+
+    #[test]
+    fn json_safe_escapes_c1_and_overrides_and_stays_the_same_json() {
+        let json = serde_json::to_string(&"x\u{9b}31m\u{202e}y").unwrap();
+        let safe = json_safe(&json);
+        assert!(safe.is_ascii(), "{safe}");
+        assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), "x\u{9b}31m\u{202e}y");
     }
 
     #[test]
