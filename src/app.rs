@@ -30,11 +30,7 @@ impl App {
     pub fn open(global: &Global) -> Result<App> {
         let clock = Clock::from_env()?;
         let config = Config::load(&config_path(global)?)?;
-        let db_path = match &global.db {
-            Some(path) => path.clone(),
-            None => default_dir(Dir::Data)?.join("grill.db"),
-        };
-        let mut store = Store::open(&db_path)?;
+        let mut store = Store::open(&db_path(global)?)?;
         // Fitted parameters (if any) schedule every answer; card states were replayed with them
         // when they were saved.
         let parameters = store.fsrs_parameters()?;
@@ -76,6 +72,14 @@ pub fn config_path(global: &Global) -> Result<PathBuf> {
         Some(path) => path.clone(),
         None => default_dir(Dir::Config)?.join("config.toml"),
     })
+}
+
+/// The database file the global options point at (`--db`, `GRILL_DB`, else the data dir).
+pub fn db_path(global: &Global) -> Result<PathBuf> {
+    match &global.db {
+        Some(path) => Ok(path.clone()),
+        None => Ok(default_dir(Dir::Data)?.join("grill.db")),
+    }
 }
 
 enum Dir {

@@ -56,6 +56,10 @@ pub enum Command {
     /// Show or change the settings in config.toml (comments are kept)
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Copy the database to a file (safe while another grill is running)
+    Backup(BackupArgs),
+    /// Replace the database with a backup; the current database is kept in the backups folder
+    Restore(RestoreArgs),
     /// Your progress: activity, streak, true retention, due forecast, answer times, leeches
     Stats(StatsArgs),
     /// Fit the memory model (FSRS-6) to your own reviews, and what each desired retention costs
@@ -271,6 +275,21 @@ pub enum ConfigCommand {
     },
     /// Print where config.toml is
     Path,
+}
+
+/// `grill backup`.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy [default: backups/grill-DATE-TIME.db beside the database]
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `grill restore`.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// A copy made by `grill backup` (or a grill database file)
+    pub file: PathBuf,
 }
 
 /// `grill stats`.

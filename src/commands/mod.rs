@@ -1,5 +1,6 @@
 //! One module per subcommand; `dispatch` routes the parsed command line.
 
+pub mod backup;
 pub mod cards;
 pub mod config;
 pub mod cram;
@@ -28,8 +29,14 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     if let Some(Command::Config(command)) = &cli.command {
         return config::run(&crate::app::config_path(&cli.global)?, command);
     }
-    let mut app = App::open(&cli.global)?;
-    match cli.command {
+    // Backup and restore must work on a database grill cannot open (damaged, or needing a
+    // migration the user wants a copy before).
+    let db = crate::app::db_path(&cli.global)?;
+    if let Some(result) = backup::without_app(&cli) {
+        return result.map_err(|e| name_the_database(e, &db));
+    }
+    let mut app = App::open(&cli.global).map_err(|e| name_the_database(e, &db))?;
+    let result = match cli.command {
         None => drill::run(&mut app, &DrillArgs::default()),
         Some(Command::Drill(args)) => drill::run(&mut app, &args),
         Some(Command::Decks) => decks::run(&app),
@@ -43,9 +50,20 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Cram(args)) => cram::run(&mut app, &args),
         Some(Command::Interview(command)) => interview::run(&app, &command),
         Some(Command::Config(_)) => unreachable!("handled before opening the app"),
+        Some(Command::Backup(_) | Command::Restore(_)) => Ok(()), // handled by `without_app`
         Some(Command::Stats(args)) => stats::run(&app, &args),
         Some(Command::Optimize(args)) => optimize::run(&mut app, &args),
         Some(Command::Edit(args)) => edit::run(&mut app, &args),
         Some(Command::Report(args)) => report::run(&app, &args),
+    };
+    result.map_err(|e| name_the_database(e, &db))
+}
+
+/// Faults of the machine (full disk, read-only file, a lock held too long) name the database
+/// file, so the user knows which disk or file to look at.
+fn name_the_database(error: anyhow::Error, db: &std::path::Path) -> anyhow::Error {
+    match error.downcast_ref::<crate::store::StoreError>() {
+        Some(e) if e.is_machine_fault() => error.context(db.display().to_string()),
+        _ => error,
     }
 }

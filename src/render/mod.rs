@@ -8,7 +8,7 @@ pub mod svg_readiness;
 mod text;
 
 pub use chart::{bar, sparkline};
-pub use text::{safe, safe_line};
+pub use text::{json_safe, safe, safe_line, visible};
 
 /// An interval as the rating buttons show it: `now` (this session), `1d`, `3w`, `4mo`, `1.5y`.
 pub fn interval(days: u32) -> String {
