@@ -36,7 +36,7 @@ pub fn run(app: &mut App, args: &EditArgs) -> Result<()> {
         return Ok(());
     }
     let path = std::env::temp_dir().join(format!("grill-edit-{}-{}.toml", std::process::id(), file_safe(&card.key)));
-    std::fs::write(&path, template(&card)?).with_context(|| format!("writing {}", path.display()))?;
+    write_private(&path, &template(&card)?).with_context(|| format!("writing {}", path.display()))?;
     open_editor(&path)?;
     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     // On a mistake the file stays, so the rewrite is not lost.
@@ -53,6 +53,17 @@ pub fn run(app: &mut App, args: &EditArgs) -> Result<()> {
         println!("It no longer counts as a leech; it will again if you forget it 4 more times.");
     }
     Ok(())
+}
+
+/// Creates `path` readable by the user only, refusing to follow or reuse an existing file (the
+/// temp dir is shared with other users).
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
 }
 
 fn file_safe(key: &str) -> String {
