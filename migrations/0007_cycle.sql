@@ -13,16 +13,15 @@ CREATE TABLE interviews (
 ) STRICT;
 CREATE INDEX interviews_held_on ON interviews(held_on);
 
--- A question remembered from an interview: a card of the `interviews` deck, and how it went
--- (1-4, the drill scale). The same rating is in the review log as an `interview` review; it is
--- kept here too so the interview record stands on its own even if the card is later edited.
+-- A question remembered from an interview: a card of the `interviews` deck (which holds its
+-- text, area and tags, editable with `grill edit`), and how it went (1-4, the drill scale). The
+-- same rating is in the review log as an `interview` review; it is kept here too because the log
+-- is per card and a later drill review of the card must not change the interview's record.
 CREATE TABLE interview_questions (
     id           INTEGER PRIMARY KEY,
     interview_id INTEGER NOT NULL REFERENCES interviews(id),
     position     INTEGER NOT NULL,
     card_id      INTEGER NOT NULL UNIQUE REFERENCES cards(id),
-    area         TEXT    NOT NULL,
-    tags         TEXT    NOT NULL DEFAULT '[]',  -- JSON array of strings
     rating       INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
     UNIQUE (interview_id, position)
 ) STRICT;

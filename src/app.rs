@@ -27,10 +27,7 @@ impl App {
     /// Opens the database and config the global options point at, and syncs the built-in decks.
     pub fn open(global: &Global) -> Result<App> {
         let clock = Clock::from_env()?;
-        let config_path = match &global.config {
-            Some(path) => path.clone(),
-            None => default_dir(Dir::Config)?.join("config.toml"),
-        };
+        let config_path = config_path(global)?;
         let config = Config::load(&config_path)?;
         let db_path = match &global.db {
             Some(path) => path.clone(),
@@ -65,6 +62,21 @@ impl App {
     pub fn today_start(&self) -> DateTime<Utc> {
         self.days.day_start(self.days.day_of(self.now()))
     }
+}
+
+/// The config file the global options point at (`--config`, `GRILL_CONFIG`, else the platform
+/// config dir).
+pub fn config_path(global: &Global) -> Result<PathBuf> {
+    match &global.config {
+        Some(path) => Ok(path.clone()),
+        None => Ok(default_dir(Dir::Config)?.join("config.toml")),
+    }
+}
+
+/// The dashboard's profile: `profile.toml` in the config file's folder.
+pub fn profile_path(global: &Global) -> Result<PathBuf> {
+    let config = config_path(global)?;
+    Ok(config.parent().map_or_else(|| PathBuf::from("profile.toml"), |dir| dir.join("profile.toml")))
 }
 
 enum Dir {

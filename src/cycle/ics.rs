@@ -167,6 +167,11 @@ fn fold(line: &str) -> String {
     out
 }
 
+/// Parses a time of day as `HH:MM`.
+pub fn parse_time(text: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| format!("{text:?} is not a time; use HH:MM, e.g. 08:30"))
+}
+
 /// The default start: the day after `today`.
 pub fn default_start(today: NaiveDate) -> NaiveDate {
     today + Duration::days(1)

@@ -66,6 +66,18 @@ pub fn parse_since(text: &str) -> Result<Option<Duration>, String> {
     }
 }
 
+/// A review period as `--since` gives it: a length, or everything (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period(pub Option<Duration>);
+
+impl std::str::FromStr for Period {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        parse_since(text).map(Period)
+    }
+}
+
 /// How many listings of a period mention each term.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tally {

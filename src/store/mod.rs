@@ -2,11 +2,16 @@
 //! rows and the domain types; decisions live in `scheduler`, `session` and `scorecard`.
 
 mod cards;
+mod edit;
+mod interviews;
+mod listings;
 mod migrate;
 mod reviews;
 mod sync;
 
 pub use cards::{CardFilter, CardRow, DeckSummary};
+pub use interviews::{InterviewRow, NewInterview, QuestionRow};
+pub use listings::{Added, ListingRow};
 pub use migrate::schema_version;
 pub use reviews::LoggedReview;
 pub use sync::SyncReport;

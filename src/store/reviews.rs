@@ -28,21 +28,7 @@ impl Store {
         state: Option<&CardState>,
     ) -> Result<i64, StoreError> {
         let tx = self.conn.transaction()?;
-        tx.prepare_cached(
-            "INSERT INTO reviews (card_id, at, rating, kind, duration_ms, stability, difficulty)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            card_id,
-            to_ms(review.at),
-            review.rating as i64,
-            review.kind as i64,
-            i64::try_from(duration_ms).unwrap_or(i64::MAX),
-            state.map(|s| s.stability),
-            state.map(|s| s.difficulty),
-        ])?;
-        let id = tx.last_insert_rowid();
-        write_state(&tx, card_id, state)?;
+        let id = append_review(&tx, card_id, review, duration_ms, state)?;
         tx.commit()?;
         Ok(id)
     }
@@ -161,7 +147,34 @@ impl Store {
     }
 }
 
-fn write_state(tx: &rusqlite::Transaction, card_id: i64, state: Option<&CardState>) -> Result<(), StoreError> {
+/// Appends a review and sets the card's state inside `tx` (for callers that record more in the
+/// same transaction, e.g. a logged interview). Returns the review's id.
+pub(super) fn append_review(
+    tx: &rusqlite::Transaction,
+    card_id: i64,
+    review: &Review,
+    duration_ms: u64,
+    state: Option<&CardState>,
+) -> Result<i64, StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO reviews (card_id, at, rating, kind, duration_ms, stability, difficulty)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        card_id,
+        to_ms(review.at),
+        review.rating as i64,
+        review.kind as i64,
+        i64::try_from(duration_ms).unwrap_or(i64::MAX),
+        state.map(|s| s.stability),
+        state.map(|s| s.difficulty),
+    ])?;
+    let id = tx.last_insert_rowid();
+    write_state(tx, card_id, state)?;
+    Ok(id)
+}
+
+pub(super) fn write_state(tx: &rusqlite::Transaction, card_id: i64, state: Option<&CardState>) -> Result<(), StoreError> {
     match state {
         Some(s) => {
             tx.prepare_cached(

@@ -69,7 +69,7 @@ impl Store {
     }
 }
 
-fn sync_deck(
+pub(super) fn sync_deck(
     tx: &Transaction,
     deck: &Deck,
     source: &str,
