@@ -27,8 +27,7 @@ impl App {
     /// Opens the database and config the global options point at, and syncs the built-in decks.
     pub fn open(global: &Global) -> Result<App> {
         let clock = Clock::from_env()?;
-        let config_path = config_path(global)?;
-        let config = Config::load(&config_path)?;
+        let config = Config::load(&config_path(global)?)?;
         let db_path = match &global.db {
             Some(path) => path.clone(),
             None => default_dir(Dir::Data)?.join("grill.db"),
@@ -67,10 +66,10 @@ impl App {
 /// The config file the global options point at (`--config`, `GRILL_CONFIG`, else the platform
 /// config dir).
 pub fn config_path(global: &Global) -> Result<PathBuf> {
-    match &global.config {
-        Some(path) => Ok(path.clone()),
-        None => Ok(default_dir(Dir::Config)?.join("config.toml")),
-    }
+    Ok(match &global.config {
+        Some(path) => path.clone(),
+        None => default_dir(Dir::Config)?.join("config.toml"),
+    })
 }
 
 /// The dashboard's profile: `profile.toml` in the config file's folder.

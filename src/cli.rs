@@ -40,6 +40,22 @@ pub enum Command {
     Suspend(CardIdArgs),
     /// Bring a suspended card back into the drill
     Unsuspend(CardIdArgs),
+    /// Readiness: a 1-5 score per area from the memory model, beside your own rating
+    Score(ScoreArgs),
+    /// Import decks from TOML, CSV/TSV, Markdown or Anki packages (.apkg, .colpkg); safe to repeat
+    Import(ImportArgs),
+    /// Export decks as TOML, CSV or Markdown, or the review log as CSV
+    Export(ExportArgs),
+    /// Today's plan: cards due and new per area with estimated minutes (--month: the four-week refresh cycle)
+    Plan(PlanArgs),
+    /// Cram for an interview: the cards that raise your readiness on the day most, in the minutes you have
+    Cram(CramArgs),
+    /// Upcoming interviews that `grill cram` prepares for
+    #[command(subcommand)]
+    Interview(InterviewCommand),
+    /// Show or change the settings in config.toml (comments are kept)
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// The interview log: `grill log add` after each real interview; `grill log` lists them
     Log(LogArgs),
     /// Areas and tags where interviews keep going badly, and the cards that close each gap
@@ -95,6 +111,172 @@ pub struct CardsArgs {
 pub struct CardIdArgs {
     /// The card's id, as `grill cards` shows it (e.g. sql/running-total-window)
     pub card: String,
+}
+
+/// `grill score`.
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ScoreArgs {
+    #[command(subcommand)]
+    pub action: Option<ScoreAction>,
+    /// The scorecard at DATE (YYYY-MM-DD: the end of that day; or an RFC 3339 time), assuming no
+    /// practice after it
+    #[arg(long, value_name = "DATE", value_parser = crate::scorecard::parse_when, conflicts_with = "in_days")]
+    pub at: Option<crate::scorecard::When>,
+    /// The scorecard projected this far ahead (5d, 2w), assuming no more practice
+    #[arg(long = "in", id = "in_days", value_name = "DURATION", value_parser = crate::scorecard::parse_in)]
+    pub in_days: Option<u32>,
+    /// Only this area (repeatable)
+    #[arg(long = "area", value_name = "AREA")]
+    pub areas: Vec<String>,
+    /// The score per area per week, replayed from the review log
+    #[arg(long)]
+    pub history: bool,
+    /// Weeks of history to show
+    #[arg(long, value_name = "N", default_value_t = 12, requires = "history",
+          value_parser = clap::value_parser!(u32).range(1..=520))]
+    pub weeks: u32,
+    /// JSON instead of a table (fields documented in the README)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `grill score` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ScoreAction {
+    /// Record your own rating of an area, 1-5 (earlier ratings are kept)
+    Set {
+        /// An area (e.g. sql, system-design) or a dimension (language-depth, remote-communication)
+        area: String,
+        /// Your rating: 1 (not ready) to 5 (ready)
+        #[arg(value_parser = clap::value_parser!(u8).range(1..=5))]
+        rating: u8,
+    },
+}
+
+/// `grill import`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// Files to import: .toml, .csv, .tsv, .txt (Anki plain text), .md, .apkg, .colpkg
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Put every card into this deck [default: from the file name or the Anki deck name]
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+    /// The area of every imported card (e.g. sql, system-design) [default: guessed from the deck name]
+    #[arg(long, value_name = "AREA")]
+    pub area: Option<String>,
+    /// Show what would be added, updated, unchanged and missing, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `grill export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Only this deck (repeatable) [default: every imported deck]
+    #[arg(long = "deck", value_name = "ID")]
+    pub decks: Vec<String>,
+    /// The file format
+    #[arg(long, value_enum, default_value_t = ExportFormat::Toml)]
+    pub format: ExportFormat,
+    /// Write to this file (a folder for several decks in TOML) [default: standard output]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Export the review log as CSV (card id, time, rating, kind, duration) instead of decks
+    #[arg(long, conflicts_with_all = ["decks", "format"])]
+    pub reviews: bool,
+}
+
+/// The formats `grill export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Toml,
+    Csv,
+    Md,
+}
+
+/// `grill plan`.
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// The four-week refresh cycle (language, SQL, one system design, behavioural), weakest first
+    #[arg(long)]
+    pub month: bool,
+    /// With --month: minutes each week has for drilling
+    #[arg(long, value_name = "M", default_value_t = 120, requires = "month")]
+    pub week_minutes: u32,
+    /// Only cards of this area (repeatable)
+    #[arg(long = "area", value_name = "AREA")]
+    pub areas: Vec<String>,
+}
+
+/// `grill cram`.
+#[derive(Debug, Clone, Args)]
+pub struct CramArgs {
+    /// The interview day: YYYY-MM-DD or an RFC 3339 time [default: the next `grill interview`]
+    #[arg(long, value_name = "DATE", conflicts_with = "within")]
+    pub until: Option<String>,
+    /// The interview is this many days or weeks away: 3d, 2w
+    #[arg(long = "in", value_name = "SPAN")]
+    pub within: Option<String>,
+    /// Target role (repeatable) [default: the interview's roles, else config.toml's]
+    #[arg(long = "role", value_name = "ROLE")]
+    pub roles: Vec<String>,
+    /// Only cards of this area (repeatable)
+    #[arg(long = "area", value_name = "AREA")]
+    pub areas: Vec<String>,
+    /// Minutes you have for this session
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub minutes: u32,
+    /// Log answers without touching any card's schedule (a pure preview)
+    #[arg(long)]
+    pub no_reschedule: bool,
+}
+
+/// `grill interview ...`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum InterviewCommand {
+    /// Record an upcoming interview
+    Add(InterviewAddArgs),
+    /// List upcoming interviews
+    List,
+    /// Forget an upcoming interview (by the id `grill interview list` shows)
+    Remove {
+        /// The interview's id
+        id: i64,
+    },
+}
+
+/// `grill interview add`.
+#[derive(Debug, Clone, Args)]
+pub struct InterviewAddArgs {
+    /// A name for it, e.g. the company: "Acme (platform team)"
+    pub name: String,
+    /// The day: YYYY-MM-DD or an RFC 3339 time
+    #[arg(long, value_name = "DATE")]
+    pub on: String,
+    /// The role type it is for (repeatable) [default: the roles in config.toml]
+    #[arg(long = "role", value_name = "ROLE")]
+    pub roles: Vec<String>,
+}
+
+/// `grill config ...`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ConfigCommand {
+    /// Print every setting, or one
+    Get {
+        /// A setting's name, e.g. roles
+        key: Option<String>,
+    },
+    /// Change one setting; lists (roles, languages) are comma-separated, empty to clear
+    Set {
+        /// A setting's name, e.g. roles
+        key: String,
+        /// The new value, e.g. platform,product
+        value: String,
+    },
+    /// Print where config.toml is
+    Path,
 }
 
 /// `grill log`.

@@ -1,4 +1,5 @@
-//! The user's settings (`config.toml`): daily limits, desired retention, day rollover.
+//! The user's settings (`config.toml`): daily limits, desired retention, day rollover, target
+//! roles and languages.
 
 use std::path::Path;
 
@@ -18,11 +19,22 @@ pub struct Config {
     pub desired_retention: f32,
     /// The hour (local time) at which a new day starts.
     pub day_rollover_hour: u32,
+    /// Target role types (see `decks/roles.toml`); empty weighs every area equally.
+    pub roles: Vec<String>,
+    /// The languages you interview in (lowercase area names, e.g. python); empty: all of them.
+    pub languages: Vec<String>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { new_per_day: 10, reviews_per_day: 200, desired_retention: 0.9, day_rollover_hour: 4 }
+        Config {
+            new_per_day: 10,
+            reviews_per_day: 200,
+            desired_retention: 0.9,
+            day_rollover_hour: 4,
+            roles: Vec::new(),
+            languages: Vec::new(),
+        }
     }
 }
 
@@ -46,7 +58,7 @@ impl Config {
 
     /// Parses config text; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Config, DeckError> {
-        let config: Config = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
+        let mut config: Config = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
         let bad = |field: &str, message: String| DeckError {
             file: file.to_owned(),
             line: text.lines().position(|l| l.trim_start().starts_with(field)).map_or(0, |i| i + 1),
@@ -59,6 +71,13 @@ impl Config {
         if config.day_rollover_hour > 23 {
             return Err(bad("day_rollover_hour", format!("{} is not an hour (0-23)", config.day_rollover_hour)));
         }
+        if let Err(e) = crate::session::RoleBook::builtin().check("roles", &config.roles) {
+            return Err(bad("roles", e.message));
+        }
+        if let Some(l) = config.languages.iter().find(|l| l.trim().is_empty() || l.contains(char::is_whitespace)) {
+            return Err(bad("languages", format!("{l:?} is not a language name (e.g. python)")));
+        }
+        config.languages = config.languages.iter().map(|l| l.to_lowercase()).collect();
         Ok(config)
     }
 }
@@ -76,6 +95,20 @@ mod tests {
     fn limits_are_read() {
         let c = Config::parse("c.toml", "new_per_day = 3\nreviews_per_day = 50\n").unwrap();
         assert_eq!((c.new_per_day, c.reviews_per_day), (3, 50));
+    }
+
+    #[test]
+    fn roles_and_languages_are_read_and_languages_lowercased() {
+        let c = Config::parse("c.toml", "roles = [\"platform\", \"data\"]\nlanguages = [\"Python\"]\n").unwrap();
+        assert_eq!(c.roles, vec!["platform", "data"]);
+        assert_eq!(c.languages, vec!["python"]);
+    }
+
+    #[test]
+    fn an_unknown_role_names_the_line_and_the_known_roles() {
+        let e = Config::parse("c.toml", "new_per_day = 3\nroles = [\"devops\"]\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (2, "roles"));
+        assert!(e.message.contains("unknown role \"devops\"; the roles are data, enterprise"), "{e}");
     }
 
     #[test]

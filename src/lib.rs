@@ -13,6 +13,7 @@ pub mod deck;
 pub mod render;
 pub mod repl;
 pub mod scheduler;
+pub mod scorecard;
 pub mod session;
 pub mod store;
 
@@ -28,5 +29,14 @@ pub use store::Store;
 
 /// Exit codes: 1 for a failed command, 2 for bad input or usage (clap uses 2 too).
 pub fn exit_code(error: &anyhow::Error) -> i32 {
-    if error.chain().any(|e| e.is::<deck::DeckError>() || e.is::<clock::ClockError>()) { 2 } else { 1 }
+    if error.chain().any(|e| {
+        e.is::<deck::DeckError>()
+            || e.is::<clock::ClockError>()
+            || e.is::<scorecard::UnknownArea>()
+            || e.is::<session::InputError>()
+    }) {
+        2
+    } else {
+        1
+    }
 }

@@ -65,13 +65,28 @@ prompt = "What is a join?"
 answer = "- combines rows"
 "#;
 
+/// Syncs a deck as built-in decks are synced: cards gone from it are suspended.
+fn sync(store: &mut Store, text: &str, now: chrono::DateTime<Utc>) -> grill::store::SyncReport {
+    let clock = DayClock::new(Utc, 4);
+    let scheduler = Scheduler::default_params();
+    let how = grill::store::SyncOptions {
+        source: "import",
+        suspend_missing: true,
+        dry_run: false,
+        now,
+        scheduler: &scheduler,
+        clock: &clock,
+    };
+    store.sync_decks(&[parse_toml("team.toml", text).unwrap()], &[], &how, &mut || {}).unwrap()
+}
+
 #[test]
 fn re_syncing_an_edited_deck_updates_texts_and_keeps_every_review() {
     let env = Env::new();
     env.run(&["decks"], "");
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
     let mut store = Store::open(&env.db()).unwrap();
-    store.sync_decks(&[parse_toml("team.toml", DECK_V1).unwrap()], "import", true, false, now).unwrap();
+    sync(&mut store, DECK_V1, now);
     drop(store);
     env.run(&["drill", "--area", "sql", "--new", "40"], &"\n3\n".repeat(60));
     let reviewed_before: i64 = env
@@ -88,7 +103,7 @@ fn re_syncing_an_edited_deck_updates_texts_and_keeps_every_review() {
         .replace("What is an index?", "What is a B-tree index?")
         .replace("[[cards]]\nid = \"team/two\"\nprompt = \"What is a join?\"\nanswer = \"- combines rows\"\n", "");
     let mut store = Store::open(&env.db()).unwrap();
-    let report = store.sync_decks(&[parse_toml("team.toml", &v2).unwrap()], "import", true, false, now).unwrap();
+    let report = sync(&mut store, &v2, now);
     assert_eq!(report.updated, vec!["team/one".to_owned()]);
     assert_eq!(report.missing, vec!["team/two".to_owned()]);
     drop(store);
@@ -103,7 +118,7 @@ fn re_syncing_an_edited_deck_updates_texts_and_keeps_every_review() {
 
     // Putting the card back brings it back into the drill with its history.
     let mut store = Store::open(&env.db()).unwrap();
-    store.sync_decks(&[parse_toml("team.toml", DECK_V1).unwrap()], "import", true, false, now).unwrap();
+    sync(&mut store, DECK_V1, now);
     drop(store);
     let cards = env.cards(&["--deck", "team"]);
     assert_eq!(cards[1]["suspended"], false);

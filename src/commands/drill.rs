@@ -8,10 +8,10 @@ use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::DrillArgs;
-use crate::render::clock_time;
-use crate::repl::{self, Ending, Input};
-use crate::scheduler::ReviewKind;
-use crate::session::{Allowance, Session, plan_queue};
+use crate::commands::score;
+use crate::repl::{self, Input};
+use crate::scorecard::render_changes;
+use crate::session::Session;
 
 /// Runs today's drill, reading answers from stdin.
 pub fn run(app: &mut App, args: &DrillArgs) -> Result<()> {
@@ -23,49 +23,37 @@ pub fn run(app: &mut App, args: &DrillArgs) -> Result<()> {
 /// Today's drill with explicit input and output (what tests and `run` share).
 pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut dyn Write) -> Result<()> {
     let now = app.now();
-    let today = app.store.reviews_between(app.today_start(), app.tomorrow())?;
-    let new_today = today.iter().filter(|r| r.review.kind == ReviewKind::Learn).count();
-    let reviews_today = today.iter().filter(|r| r.review.kind == ReviewKind::Review).count();
-    let allowance = Allowance {
-        new: args.new.unwrap_or(app.config.new_per_day.saturating_sub(new_today)),
-        reviews: app.config.reviews_per_day.saturating_sub(reviews_today),
-    };
-    let candidates = app.store.candidates(app.tomorrow(), allowance.reviews, allowance.new, &args.areas)?;
-    let mut queue = plan_queue(candidates, allowance, &[], app.seed);
-    if let Some(limit) = args.limit {
-        queue.truncate(limit);
-    }
+    let today = super::plan::todays_queue(app, &args.areas, args.new, args.limit)?;
+    let queue = today.queue;
     let (due, new) = (queue.iter().filter(|c| !c.is_new()).count(), queue.iter().filter(|c| c.is_new()).count());
     let dim = Style::new().dimmed();
     writeln!(
         out,
         "grill · {} · due {due} · new {new} · done today {}",
         now.with_timezone(&chrono::Local).format("%a %d %b"),
-        today.len()
+        today.done_today
     )?;
+    if let Some(line) = super::targets::interview_line(app)? {
+        writeln!(out, "{line}")?;
+    }
     if queue.is_empty() {
         writeln!(out, "Nothing left for today: no cards due and no new cards allowed. Come back tomorrow.")?;
         return Ok(());
     }
     writeln!(out, "{dim}Enter reveals the key points; rate 1 again · 2 hard · 3 good · 4 easy; ? for help{dim:#}")?;
+    // The readiness before this session, to show what the session changed.
+    let before = score::scorecard_at(app, now)?;
     let mut session = Session::new(queue, app.scheduler.clone(), app.days.clone());
     let started = Instant::now();
     let time_box = args.minutes.map(|m| Duration::from_secs(m * 60));
     let ending = repl::run(app, &mut session, input, out, time_box)?;
-    let [again, hard, good, easy] = session.tally();
-    writeln!(out)?;
-    match ending {
-        Ending::Done => writeln!(out, "Session complete.")?,
-        Ending::TimeUp => writeln!(out, "Time's up.")?,
-        Ending::Quit => {}
+    let more = format!(" {} left in today's queue.", session.remaining());
+    repl::print_summary(out, ending, &session, started.elapsed(), "Session complete.", &more)?;
+    if session.answered() > 0 {
+        let [after, tomorrow] = score::scorecards_at(app, &[app.now(), app.tomorrow()])?
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("two scorecards were asked for"))?;
+        write!(out, "{}", render_changes(&before, &after, &tomorrow, &session.areas_touched()))?;
     }
-    let rated = session.answered();
-    writeln!(
-        out,
-        "{rated} {} rated in {}: again {again} · hard {hard} · good {good} · easy {easy}. {} left in today's queue.",
-        if rated == 1 { "card" } else { "cards" },
-        clock_time(started.elapsed().as_millis() as u64),
-        session.remaining()
-    )?;
     Ok(())
 }

@@ -2,18 +2,26 @@
 
 pub mod area_scores;
 pub mod cards;
+pub mod config;
+pub mod cram;
 pub mod dashboard;
 pub mod decks;
 pub mod drill;
 pub mod edit;
 pub mod editor;
+pub mod export;
 pub mod gaps;
+pub mod import;
+pub mod interview;
 pub mod log;
 mod log_prompt;
 pub mod market;
+pub mod plan;
 pub mod profile;
 pub mod remind;
+pub mod score;
 pub mod suspend;
+pub mod targets;
 
 use anyhow::Result;
 
@@ -22,6 +30,14 @@ use crate::cli::{Cli, Command, DrillArgs};
 
 /// Opens the app and runs the command (the drill when none is given).
 pub fn dispatch(cli: Cli) -> Result<()> {
+    // Settings are edited without opening the database, so a broken config.toml can be fixed.
+    if let Some(Command::Config(command)) = &cli.command {
+        return config::run(&crate::app::config_path(&cli.global)?, command);
+    }
+    // The profile is a file of its own: editing it needs no database either.
+    if let Some(Command::Profile(args)) = &cli.command {
+        return profile::run(&cli.global, args);
+    }
     let mut app = App::open(&cli.global)?;
     match cli.command {
         None => drill::run(&mut app, &DrillArgs::default()),
@@ -30,11 +46,18 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Cards(args)) => cards::run(&app, &args),
         Some(Command::Suspend(args)) => suspend::run(&app, &args, true),
         Some(Command::Unsuspend(args)) => suspend::run(&app, &args, false),
+        Some(Command::Score(args)) => score::run(&app, &args),
+        Some(Command::Import(args)) => import::run(&mut app, &args),
+        Some(Command::Export(args)) => export::run(&app, &args),
+        Some(Command::Plan(args)) => plan::run(&app, &args),
+        Some(Command::Cram(args)) => cram::run(&mut app, &args),
+        Some(Command::Interview(command)) => interview::run(&app, &command),
+        Some(Command::Config(_)) => unreachable!("handled before opening the app"),
         Some(Command::Log(args)) => log::run(&mut app, &args),
         Some(Command::Gaps(args)) => gaps::run(&app, &args),
         Some(Command::Market(args)) => market::run(&mut app, &args),
         Some(Command::Dashboard(args)) => dashboard::run(&app, &cli.global, &args),
-        Some(Command::Profile(args)) => profile::run(&cli.global, &args),
+        Some(Command::Profile(_)) => unreachable!("handled before opening the app"),
         Some(Command::Remind(args)) => remind::run(&app, &args),
         Some(Command::Edit(args)) => edit::run(&app, &args),
     }

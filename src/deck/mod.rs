@@ -1,8 +1,47 @@
 //! Decks: grill's TOML format parsed into typed values, and the decks built into the binary.
 
+pub mod anki;
+pub mod csv;
+pub mod export;
+mod html;
+pub mod import;
+pub mod markdown;
 mod parse;
 
+pub use import::{Format, ImportOptions, ImportedReview, Parsed};
 pub use parse::{DeckError, parse_toml, toml_error};
+
+use chrono::TimeZone;
+
+use crate::scheduler::DayClock;
+
+/// Parses one file of any import format into decks (and, from Anki, review history), with
+/// `--deck`/`--area` applied, every text made safe, and ids checked: unique, and never a
+/// built-in deck's. `clock` gives the day boundaries imported history is labelled with.
+pub fn parse_import<Tz: TimeZone>(
+    file: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+    clock: &DayClock<Tz>,
+) -> Result<Parsed, DeckError> {
+    let parsed = match import::detect(file, bytes) {
+        Format::Anki => anki::parse(file, bytes, options, &anki::Limits::default(), clock)?,
+        Format::Toml => {
+            let deck = parse_toml(file, import::utf8(file, bytes)?)?;
+            Parsed { decks: vec![deck], ..Parsed::default() }
+        }
+        Format::Csv => csv::parse(file, import::utf8(file, bytes)?, options)?,
+        Format::Markdown => markdown::parse(file, import::utf8(file, bytes)?, options)?,
+    };
+    let parsed = import::finish(parsed, options);
+    import::validate(file, &parsed, &std::collections::HashMap::new())?;
+    let builtin: Vec<String> = builtin_deck_files()
+        .filter_map(|(name, _)| name.strip_suffix(".toml").map(str::to_owned))
+        .chain(builtin_decks().unwrap_or_default().into_iter().map(|d| d.deck.id))
+        .collect();
+    import::check_reserved(file, &parsed, &builtin)?;
+    Ok(parsed)
+}
 
 use serde::{Deserialize, Serialize};
 

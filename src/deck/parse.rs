@@ -4,9 +4,10 @@ use std::collections::HashSet;
 
 use super::Deck;
 
-/// A deck file that could not be read: where, and what is wrong.
+/// A deck file that could not be read: where, and what is wrong. Line 0 means the error has no
+/// line (a package's note names itself in `field`), and is not printed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{file}:{line}: {field}: {message}")]
+#[error("{file}{}: {field}: {message}", if *line > 0 { format!(":{line}") } else { String::new() })]
 pub struct DeckError {
     pub file: String,
     pub line: usize,

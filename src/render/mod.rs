@@ -1,7 +1,9 @@
 //! Terminal output helpers: untrusted text made inert, intervals and durations in words.
 
+mod chart;
 mod text;
 
+pub use chart::{bar, sparkline};
 pub use text::{safe, safe_line};
 
 /// An interval as the rating buttons show it: `now` (this session), `1d`, `3w`, `4mo`, `1.5y`.

@@ -16,7 +16,7 @@ use chrono::TimeZone;
 use crate::app::App;
 use crate::render::{clock_time, interval, safe, safe_line};
 use crate::scheduler::{Outcome, Rating};
-use crate::session::Session;
+use crate::session::{Answer, Session, SessionKind};
 use crate::store::CardRow;
 
 /// What a line typed in the drill means.
@@ -105,7 +105,13 @@ pub fn run<Tz: TimeZone>(
             }
         };
         let card = app.store.card(candidate.id)?;
-        show_question(out, &card, candidate.state.is_none(), session.remaining())?;
+        let label = match (session.kind(), candidate.state.is_none()) {
+            (SessionKind::Cram { .. }, true) => "cram · new",
+            (SessionKind::Cram { .. }, false) => "cram",
+            (SessionKind::Drill, true) => "new",
+            (SessionKind::Drill, false) => "review",
+        };
+        show_question(out, &card, label, session.remaining())?;
         let asked = Instant::now();
         // The question: notes or Enter reveal; commands act at once.
         loop {
@@ -129,19 +135,16 @@ pub fn run<Tz: TimeZone>(
         let took = asked.elapsed().as_millis() as u64;
         show_answer(out, &card, took)?;
         let outcomes = session.preview(app.now())?.expect("a card is current");
-        let prompt = rating_prompt(&outcomes);
+        let counts = session.answer_changes_state(&app.store, app.now())?;
+        let prompt = rating_prompt(&outcomes, if counts { "" } else { logged_only_note(session.kind()) });
         loop {
             writeln!(out, "{prompt}")?;
             let Some(line) = input.read_line("rate> ")? else { return Ok(Ending::Quit) };
             match Command::parse(&line) {
                 Command::Rate(rating) => {
                     let now = app.now();
-                    let outcome = session.answer(&mut app.store, rating, now, took)?.expect("a card is current");
-                    let when = if outcome.interval_days == 0 {
-                        "again in a few cards".to_owned()
-                    } else {
-                        format!("next in {}", interval(outcome.interval_days))
-                    };
+                    let answer = session.answer(&mut app.store, rating, now, took)?.expect("a card is current");
+                    let when = answer_note(&answer, session.kind());
                     let style = if rating == Rating::Again { BAD } else { GOOD };
                     writeln!(out, "{style}{}{style:#} · {when}", rating.name())?;
                     break;
@@ -158,6 +161,33 @@ pub fn run<Tz: TimeZone>(
             }
         }
     }
+}
+
+/// Prints how a session ended and its tally: `done` is said when the queue ran out, `more`
+/// follows the tally on its line.
+pub fn print_summary<Tz: TimeZone>(
+    out: &mut dyn Write,
+    ending: Ending,
+    session: &Session<Tz>,
+    elapsed: Duration,
+    done: &str,
+    more: &str,
+) -> Result<()> {
+    writeln!(out)?;
+    match ending {
+        Ending::Done => writeln!(out, "{done}")?,
+        Ending::TimeUp => writeln!(out, "Time's up.")?,
+        Ending::Quit => {}
+    }
+    let [again, hard, good, easy] = session.tally();
+    let rated = session.answered();
+    writeln!(
+        out,
+        "{rated} {} rated in {}: again {again} · hard {hard} · good {good} · easy {easy}.{more}",
+        if rated == 1 { "card" } else { "cards" },
+        clock_time(elapsed.as_millis() as u64),
+    )?;
+    Ok(())
 }
 
 /// Undo, skip or suspend; returns whether the current card changed.
@@ -185,8 +215,26 @@ fn act<Tz: TimeZone>(app: &mut App, session: &mut Session<Tz>, out: &mut dyn Wri
     Ok(true)
 }
 
-fn show_question(out: &mut dyn Write, card: &CardRow, new: bool, left: usize) -> Result<()> {
-    let kind = if new { "new" } else { "review" };
+/// What the user is told after a rating: when the card comes back, or that it was only logged.
+fn answer_note(answer: &Answer, kind: SessionKind) -> String {
+    const AGAIN: &str = "again in a few cards";
+    match (answer.changed_state, answer.comes_back) {
+        (true, true) => AGAIN.to_owned(),
+        (true, false) => format!("next in {}", interval(answer.outcome.interval_days)),
+        (false, true) => format!("{AGAIN} · {}", logged_only_note(kind)),
+        (false, false) => logged_only_note(kind).to_owned(),
+    }
+}
+
+/// Why an answer does not move the schedule.
+fn logged_only_note(kind: SessionKind) -> &'static str {
+    match kind {
+        SessionKind::Cram { reschedule: false } => "logged only (--no-reschedule): schedule unchanged",
+        _ => "logged only: this card's first cram answer today already counted; schedule unchanged",
+    }
+}
+
+fn show_question(out: &mut dyn Write, card: &CardRow, kind: &str, left: usize) -> Result<()> {
     writeln!(out)?;
     writeln!(
         out,
@@ -237,12 +285,18 @@ fn show_answer(out: &mut dyn Write, card: &CardRow, took_ms: u64) -> Result<()> 
     Ok(())
 }
 
-fn rating_prompt(outcomes: &[Outcome; 4]) -> String {
+/// The rating buttons with each one's interval, or with `logged_only` (a reason) instead of
+/// intervals when the answer will not move the schedule.
+fn rating_prompt(outcomes: &[Outcome; 4], logged_only: &str) -> String {
     let buttons: Vec<String> = outcomes
         .iter()
-        .map(|o| format!("{} {} {DIM}{}{DIM:#}", o.rating as u8, o.rating.name(), interval(o.interval_days)))
+        .map(|o| {
+            let ivl = if logged_only.is_empty() { interval(o.interval_days) } else { String::new() };
+            format!("{} {} {DIM}{ivl}{DIM:#}", o.rating as u8, o.rating.name())
+        })
         .collect();
-    format!("{}   {DIM}u undo · s skip · ! suspend · ? help · q quit{DIM:#}", buttons.join("  "))
+    let note = if logged_only.is_empty() { String::new() } else { format!("  {DIM}({logged_only}){DIM:#}") };
+    format!("{}{note}   {DIM}u undo · s skip · ! suspend · ? help · q quit{DIM:#}", buttons.join("  "))
 }
 
 fn indent(text: &str, prefix: &str) -> String {

@@ -1,15 +1,25 @@
-//! A drill session: the planned queue (pure, in `plan`) and a thin driver that records answers,
-//! requeues forgotten cards and undoes the last rating.
+//! A drill or cram session: the planning (pure: the daily queue in `plan`, cram in `cram`, the
+//! month in `month`, with `roles`, `forecast`, `pace` and `when` beneath them) and a thin driver
+//! that records answers, requeues forgotten cards and undoes the last rating.
 
+pub mod cram;
+pub mod forecast;
+pub mod month;
+pub mod pace;
 mod plan;
+pub mod roles;
+pub mod when;
 
-pub use plan::{Allowance, Candidate, plan_queue};
+pub use forecast::{PlanCard, Readiness};
+pub use plan::{Allowance, Candidate, mix, plan_queue, plan_queue_weighted};
+pub use roles::{AreaWeights, RoleBook};
+pub use when::InputError;
 
 use std::collections::VecDeque;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::scheduler::{DayClock, Outcome, Rating, Review, Scheduler, comes_back_today};
+use crate::scheduler::{DayClock, Outcome, Rating, Review, ReviewKind, Scheduler, changes_state, comes_back_today};
 use crate::store::{Store, StoreError};
 
 /// How many other cards come between a forgotten card and its next showing.
@@ -23,8 +33,32 @@ struct Answered {
     rating: Rating,
 }
 
-/// A running drill.
+/// What a session is for: decides the kind of review logged and which cards come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// The daily drill: every answer is a real review; Again (and Hard on a new card) come back.
+    Drill,
+    /// Cramming for an interview: answers are logged as `cram` and follow the scheduler's cram
+    /// rule (only a card's first cram answer of the day moves its schedule), or with
+    /// `reschedule: false` as `preview` (never moves it). A failed card comes back until passed.
+    Cram { reschedule: bool },
+}
+
+/// What one answer did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Answer {
+    /// The outcome of the rating as the scheduler previews it (its interval is only real when
+    /// `changed_state`).
+    pub outcome: Outcome,
+    /// Whether the answer moved the card's memory state and due date.
+    pub changed_state: bool,
+    /// Whether the card comes back later in this session.
+    pub comes_back: bool,
+}
+
+/// A running drill or cram session.
 pub struct Session<Tz: TimeZone> {
+    kind: SessionKind,
     queue: VecDeque<Candidate>,
     scheduler: Scheduler,
     clock: DayClock<Tz>,
@@ -34,9 +68,19 @@ pub struct Session<Tz: TimeZone> {
 }
 
 impl<Tz: TimeZone> Session<Tz> {
-    /// A session over `queue` (already planned).
+    /// A drill over `queue` (already planned).
     pub fn new(queue: Vec<Candidate>, scheduler: Scheduler, clock: DayClock<Tz>) -> Self {
-        Session { queue: queue.into(), scheduler, clock, answered: Vec::new(), tally: [0; 4] }
+        Self::of_kind(SessionKind::Drill, queue, scheduler, clock)
+    }
+
+    /// A session of `kind` over `queue` (already planned).
+    pub fn of_kind(kind: SessionKind, queue: Vec<Candidate>, scheduler: Scheduler, clock: DayClock<Tz>) -> Self {
+        Session { kind, queue: queue.into(), scheduler, clock, answered: Vec::new(), tally: [0; 4] }
+    }
+
+    /// What the session is for.
+    pub fn kind(&self) -> SessionKind {
+        self.kind
     }
 
     /// The card to show now, if any are left.
@@ -73,28 +117,59 @@ impl<Tz: TimeZone> Session<Tz> {
         Ok(Some(self.scheduler.preview(&card.key, card.state.as_ref(), now, &self.clock)?))
     }
 
-    /// Rates the current card: logs the review and its new state in one transaction, then
-    /// moves on. A forgotten card comes back after [`REQUEUE_GAP`] other cards.
+    /// Whether answering the current card now would move its schedule: always in a drill; in a
+    /// cram session only for the card's first cram answer of the day, never without rescheduling.
+    pub fn answer_changes_state(&self, store: &Store, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let Some(card) = self.current() else { return Ok(false) };
+        match self.review_kind(card, now) {
+            ReviewKind::Cram => {
+                let review = Review { at: now, rating: Rating::Good, kind: ReviewKind::Cram };
+                Ok(changes_state(&review, &history(store, card.id)?, &self.clock))
+            }
+            kind => Ok(kind != ReviewKind::Preview),
+        }
+    }
+
+    /// Rates the current card: logs the review and the card's resulting state in one
+    /// transaction, then moves on. A forgotten card comes back after [`REQUEUE_GAP`] other cards.
+    /// Cram answers get their state from `Scheduler::apply`, the rule replay uses, so the log
+    /// rebuilds exactly what was stored.
     pub fn answer(
         &mut self,
         store: &mut Store,
         rating: Rating,
         now: DateTime<Utc>,
         duration_ms: u64,
-    ) -> Result<Option<Outcome>, StoreError> {
+    ) -> Result<Option<Answer>, StoreError> {
         let Some(card) = self.queue.front().cloned() else { return Ok(None) };
         let outcome = self.scheduler.preview(&card.key, card.state.as_ref(), now, &self.clock)?[rating as usize - 1];
-        let kind = Scheduler::drill_kind(card.state.as_ref(), now, &self.clock);
-        let review = Review { at: now, rating, kind };
-        let review_id = store.record_review(card.id, &review, duration_ms, Some(&outcome.state))?;
+        let review = Review { at: now, rating, kind: self.review_kind(&card, now) };
+        let (state, changed_state, comes_back) = match self.kind {
+            SessionKind::Drill => (Some(outcome.state), true, comes_back_today(card.state.as_ref(), rating)),
+            SessionKind::Cram { .. } => {
+                let history = history(store, card.id)?;
+                let changed = changes_state(&review, &history, &self.clock);
+                let state = self.scheduler.apply(&card.key, card.state, &review, &history, &self.clock)?;
+                (state, changed, !rating.is_pass())
+            }
+        };
+        let review_id = store.record_review(card.id, &review, duration_ms, state.as_ref())?;
         self.queue.pop_front();
-        if comes_back_today(card.state.as_ref(), rating) {
-            let again = Candidate { state: Some(outcome.state), ..card.clone() };
+        if comes_back {
+            let again = Candidate { state, ..card.clone() };
             self.queue.insert(REQUEUE_GAP.min(self.queue.len()), again);
         }
         self.tally[rating as usize - 1] += 1;
         self.answered.push(Answered { review_id, card, rating });
-        Ok(Some(outcome))
+        Ok(Some(Answer { outcome, changed_state, comes_back }))
+    }
+
+    fn review_kind(&self, card: &Candidate, now: DateTime<Utc>) -> ReviewKind {
+        match self.kind {
+            SessionKind::Drill => Scheduler::drill_kind(card.state.as_ref(), now, &self.clock),
+            SessionKind::Cram { reschedule: true } => ReviewKind::Cram,
+            SessionKind::Cram { reschedule: false } => ReviewKind::Preview,
+        }
     }
 
     /// Takes back the last rating of this session: the review is removed, the card's state is
@@ -119,4 +194,9 @@ impl<Tz: TimeZone> Session<Tz> {
         store.set_suspended(card.id, true, now)?;
         Ok(Some(card))
     }
+}
+
+/// A card's logged reviews, oldest first, as the scheduler's rules need them.
+fn history(store: &Store, card_id: i64) -> Result<Vec<Review>, StoreError> {
+    Ok(store.card_reviews(card_id)?.into_iter().map(|l| l.review).collect())
 }

@@ -41,6 +41,20 @@ pub fn plan_queue(
     area_priority: &[String],
     seed: u64,
 ) -> Vec<Candidate> {
+    let shares: Vec<(String, f64)> = area_priority.iter().map(|a| (a.clone(), 1.0)).collect();
+    plan_queue_weighted(candidates, allowance, &shares, seed)
+}
+
+/// Like [`plan_queue`], but each area supplies new cards in proportion to its share (e.g. its
+/// role weight times its weakness), in the order given: an area with twice the share supplies
+/// twice the new cards, and areas with share 0 only once the others have none left. Areas not
+/// in `new_shares` have share 1 and follow in an order shuffled by `seed`.
+pub fn plan_queue_weighted(
+    candidates: Vec<Candidate>,
+    allowance: Allowance,
+    new_shares: &[(String, f64)],
+    seed: u64,
+) -> Vec<Candidate> {
     let (mut new, mut due): (Vec<_>, Vec<_>) = candidates.into_iter().partition(Candidate::is_new);
     due.sort_by(|a, b| {
         let (sa, sb) = (a.state.expect("due cards have state"), b.state.expect("due cards have state"));
@@ -49,29 +63,49 @@ pub fn plan_queue(
     due.truncate(allowance.reviews);
     let reviews = interleave(due, &[], seed);
     new.sort_by(|a, b| a.position.cmp(&b.position).then(a.id.cmp(&b.id)));
-    let mut new = interleave(new, area_priority, seed);
+    let mut new = interleave(new, new_shares, seed);
     new.truncate(allowance.new);
     spread(reviews, new)
 }
 
-/// Round-robin over areas, keeping each area's order. Areas come in `priority` order first,
-/// then the rest in an order shuffled by `seed` (reproducible with `GRILL_SEED`).
-fn interleave(cards: Vec<Candidate>, priority: &[String], seed: u64) -> Vec<Candidate> {
-    let total = cards.len();
+/// Interleaves cards across areas, keeping each area's order. Areas in `shares` come first, in
+/// that order and in proportion to their share; the rest (share 1) follow in an order shuffled
+/// by `seed` (reproducible with `GRILL_SEED`).
+fn interleave(cards: Vec<Candidate>, shares: &[(String, f64)], seed: u64) -> Vec<Candidate> {
     let mut by_area: BTreeMap<String, VecDeque<Candidate>> = BTreeMap::new();
     for card in cards {
         by_area.entry(card.area.clone()).or_default().push_back(card);
     }
-    let mut rest: Vec<String> = by_area.keys().filter(|a| !priority.contains(a)).cloned().collect();
+    let mut rest: Vec<String> = by_area.keys().filter(|a| !shares.iter().any(|(s, _)| s == *a)).cloned().collect();
     rest.shuffle(&mut Xoshiro256PlusPlus::seed_from_u64(seed));
-    let order: Vec<String> = priority.iter().filter(|a| by_area.contains_key(*a)).cloned().chain(rest).collect();
+    let order = shares.iter().cloned().chain(rest.into_iter().map(|a| (a, 1.0)));
+    mix(order.filter_map(|(area, share)| by_area.remove(&area).map(|cards| (share, cards))).collect())
+}
+
+/// Interleaves `groups` in proportion to their shares (smooth weighted round-robin, as nginx
+/// balances servers): a group with twice the share supplies twice as often, and no group comes
+/// in a block while others have items. Ties go to the earlier group; groups with share 0 (or
+/// less) come only once every other group is empty, then in turn.
+pub fn mix<T>(mut groups: Vec<(f64, VecDeque<T>)>) -> Vec<T> {
+    let total: usize = groups.iter().map(|(_, g)| g.len()).sum();
+    let mut credit = vec![0.0; groups.len()];
     let mut out = Vec::with_capacity(total);
     while out.len() < total {
-        for area in &order {
-            if let Some(card) = by_area.get_mut(area).and_then(VecDeque::pop_front) {
-                out.push(card);
+        let weighted = groups.iter().any(|(share, g)| *share > 0.0 && !g.is_empty());
+        let share = |s: f64| if weighted { s.max(0.0) } else { 1.0 };
+        let active: Vec<usize> =
+            (0..groups.len()).filter(|&i| !groups[i].1.is_empty() && share(groups[i].0) > 0.0).collect();
+        let mut best = active[0];
+        for &i in &active {
+            credit[i] += share(groups[i].0);
+        }
+        for &i in &active {
+            if credit[i] > credit[best] {
+                best = i;
             }
         }
+        credit[best] -= active.iter().map(|&i| share(groups[i].0)).sum::<f64>();
+        out.extend(groups[best].1.pop_front());
     }
     out
 }
@@ -173,6 +207,31 @@ mod tests {
         let cards = vec![card(1, "sql", None), card(2, "java", None), card(3, "cloud", None)];
         let q = plan_queue(cards, Allowance { new: 1, reviews: 0 }, &["cloud".to_owned()], 1);
         assert_eq!(areas(&q), vec!["cloud"]);
+    }
+
+    #[test]
+    fn weighted_areas_supply_new_cards_in_proportion_to_their_share() {
+        let mut cards: Vec<_> = (1..=20).map(|i| card(i, "cloud", None)).collect();
+        cards.extend((21..=40).map(|i| card(i, "sql", None)));
+        cards.extend((41..=60).map(|i| card(i, "java", None)));
+        let shares = [("cloud".to_owned(), 3.0), ("sql".to_owned(), 1.0), ("java".to_owned(), 0.0)];
+        let q = plan_queue_weighted(cards, Allowance { new: 8, reviews: 0 }, &shares, 1);
+        assert_eq!(areas(&q), vec!["cloud", "cloud", "sql", "cloud", "cloud", "cloud", "sql", "cloud"]);
+    }
+
+    #[test]
+    fn areas_with_no_share_come_only_after_the_others_run_out() {
+        let cards = vec![card(1, "java", None), card(2, "java", None), card(3, "cloud", None)];
+        let shares = [("java".to_owned(), 0.0), ("cloud".to_owned(), 2.0)];
+        let q = plan_queue_weighted(cards, Allowance { new: 3, reviews: 0 }, &shares, 1);
+        assert_eq!(areas(&q), vec!["cloud", "java", "java"]);
+    }
+
+    #[test]
+    fn equal_shares_take_turns() {
+        let groups: Vec<(f64, VecDeque<i32>)> =
+            vec![(1.0, VecDeque::from([1, 4, 7])), (1.0, VecDeque::from([2, 5])), (1.0, VecDeque::from([3]))];
+        assert_eq!(mix(groups), vec![1, 2, 3, 4, 5, 7]);
     }
 
     #[test]

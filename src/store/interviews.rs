@@ -92,7 +92,7 @@ impl Store {
             [DECK_ID],
             |r| r.get(0),
         )?;
-        sync_deck(&tx, &Deck { deck: interviews_deck(), cards }, "user", false, new.at)?;
+        sync_deck(&tx, &Deck { deck: interviews_deck(), cards }, "user", false, new.at, &mut || {})?;
         tx.execute(
             "INSERT INTO interviews (company, held_on, role, format, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![new.company, new.held_on.to_string(), new.role, new.format.token(), to_ms(new.at)],

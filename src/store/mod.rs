@@ -3,18 +3,24 @@
 
 mod cards;
 mod edit;
+mod export;
+mod history;
 mod interviews;
 mod listings;
 mod migrate;
+mod planning;
 mod reviews;
+mod scorecard;
 mod sync;
 
 pub use cards::{CardFilter, CardRow, DeckSummary};
+pub use export::ExportedReview;
 pub use interviews::{InterviewRow, NewInterview, QuestionRow};
 pub use listings::{Added, ListingRow};
 pub use migrate::schema_version;
+pub use planning::UpcomingInterview;
 pub use reviews::LoggedReview;
-pub use sync::SyncReport;
+pub use sync::{SyncOptions, SyncReport};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -45,6 +51,8 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("no card with id {0:?}")]
     NoSuchCard(String),
+    #[error("no deck with id {0:?} (see `grill decks`)")]
+    NoSuchDeck(String),
 }
 
 /// An open grill database.

@@ -174,7 +174,11 @@ pub(super) fn append_review(
     Ok(id)
 }
 
-pub(super) fn write_state(tx: &rusqlite::Transaction, card_id: i64, state: Option<&CardState>) -> Result<(), StoreError> {
+pub(super) fn write_state(
+    tx: &rusqlite::Transaction,
+    card_id: i64,
+    state: Option<&CardState>,
+) -> Result<(), StoreError> {
     match state {
         Some(s) => {
             tx.prepare_cached(
@@ -201,7 +205,7 @@ pub(super) fn write_state(tx: &rusqlite::Transaction, card_id: i64, state: Optio
     Ok(())
 }
 
-fn review_from(at: i64, rating: i64, kind: i64) -> Review {
+pub(super) fn review_from(at: i64, rating: i64, kind: i64) -> Review {
     Review {
         at: from_ms(at),
         // The CHECK constraints keep both in range.

@@ -3,11 +3,12 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Store, StoreError, to_ms};
-use crate::deck::{CardSpec, Deck};
+use crate::deck::{CardSpec, Deck, ImportedReview};
+use crate::scheduler::{DayClock, Scheduler};
 
 /// What a sync did (or, for a dry run, would do).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -17,6 +18,10 @@ pub struct SyncReport {
     pub unchanged: usize,
     /// Cards in the database but no longer in their deck: suspended, history kept.
     pub missing: Vec<String>,
+    /// Imported reviews added to the log.
+    pub reviews_added: usize,
+    /// Imported reviews the log already had.
+    pub reviews_known: usize,
 }
 
 const BUILTIN_KEY: &str = "builtin_fingerprint";
@@ -30,7 +35,7 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         for deck in decks {
-            sync_deck(&tx, deck, "builtin", true, now)?;
+            sync_deck(&tx, deck, "builtin", true, now, &mut || {})?;
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -40,27 +45,32 @@ impl Store {
         Ok(true)
     }
 
-    /// Syncs `decks` in one transaction. With `dry_run` the report is computed and nothing is kept.
-    /// With `suspend_missing`, cards no longer in a deck are suspended (built-in decks); otherwise
-    /// they are only reported (imports).
-    pub fn sync_decks(
+    /// Syncs imported `decks` and their review `history` in one transaction: any error leaves
+    /// the database as it was. With `dry_run` the report is computed and nothing is kept. With
+    /// `suspend_missing`, cards no longer in a deck are suspended (built-in decks); otherwise
+    /// they are only reported (imports). Reviews already in the log (same card, same
+    /// millisecond) are not added again; cards that gain reviews get their state replayed.
+    /// `progress` is called once per card and once per review handled.
+    pub fn sync_decks<Tz: TimeZone>(
         &mut self,
         decks: &[Deck],
-        source: &str,
-        suspend_missing: bool,
-        dry_run: bool,
-        now: DateTime<Utc>,
+        history: &[ImportedReview],
+        how: &SyncOptions<'_, Tz>,
+        progress: &mut dyn FnMut(),
     ) -> Result<SyncReport, StoreError> {
         let tx = self.conn.transaction()?;
         let mut report = SyncReport::default();
         for deck in decks {
-            let r = sync_deck(&tx, deck, source, suspend_missing, now)?;
+            let r = sync_deck(&tx, deck, how.source, how.suspend_missing, how.now, progress)?;
             report.added.extend(r.added);
             report.updated.extend(r.updated);
             report.unchanged += r.unchanged;
             report.missing.extend(r.missing);
         }
-        if dry_run {
+        let (added, known) = super::history::import_history(&tx, history, how.scheduler, how.clock, progress)?;
+        report.reviews_added = added;
+        report.reviews_known = known;
+        if how.dry_run {
             tx.rollback()?;
         } else {
             tx.commit()?;
@@ -69,12 +79,29 @@ impl Store {
     }
 }
 
+/// How [`Store::sync_decks`] writes.
+pub struct SyncOptions<'a, Tz: TimeZone> {
+    /// `import` (or `user`): where the decks come from.
+    pub source: &'a str,
+    /// Suspend cards gone from their deck (built-in decks) instead of only reporting them.
+    pub suspend_missing: bool,
+    /// Compute the report, then roll everything back.
+    pub dry_run: bool,
+    /// The time written as the cards' `created_at`/`updated_at`.
+    pub now: DateTime<Utc>,
+    /// Replays cards that gain reviews.
+    pub scheduler: &'a Scheduler,
+    /// The day boundaries the replay uses.
+    pub clock: &'a DayClock<Tz>,
+}
+
 pub(super) fn sync_deck(
     tx: &Transaction,
     deck: &Deck,
     source: &str,
     suspend_missing: bool,
     now: DateTime<Utc>,
+    progress: &mut dyn FnMut(),
 ) -> Result<SyncReport, StoreError> {
     let info = &deck.deck;
     tx.execute(
@@ -92,6 +119,7 @@ pub(super) fn sync_deck(
          FROM cards WHERE key = ?1",
     )?;
     for (position, card) in deck.cards.iter().enumerate() {
+        progress();
         present.insert(card.id.as_str());
         let row = Fields::of(card, card.area(info), deck_id, position as i64);
         let existing = find

@@ -1,0 +1,190 @@
+//! `grill plan`: today's queue per area with estimated minutes; `--month`: the four-week
+//! refresh cycle. Also builds today's queue for the drill, so the plan is what the drill shows.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
+
+use super::targets::{self, day_label, percent, roles_label};
+use crate::app::App;
+use crate::cli::PlanArgs;
+use crate::render::safe_line;
+use crate::scheduler::ReviewKind;
+use crate::session::forecast::{Context, new_card_shares};
+use crate::session::month::{MonthGoal, Week, plan_month};
+use crate::session::pace::{Pace, PaceSource};
+use crate::session::{Allowance, Candidate, Readiness, RoleBook, plan_queue_weighted};
+
+/// Today's queue as the drill will show it.
+#[derive(Debug, Clone)]
+pub struct Today {
+    pub queue: Vec<Candidate>,
+    /// Reviews logged today so far.
+    pub done_today: usize,
+}
+
+/// Plans today's queue: due reviews interleaved across areas, and new cards from the areas
+/// that weigh most for the target roles and score lowest, in proportion.
+pub fn todays_queue(app: &App, areas: &[String], new: Option<usize>, limit: Option<usize>) -> Result<Today> {
+    let today = app.store.reviews_between(app.today_start(), app.tomorrow())?;
+    let new_today = today.iter().filter(|r| r.review.kind == ReviewKind::Learn).count();
+    let reviews_today = today.iter().filter(|r| r.review.kind == ReviewKind::Review).count();
+    let allowance = Allowance {
+        new: new.unwrap_or(app.config.new_per_day.saturating_sub(new_today)),
+        reviews: app.config.reviews_per_day.saturating_sub(reviews_today),
+    };
+    let candidates = app.store.candidates(app.tomorrow(), allowance.reviews, allowance.new, areas)?;
+    let cards = app.store.plan_cards()?;
+    let weights = targets::weights(app, &app.config.roles, &cards, &[]);
+    let recall = Readiness::on(&app.scheduler, &app.days, &cards, &weights, targets::today(app));
+    let shares = new_card_shares(&recall, &weights, app.seed);
+    let mut queue = plan_queue_weighted(candidates, allowance, &shares, app.seed);
+    if let Some(limit) = limit {
+        queue.truncate(limit);
+    }
+    Ok(Today { queue, done_today: today.len() })
+}
+
+/// Prints today's plan or, with `--month`, the four-week cycle.
+pub fn run(app: &App, args: &PlanArgs) -> Result<()> {
+    let mut out = anstream::stdout();
+    if args.month {
+        return month(app, args, &mut out);
+    }
+    let cards = targets::cards(app, &args.areas)?;
+    let today = todays_queue(app, &args.areas, None, None)?;
+    let pace = targets::pace(app, &cards)?;
+    let weights = targets::weights(app, &app.config.roles, &cards, &[]);
+    writeln!(out, "Today's plan · {} · {}", day_label(targets::today(app)), roles_label(&app.config.roles))?;
+    if let Some(line) = targets::interview_line(app)? {
+        writeln!(out, "{line}")?;
+    }
+    if today.queue.is_empty() {
+        writeln!(out, "Nothing left for today: no cards due and no new cards allowed.")?;
+        return Ok(());
+    }
+    let rows = per_area(&today.queue, &pace);
+    let mut ordered: Vec<(&String, &(usize, usize, f64))> = rows.iter().collect();
+    ordered.sort_by(|a, b| weights.get(b.0).total_cmp(&weights.get(a.0)).then(a.0.cmp(b.0)));
+    let mut table = Table::new();
+    table.load_style(UTF8_BORDERS_ONLY).set_header(["area", "weight", "due", "new", "min/card", "minutes"]);
+    for (area, (due, new, minutes)) in ordered {
+        table.add_row([
+            safe_line(area),
+            format!("{:.1}", weights.get(area)),
+            due.to_string(),
+            new.to_string(),
+            format!("{:.1}", pace.minutes(area)),
+            format!("{minutes:.0}"),
+        ]);
+    }
+    let (due, new, minutes) = rows.values().fold((0, 0, 0.0), |t, r| (t.0 + r.0, t.1 + r.1, t.2 + r.2));
+    table.add_row([
+        "total".to_owned(),
+        String::new(),
+        due.to_string(),
+        new.to_string(),
+        String::new(),
+        format!("{minutes:.0}"),
+    ]);
+    writeln!(out, "{table}")?;
+    writeln!(out, "About {minutes:.0} minutes for {} cards. {}", due + new, pace_note(&pace, rows.keys()))?;
+    Ok(())
+}
+
+/// (due, new, expected minutes) per area of the queue.
+fn per_area(queue: &[Candidate], pace: &Pace) -> BTreeMap<String, (usize, usize, f64)> {
+    let mut rows: BTreeMap<String, (usize, usize, f64)> = BTreeMap::new();
+    for card in queue {
+        let row = rows.entry(card.area.clone()).or_default();
+        if card.is_new() {
+            row.1 += 1
+        } else {
+            row.0 += 1
+        }
+        row.2 += pace.minutes(&card.area);
+    }
+    rows
+}
+
+/// Where the per-card times come from, in a sentence.
+fn pace_note<'a>(pace: &Pace, areas: impl Iterator<Item = &'a String>) -> String {
+    let sources: Vec<PaceSource> = areas.map(|a| pace.source(a)).collect();
+    if sources.iter().all(|s| *s == PaceSource::Area) {
+        "Times: your median answer per area, plus reading the key points.".to_owned()
+    } else if sources.contains(&PaceSource::Default) {
+        "Times: the decks' time limits until you have answered a few cards, plus reading the key points.".to_owned()
+    } else {
+        "Times: your median answer per area (all areas where you have answered few), plus reading the key points."
+            .to_owned()
+    }
+}
+
+/// `grill plan --month`.
+fn month(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
+    let cards = targets::cards(app, &args.areas)?;
+    let pace = targets::pace(app, &cards)?;
+    let weights = targets::weights(app, &app.config.roles, &cards, &args.areas);
+    let goal = MonthGoal { weights: &weights, roles: &app.config.roles, week_minutes: f64::from(args.week_minutes) };
+    let book = RoleBook::builtin();
+    let is_language = |area: &str| book.is_language(area);
+    let ctx = Context { scheduler: &app.scheduler, clock: &app.days, pace: &pace, now: app.now() };
+    let weeks = plan_month(&cards, &goal, &is_language, &ctx)?;
+    let prompts: BTreeMap<i64, String> =
+        app.store.cards(&Default::default())?.into_iter().map(|c| (c.id, c.prompt)).collect();
+    writeln!(
+        out,
+        "Four-week refresh · from {} · {} · {} minutes a week · weakest relevant areas first",
+        day_label(targets::today(app)),
+        roles_label(&app.config.roles),
+        args.week_minutes
+    )?;
+    for week in &weeks {
+        print_week(out, week, &prompts)?;
+    }
+    let left_out: Vec<&str> = {
+        let mut areas: Vec<&str> = cards.iter().map(|c| c.area()).filter(|a| weights.get(a) > 0.0).collect();
+        areas.dedup();
+        areas.retain(|a| !weeks.iter().any(|w| w.readiness.areas.iter().any(|r| r.area == *a)));
+        areas
+    };
+    if !left_out.is_empty() {
+        writeln!(out, "\nNot in the cycle: {} (drill them with `grill drill --area AREA`).", left_out.join(", "))?;
+    }
+    Ok(())
+}
+
+fn print_week(out: &mut dyn Write, week: &Week, prompts: &BTreeMap<i64, String>) -> Result<()> {
+    writeln!(
+        out,
+        "\nWeek {} · {} – {} · {}",
+        week.number,
+        day_label(week.first_day),
+        day_label(week.first_day + 6),
+        week.theme.title
+    )?;
+    if week.readiness.areas.is_empty() {
+        writeln!(out, "  nothing relevant for your roles and languages: a week for anything you choose")?;
+        return Ok(());
+    }
+    let areas: Vec<String> = week
+        .readiness
+        .areas
+        .iter()
+        .map(|a| format!("{} (weight {:.1}, recall {})", safe_line(&a.area), a.weight, percent(a.recall)))
+        .collect();
+    writeln!(out, "  areas: {}", areas.join(" · "))?;
+    if let Some(design) = &week.design {
+        writeln!(out, "  the design: {}", safe_line(design))?;
+    }
+    writeln!(out, "  {} cards, about {:.0} minutes:", week.items.len(), week.minutes)?;
+    for item in &week.items {
+        let prompt = prompts.get(&item.card.card.id).map(|p| safe_line(p)).unwrap_or_default();
+        let short: String =
+            if prompt.chars().count() > 70 { prompt.chars().take(69).chain(['…']).collect() } else { prompt };
+        writeln!(out, "    {:<44} {short}", safe_line(&item.card.card.key))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,209 @@
+//! The package: a zip holding the collection (plain or zstd-compressed SQLite), a media map and
+//! the media files. Everything in it is untrusted: names that leave the package are refused and
+//! every decompression is capped.
+
+use std::io::{Cursor, Read};
+
+use prost::Message;
+
+use super::proto::{LATEST_PACKAGE_VERSION, MediaEntries, PackageMetadata};
+
+/// Caps on what a package may decompress to (zip bombs).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The collection database, decompressed.
+    pub collection_bytes: u64,
+    /// The media map and `meta` files.
+    pub small_file_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { collection_bytes: 1 << 30, small_file_bytes: 64 << 20 }
+    }
+}
+
+/// What was found in a package.
+#[derive(Debug)]
+pub struct Package {
+    /// The collection as an SQLite file image.
+    pub collection: Vec<u8>,
+    /// How many media files the package lists.
+    pub media: usize,
+}
+
+/// Why a package could not be opened (the caller adds the file name).
+pub type PackageError = String;
+
+/// The zstd frame magic number: a current package's compressed entries start with it.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// Opens a package from its bytes.
+pub fn open(bytes: &[u8], limits: &Limits) -> Result<Package, PackageError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a valid Anki package ({e})"))?;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| format!("damaged zip entry {i} ({e})"))?;
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| "(a name that is not UTF-8)".to_owned());
+        // `enclosed_name` allows `a/../b`; an Anki package has no folders, so any `..` is hostile.
+        let climbs = name.split(['/', '\\']).any(|part| part == "..");
+        if entry.enclosed_name().is_none() || climbs || name.starts_with(['/', '\\']) {
+            return Err(format!("entry {name:?} points outside the package; refusing the whole package"));
+        }
+    }
+    if let Some(meta) = read_entry(&mut zip, "meta", limits.small_file_bytes)? {
+        let version = PackageMetadata::decode(meta.as_slice()).map(|m| m.version).unwrap_or(0);
+        if version > LATEST_PACKAGE_VERSION {
+            return Err(format!(
+                "written by a newer Anki (package version {version}); export it with \"support older Anki versions\""
+            ));
+        }
+    }
+    let collection = if let Some(data) = read_entry(&mut zip, "collection.anki21b", limits.collection_bytes)? {
+        decompress(&data, limits.collection_bytes, "collection.anki21b")?
+    } else if let Some(data) = read_entry(&mut zip, "collection.anki21", limits.collection_bytes)? {
+        data
+    } else if let Some(data) = read_entry(&mut zip, "collection.anki2", limits.collection_bytes)? {
+        data
+    } else {
+        return Err("no collection inside (expected collection.anki21b, .anki21 or .anki2)".to_owned());
+    };
+    let media = match read_entry(&mut zip, "media", limits.small_file_bytes)? {
+        Some(map) => count_media(&map, limits)?,
+        None => 0,
+    };
+    Ok(Package { collection, media })
+}
+
+/// The bytes of entry `name`, if present, refusing more than `limit` bytes whatever the
+/// entry's header claims.
+fn read_entry(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+) -> Result<Option<Vec<u8>>, PackageError> {
+    let mut file = match zip.by_name(name) {
+        Ok(file) => file,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(format!("cannot read {name} ({e})")),
+    };
+    if file.size() > limit {
+        return Err(too_big(name, limit));
+    }
+    let mut data = Vec::new();
+    file.by_ref().take(limit + 1).read_to_end(&mut data).map_err(|e| format!("cannot read {name} ({e})"))?;
+    if data.len() as u64 > limit {
+        return Err(too_big(name, limit));
+    }
+    Ok(Some(data))
+}
+
+/// zstd-decompresses `data`, refusing more than `limit` bytes.
+fn decompress(data: &[u8], limit: u64, name: &str) -> Result<Vec<u8>, PackageError> {
+    let decoder = zstd::stream::read::Decoder::new(data).map_err(|e| format!("cannot decompress {name} ({e})"))?;
+    let mut out = Vec::new();
+    decoder.take(limit + 1).read_to_end(&mut out).map_err(|e| format!("cannot decompress {name} ({e})"))?;
+    if out.len() as u64 > limit {
+        return Err(too_big(name, limit));
+    }
+    Ok(out)
+}
+
+fn too_big(name: &str, limit: u64) -> PackageError {
+    format!("{name} decompresses to more than {} MiB; refusing it (a damaged or malicious package)", limit >> 20)
+}
+
+/// How many files the media map lists: JSON (`{"0": "a.png"}`) in old packages, a
+/// zstd-compressed protobuf in current ones.
+fn count_media(map: &[u8], limits: &Limits) -> Result<usize, PackageError> {
+    if map.starts_with(&ZSTD_MAGIC) {
+        let raw = decompress(map, limits.small_file_bytes, "media")?;
+        let entries = MediaEntries::decode(raw.as_slice()).map_err(|e| format!("damaged media map ({e})"))?;
+        return Ok(entries.entries.len());
+    }
+    let json: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(map).map_err(|e| format!("damaged media map ({e})"))?;
+    Ok(json.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in entries {
+            out.start_file(*name, options).unwrap();
+            out.write_all(data).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    const SMALL: Limits = Limits { collection_bytes: 1 << 20, small_file_bytes: 1 << 16 };
+
+    #[test]
+    fn a_deflate_bomb_is_refused_at_the_limit() {
+        let zeros = vec![0u8; 4 << 20];
+        let e = open(&zip(&[("collection.anki2", &zeros)]), &SMALL).unwrap_err();
+        assert!(e.contains("collection.anki2 decompresses to more than 1 MiB"), "{e}");
+    }
+
+    #[test]
+    fn a_zstd_bomb_is_refused_at_the_limit() {
+        let bomb = zstd::encode_all(vec![0u8; 4 << 20].as_slice(), 3).unwrap();
+        assert!(bomb.len() < 1 << 16, "the bomb should be small: {}", bomb.len());
+        let e = open(&zip(&[("collection.anki21b", &bomb)]), &SMALL).unwrap_err();
+        assert!(e.contains("collection.anki21b decompresses to more than 1 MiB"), "{e}");
+    }
+
+    #[test]
+    fn a_media_map_bomb_is_refused() {
+        let bomb = zstd::encode_all(vec![0u8; 1 << 20].as_slice(), 3).unwrap();
+        let e = open(&zip(&[("collection.anki2", b"x"), ("media", &bomb)]), &SMALL).unwrap_err();
+        assert!(e.contains("media decompresses to more than"), "{e}");
+    }
+
+    #[test]
+    fn entries_leaving_the_package_are_refused() {
+        for name in ["../evil", "/etc/passwd", "a/../../b"] {
+            let e = open(&zip(&[("collection.anki2", b"x"), (name, b"x")]), &SMALL).unwrap_err();
+            assert!(e.contains("points outside the package"), "{name}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_newest_collection_wins_and_media_are_counted_in_both_map_formats() {
+        let json = open(
+            &zip(&[
+                ("collection.anki2", b"old"),
+                ("collection.anki21", b"new"),
+                ("media", br#"{"0":"a.png","1":"b.png"}"#),
+            ]),
+            &SMALL,
+        )
+        .unwrap();
+        assert_eq!((json.collection.as_slice(), json.media), (&b"new"[..], 2));
+        // MediaEntries { entries: [ { name: "a.png" } ] }, zstd-compressed.
+        let map = zstd::encode_all(&[0x0a, 0x07, 0x0a, 0x05, b'a', b'.', b'p', b'n', b'g'][..], 3).unwrap();
+        let modern = zstd::encode_all(&b"current"[..], 3).unwrap();
+        let pkg = open(
+            &zip(&[
+                ("meta", &[0x08, 0x03]),
+                ("collection.anki21b", &modern),
+                ("collection.anki2", b"dummy"),
+                ("media", &map),
+            ]),
+            &SMALL,
+        )
+        .unwrap();
+        assert_eq!((pkg.collection.as_slice(), pkg.media), (&b"current"[..], 1));
+    }
+
+    #[test]
+    fn a_package_from_a_newer_anki_is_refused_with_a_hint() {
+        let e = open(&zip(&[("meta", &[0x08, 0x07]), ("collection.anki21b", b"x")]), &SMALL).unwrap_err();
+        assert!(e.contains("newer Anki"), "{e}");
+    }
+}

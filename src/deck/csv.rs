@@ -1,0 +1,373 @@
+//! CSV and TSV decks: a header row naming the columns, or Anki's "Notes in Plain Text" export
+//! (`#separator:`, `#html:`, `#tags column:` header lines, columns by position).
+
+use std::collections::HashMap;
+
+use super::import::{
+    ANKI_TEXT_HEADERS, ImportOptions, Parsed, deck_id_for_file, guess_area, hashed_key, namespaced_key, validate,
+};
+use super::{CardSpec, Deck, DeckError, DeckInfo, Example, html};
+
+/// The columns of grill's own CSV, in the order `grill export` writes them.
+pub const COLUMNS: [&str; 11] =
+    ["deck", "id", "prompt", "answer", "tags", "area", "follow_ups", "roles", "level", "time_limit_secs", "example"];
+
+/// Anki's plain-text header lines (`#key:value`) that matter here.
+#[derive(Debug, Default)]
+struct AnkiHeader {
+    separator: Option<u8>,
+    html: bool,
+    /// 0-based column indexes.
+    tags: Option<usize>,
+    guid: Option<usize>,
+    notetype: Option<usize>,
+    deck_column: Option<usize>,
+    deck: Option<String>,
+    /// Header lines read (data starts after them).
+    lines: usize,
+}
+
+/// Parses `text` (the contents of `file`) as CSV or TSV.
+pub fn parse(file: &str, text: &str, options: &ImportOptions) -> Result<Parsed, DeckError> {
+    let header = anki_header(file, text)?;
+    let body = text.splitn(header.lines + 1, '\n').nth(header.lines).unwrap_or("");
+    let delimiter = header.separator.unwrap_or_else(|| sniff_delimiter(file, body));
+    let mut reader =
+        ::csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(body.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(file, header.lines, &e))?;
+        let line = record.position().map_or(0, |p| p.line() as usize) + header.lines;
+        rows.push((line, record.iter().map(str::to_owned).collect::<Vec<_>>()));
+    }
+    let default_deck = options.deck.clone().unwrap_or_else(|| deck_id_for_file(file));
+    let mut builder = Builder::new(default_deck, header.deck.clone());
+    if header.lines > 0 {
+        anki_rows(file, &header, rows, &mut builder)?;
+    } else {
+        grill_rows(file, rows, &mut builder)?;
+    }
+    let (parsed, lines) = builder.finish();
+    validate(file, &parsed, &lines)?;
+    Ok(parsed)
+}
+
+/// Collects cards into decks in first-seen order and remembers each card's line.
+struct Builder {
+    default_deck: String,
+    default_name: Option<String>,
+    decks: Vec<Deck>,
+    lines: HashMap<String, usize>,
+}
+
+impl Builder {
+    fn new(default_deck: String, default_name: Option<String>) -> Self {
+        Builder { default_deck, default_name, decks: Vec::new(), lines: HashMap::new() }
+    }
+
+    fn push(&mut self, deck_id: &str, deck_name: &str, line: usize, card: CardSpec) -> Result<(), String> {
+        if let Some(first) = self.lines.insert(card.id.clone(), line) {
+            return Err(format!("card id {:?} was already used on line {first}", card.id));
+        }
+        let index = match self.decks.iter().position(|d| d.deck.id == deck_id) {
+            Some(i) => i,
+            None => {
+                self.decks.push(Deck {
+                    deck: DeckInfo {
+                        id: deck_id.to_owned(),
+                        name: deck_name.to_owned(),
+                        area: guess_area(deck_name),
+                        description: String::new(),
+                    },
+                    cards: Vec::new(),
+                });
+                self.decks.len() - 1
+            }
+        };
+        self.decks[index].cards.push(card);
+        Ok(())
+    }
+
+    fn finish(self) -> (Parsed, HashMap<String, usize>) {
+        (Parsed { decks: self.decks, ..Parsed::default() }, self.lines)
+    }
+}
+
+/// Rows under a header row that names the columns.
+fn grill_rows(file: &str, rows: Vec<(usize, Vec<String>)>, out: &mut Builder) -> Result<(), DeckError> {
+    let mut rows = rows.into_iter();
+    let Some((header_line, names)) = rows.next() else {
+        return Err(err(file, 1, "header", "the file is empty; the first row must name the columns".into()));
+    };
+    let columns: Vec<&'static str> = names
+        .iter()
+        .map(|name| column(name.trim()).ok_or_else(|| unknown_column(file, header_line, name)))
+        .collect::<Result<_, _>>()?;
+    for needed in ["prompt", "answer"] {
+        if !columns.contains(&needed) {
+            let message = format!("no {needed:?} column (the first row must name the columns: {})", COLUMNS.join(", "));
+            return Err(err(file, header_line, "header", message));
+        }
+    }
+    for (line, values) in rows {
+        if values.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
+        let get = |name: &str| columns.iter().position(|c| *c == name).and_then(|i| values.get(i)).map(|s| s.trim());
+        let deck_id = get("deck").filter(|d| !d.is_empty()).unwrap_or(&out.default_deck).to_owned();
+        let prompt = get("prompt").unwrap_or_default().to_owned();
+        let id = match get("id").filter(|id| !id.is_empty()) {
+            Some(id) => namespaced_key(&deck_id, id),
+            None => hashed_key(&deck_id, &prompt),
+        };
+        let example = match get("example").filter(|e| !e.is_empty()) {
+            Some(json) => Some(
+                serde_json::from_str::<Example>(json)
+                    .map_err(|e| err(file, line, "example", format!("not a JSON example object ({e})")))?,
+            ),
+            None => None,
+        };
+        let time_limit_secs = match get("time_limit_secs").filter(|t| !t.is_empty()) {
+            Some(t) => Some(
+                t.parse().map_err(|_| err(file, line, "time_limit_secs", format!("{t:?} is not a whole number")))?,
+            ),
+            None => None,
+        };
+        let card = CardSpec {
+            id,
+            prompt,
+            answer: get("answer").unwrap_or_default().to_owned(),
+            follow_ups: lines_of(get("follow_ups")),
+            tags: words_of(get("tags")),
+            roles: words_of(get("roles")),
+            level: get("level").filter(|l| !l.is_empty()).map(str::to_owned),
+            time_limit_secs,
+            area: get("area").filter(|a| !a.is_empty()).map(str::to_owned),
+            example,
+        };
+        let name = out.default_name.clone().unwrap_or_else(|| deck_id.clone());
+        out.push(&deck_id, &name, line, card).map_err(|m| err(file, line, "id", m))?;
+    }
+    Ok(())
+}
+
+/// Rows of Anki's plain-text export: fields by position, HTML when `#html:true`.
+fn anki_rows(
+    file: &str,
+    header: &AnkiHeader,
+    rows: Vec<(usize, Vec<String>)>,
+    out: &mut Builder,
+) -> Result<(), DeckError> {
+    let special = [header.tags, header.guid, header.notetype, header.deck_column];
+    let text = |s: &str| if header.html { html::to_text(s) } else { s.to_owned() };
+    for (line, values) in rows {
+        let fields: Vec<String> =
+            values.iter().enumerate().filter(|(i, _)| !special.contains(&Some(*i))).map(|(_, v)| text(v)).collect();
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let anki_deck = header.deck_column.and_then(|i| values.get(i)).filter(|d| !d.is_empty());
+        let (deck_id, name) = match anki_deck {
+            Some(name) => (super::anki::deck_id(name), name.replace("\u{1f}", "::")),
+            None => (out.default_deck.clone(), out.default_name.clone().unwrap_or_else(|| out.default_deck.clone())),
+        };
+        let prompt = fields.first().cloned().unwrap_or_default();
+        let answer = fields.iter().skip(1).map(|f| f.trim()).filter(|f| !f.is_empty()).collect::<Vec<_>>().join("\n\n");
+        let id = match header.guid.and_then(|i| values.get(i)).filter(|g| !g.is_empty()) {
+            Some(guid) => format!("anki:{guid}:0"),
+            None => hashed_key(&deck_id, &prompt),
+        };
+        let tags = header.tags.and_then(|i| values.get(i)).map(|t| words_of(Some(t))).unwrap_or_default();
+        let card = CardSpec { id, prompt, answer, tags, ..blank_card() };
+        out.push(&deck_id, &name, line, card).map_err(|m| err(file, line, "guid", m))?;
+    }
+    Ok(())
+}
+
+/// A card with every optional field empty.
+pub(super) fn blank_card() -> CardSpec {
+    CardSpec {
+        id: String::new(),
+        prompt: String::new(),
+        answer: String::new(),
+        follow_ups: Vec::new(),
+        tags: Vec::new(),
+        roles: Vec::new(),
+        level: None,
+        time_limit_secs: None,
+        area: None,
+        example: None,
+    }
+}
+
+/// Reads the `#key:value` lines at the top of an Anki plain-text export.
+fn anki_header(file: &str, text: &str) -> Result<AnkiHeader, DeckError> {
+    let mut header = AnkiHeader::default();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start_matches('\u{feff}').trim_end_matches('\r');
+        if !ANKI_TEXT_HEADERS.iter().any(|h| line.starts_with(h)) {
+            break;
+        }
+        header.lines = i + 1;
+        let (key, value) = line[1..].split_once(':').unwrap_or((line, ""));
+        let column = |value: &str| {
+            value
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .map(|n| n - 1)
+                .ok_or_else(|| err(file, i + 1, key, format!("{value:?} is not a column number (1, 2, ...)")))
+        };
+        match key {
+            "separator" => header.separator = Some(separator(file, i + 1, value)?),
+            "html" => header.html = value.trim().eq_ignore_ascii_case("true"),
+            "tags column" => header.tags = Some(column(value)?),
+            "guid column" => header.guid = Some(column(value)?),
+            "notetype column" => header.notetype = Some(column(value)?),
+            "deck column" => header.deck_column = Some(column(value)?),
+            "deck" => header.deck = Some(value.trim().to_owned()),
+            _ => {}
+        }
+    }
+    Ok(header)
+}
+
+fn separator(file: &str, line: usize, value: &str) -> Result<u8, DeckError> {
+    Ok(match value.trim().to_ascii_lowercase().as_str() {
+        "tab" => b'\t',
+        "comma" => b',',
+        "semicolon" => b';',
+        "space" => b' ',
+        "pipe" => b'|',
+        "colon" => b':',
+        s if s.len() == 1 => s.as_bytes()[0],
+        _ => return Err(err(file, line, "separator", format!("unknown separator {value:?}"))),
+    })
+}
+
+/// Tab for `.tsv` files and for a first line with tabs but no commas; else comma.
+fn sniff_delimiter(file: &str, body: &str) -> u8 {
+    let first = body.lines().next().unwrap_or("");
+    if file.to_ascii_lowercase().ends_with(".tsv") || (first.contains('\t') && !first.contains(',')) {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// The canonical name of a header column (a few common synonyms accepted).
+fn column(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase().replace([' ', '-'], "_");
+    let canonical = match lower.as_str() {
+        "question" | "front" => "prompt",
+        "back" | "key_points" => "answer",
+        "follow_up" | "followups" => "follow_ups",
+        other => other,
+    };
+    COLUMNS.iter().copied().find(|c| *c == canonical)
+}
+
+fn unknown_column(file: &str, line: usize, name: &str) -> DeckError {
+    err(file, line, "header", format!("unknown column {name:?} (known: {})", COLUMNS.join(", ")))
+}
+
+/// Tags and roles: separated by spaces or commas, as Anki and spreadsheets write them.
+fn words_of(value: Option<&str>) -> Vec<String> {
+    value
+        .unwrap_or_default()
+        .split([' ', ',', '\n'])
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Follow-up questions: one per line.
+fn lines_of(value: Option<&str>) -> Vec<String> {
+    value.unwrap_or_default().lines().map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+fn csv_error(file: &str, offset: usize, e: &::csv::Error) -> DeckError {
+    let line = e.position().map_or(0, |p| p.line() as usize) + offset;
+    let message = match e.kind() {
+        ::csv::ErrorKind::Utf8 { .. } => "not valid UTF-8; save the file as UTF-8".to_owned(),
+        _ => e.to_string(),
+    };
+    err(file, line, "row", message)
+}
+
+fn err(file: &str, line: usize, field: &str, message: String) -> DeckError {
+    DeckError { file: file.to_owned(), line, field: field.to_owned(), message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_default(file: &str, text: &str) -> Result<Parsed, DeckError> {
+        parse(file, text, &ImportOptions::default())
+    }
+
+    #[test]
+    fn a_header_row_names_the_columns_and_quoted_fields_keep_newlines_and_commas() {
+        let text = "id,prompt,answer,tags,follow_ups\n\
+                    q1,\"What is a join, really?\",\"- rows from two tables\n- matched on a key\",sql joins,\"Why?\nHow?\"\n";
+        let parsed = parse_default("team.csv", text).unwrap();
+        let deck = &parsed.decks[0];
+        assert_eq!(deck.deck.id, "team");
+        let card = &deck.cards[0];
+        assert_eq!(card.id, "team/q1");
+        assert_eq!(card.prompt, "What is a join, really?");
+        assert_eq!(card.answer, "- rows from two tables\n- matched on a key");
+        assert_eq!(card.tags, ["sql", "joins"]);
+        assert_eq!(card.follow_ups, ["Why?", "How?"]);
+    }
+
+    #[test]
+    fn rows_without_an_id_get_a_hash_of_deck_and_prompt() {
+        let parsed = parse_default("n.tsv", "prompt\tanswer\nWhy?\tBecause.\n").unwrap();
+        assert_eq!(parsed.decks[0].cards[0].id, hashed_key("n", "Why?"));
+    }
+
+    #[test]
+    fn a_missing_answer_column_is_an_error_on_line_1() {
+        let e = parse_default("n.csv", "prompt,notes\nA,B\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (1, "header"));
+        assert!(e.message.contains("notes"), "{e}");
+    }
+
+    #[test]
+    fn an_empty_answer_names_its_line_and_field() {
+        let e = parse_default("n.csv", "prompt,answer\nA,B\n\"multi\nline\",\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (3, "answer"));
+    }
+
+    #[test]
+    fn duplicate_prompts_without_ids_name_both_lines() {
+        let e = parse_default("n.csv", "prompt,answer\nA,B\nA,C\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn anki_plain_text_exports_are_read_by_position() {
+        let text = "#separator:tab\n#html:true\n#guid column:1\n#deck column:2\n#tags column:5\n\
+                    aB3:x\tInterview::SQL\tWhat is <b>MVCC</b>?\tVersions&nbsp;of rows<br>per snapshot\tsql db\n";
+        let parsed = parse_default("notes.txt", text).unwrap();
+        let deck = &parsed.decks[0];
+        assert_eq!(deck.deck.id, "anki-interview-sql");
+        assert_eq!(deck.deck.area, "sql");
+        let card = &deck.cards[0];
+        assert_eq!(card.id, "anki:aB3:x:0");
+        assert_eq!(card.prompt, "What is MVCC?");
+        assert_eq!(card.answer, "Versions of rows\nper snapshot");
+        assert_eq!(card.tags, ["sql", "db"]);
+    }
+
+    #[test]
+    fn a_bad_example_column_names_line_and_field() {
+        let e = parse_default("n.csv", "prompt,answer,example\nA,B,{oops\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (2, "example"));
+    }
+}

@@ -1,0 +1,374 @@
+//! What every import format shares: format detection, the typed result of parsing a file,
+//! stable ids, and the clean-up every untrusted text goes through.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::{Deck, DeckError};
+use crate::render::safe;
+use crate::scheduler::{Rating, ReviewKind};
+
+/// The formats `grill import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    /// Comma- or tab-separated, with a header row or Anki's `#separator:` header lines.
+    Csv,
+    Markdown,
+    /// An Anki package (`.apkg` or `.colpkg`).
+    Anki,
+}
+
+/// Settings from the command line that shape how a file becomes decks.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Put every card into this deck (`--deck`).
+    pub deck: Option<String>,
+    /// The area of every imported card (`--area`).
+    pub area: Option<String>,
+}
+
+/// A review from another program's log, attached to a card by its stable id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedReview {
+    /// The stable id of the card reviewed.
+    pub card_key: String,
+    /// When the answer was given.
+    pub at: DateTime<Utc>,
+    pub rating: Rating,
+    /// How grill's replay treats it (see `deck::anki` for the mapping from Anki's log).
+    pub kind: ReviewKind,
+    /// Time spent answering.
+    pub duration_ms: u64,
+}
+
+/// One parsed file: its decks, the review history it carries and what was left out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Parsed {
+    pub decks: Vec<Deck>,
+    pub history: Vec<ImportedReview>,
+    /// Media files the package holds (not imported).
+    pub media: usize,
+    /// Log entries that are not answers (Anki's rescheduling and manual entries): not imported.
+    pub skipped_log_entries: usize,
+    /// Anki cards whose question renders empty: not imported.
+    pub skipped_cards: usize,
+}
+
+/// Header lines of Anki's "Notes in Plain Text" export.
+pub const ANKI_TEXT_HEADERS: [&str; 9] = [
+    "#separator:",
+    "#html:",
+    "#tags column:",
+    "#guid column:",
+    "#notetype column:",
+    "#deck column:",
+    "#columns:",
+    "#deck:",
+    "#notetype:",
+];
+
+/// Guesses the format from the file name, then from the first bytes.
+pub fn detect(file_name: &str, bytes: &[u8]) -> Format {
+    let lower = file_name.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    if bytes.starts_with(b"PK\x03\x04") || matches!(ext, "apkg" | "colpkg") {
+        return Format::Anki;
+    }
+    match ext {
+        "toml" => return Format::Toml,
+        "csv" | "tsv" => return Format::Csv,
+        "md" | "markdown" => return Format::Markdown,
+        _ => {}
+    }
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim_start_matches('\u{feff}');
+    if first.starts_with("[deck]") {
+        return Format::Toml;
+    }
+    // Anki's "Notes in Plain Text" starts with `#separator:`, `#html:` and similar lines.
+    if ANKI_TEXT_HEADERS.iter().any(|h| first.starts_with(h)) {
+        return Format::Csv;
+    }
+    if first.starts_with('#') || first.starts_with("Q:") {
+        return Format::Markdown;
+    }
+    Format::Csv
+}
+
+/// `bytes` as UTF-8 text (a leading byte-order mark dropped), or an error naming the line of
+/// the first invalid byte.
+pub fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, DeckError> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        DeckError {
+            file: file.to_owned(),
+            line: bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1,
+            field: "text".to_owned(),
+            message: format!("not valid UTF-8 (byte 0x{:02x}); save the file as UTF-8", bytes[at]),
+        }
+    })
+}
+
+/// A deck id made from a name: lowercase letters, digits and dashes (`Interview::SQL` ->
+/// `interview-sql`). Letters outside ASCII are kept; everything else becomes a dash.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_owned();
+    if out.is_empty() { "imported".to_owned() } else { out }
+}
+
+/// The deck id for a file: its name without folders or extension, as a slug.
+pub fn deck_id_for_file(file: &str) -> String {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    slug(name.rsplit_once('.').map_or(name, |(stem, _)| stem))
+}
+
+/// A stable card id from a deck and a prompt (used when a file gives no id): FNV-1a, because
+/// std's hasher may change between Rust releases and a changed id would orphan the history.
+pub fn hashed_key(deck: &str, prompt: &str) -> String {
+    let hash = deck
+        .bytes()
+        .chain([0x1f])
+        .chain(prompt.trim().bytes())
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("{deck}/{hash:016x}")
+}
+
+/// A card id from a file: kept as written when it already names a namespace (`deck/x`,
+/// `anki:...`), else put in the deck's (`x` -> `deck/x`) so two files' `1`s never meet.
+pub fn namespaced_key(deck: &str, id: &str) -> String {
+    let id = id.trim();
+    if id.contains('/') || id.contains(':') { id.to_owned() } else { format!("{deck}/{id}") }
+}
+
+/// The areas grill's scorecard knows, and words in a deck name that point to them.
+const AREA_WORDS: [(&str, &[&str]); 9] = [
+    ("sql", &["sql", "database", "postgres", "mysql"]),
+    ("system-design", &["system design", "system-design", "architecture", "design"]),
+    ("api-design", &["api", "rest"]),
+    ("testing", &["test"]),
+    ("cloud", &["cloud", "aws", "kubernetes", "docker", "devops"]),
+    ("debugging", &["debug", "incident"]),
+    ("behavioral", &["behavio", "star", "soft skill"]),
+    ("python", &["python", "django"]),
+    ("java", &["java", "spring", "jvm"]),
+];
+
+/// The area an imported deck most likely belongs to, from its name (`Interview::SQL` -> sql);
+/// `general` when nothing matches.
+pub fn guess_area(name: &str) -> String {
+    let lower = name.to_lowercase();
+    // The most specific part of a nested name decides (`Interview::System Design`).
+    for part in lower.rsplit(['\u{1f}', ':', '/']).filter(|p| !p.trim().is_empty()) {
+        for (area, words) in AREA_WORDS {
+            if words.iter().any(|w| part.contains(w)) {
+                return area.to_owned();
+            }
+        }
+    }
+    "general".to_owned()
+}
+
+/// Applies `--deck` and `--area`, strips terminal control sequences from every text and
+/// trims outer blank lines, so stored texts are inert and export/import round-trips exactly.
+pub fn finish(mut parsed: Parsed, options: &ImportOptions) -> Parsed {
+    if let Some(id) = &options.deck {
+        let decks = std::mem::take(&mut parsed.decks);
+        let several = decks.len() > 1;
+        let mut merged: Option<Deck> = None;
+        for mut deck in decks {
+            // Each card keeps its own deck's area when decks are merged.
+            let area = deck.deck.area.clone();
+            deck.cards.iter_mut().for_each(|c| _ = c.area.get_or_insert_with(|| area.clone()));
+            match &mut merged {
+                Some(m) => m.cards.extend(deck.cards),
+                None => merged = Some(deck),
+            }
+        }
+        if let Some(mut deck) = merged {
+            deck.deck.id = id.clone();
+            if several {
+                deck.deck.name = id.clone();
+            }
+            parsed.decks.push(deck);
+        }
+    }
+    for deck in &mut parsed.decks {
+        if let Some(area) = &options.area {
+            deck.deck.area = area.clone();
+            deck.cards.iter_mut().for_each(|c| c.area = None);
+        }
+        clean_deck(deck);
+    }
+    parsed
+}
+
+/// Makes every text of a deck safe to print and trims it.
+fn clean_deck(deck: &mut Deck) {
+    let info = &mut deck.deck;
+    for text in [&mut info.id, &mut info.name, &mut info.area] {
+        *text = safe(text).replace(['\n', '\t'], " ").trim().to_owned();
+    }
+    info.description = tidy(&info.description);
+    for card in &mut deck.cards {
+        card.id = safe(&card.id).replace(['\n', '\t'], " ").trim().to_owned();
+        card.prompt = tidy(&card.prompt);
+        card.answer = tidy(&card.answer);
+        for list in [&mut card.follow_ups, &mut card.tags, &mut card.roles] {
+            list.iter_mut().for_each(|t| *t = tidy(t));
+            list.retain(|t| !t.is_empty());
+        }
+        for text in [&mut card.level, &mut card.area].into_iter().flatten() {
+            *text = tidy(text);
+        }
+        if let Some(example) = &mut card.example {
+            for text in [&mut example.lang, &mut example.show, &mut example.setup, &mut example.code] {
+                *text = safe(text);
+            }
+            if let Some(expect) = &mut example.expect {
+                *expect = safe(expect);
+            }
+        }
+    }
+}
+
+/// Safe text without trailing spaces on lines or blank lines around it.
+pub fn tidy(text: &str) -> String {
+    let safe = safe(text).replace("\r\n", "\n");
+    let lines: Vec<&str> = safe.lines().map(str::trim_end).collect();
+    lines.join("\n").trim_matches('\n').to_owned()
+}
+
+/// Refuses decks and cards that would take a built-in deck's place: a deck id of a built-in
+/// deck, or a card id in a built-in deck's namespace (`sql/...`), now or in a later release.
+pub fn check_reserved(file: &str, parsed: &Parsed, builtin_decks: &[String]) -> Result<(), DeckError> {
+    let err =
+        |field: &str, message: String| DeckError { file: file.to_owned(), line: 0, field: field.to_owned(), message };
+    for deck in &parsed.decks {
+        if builtin_decks.contains(&deck.deck.id) {
+            return Err(err(
+                "deck",
+                format!("{:?} is a built-in deck's id; import into another deck with --deck ID", deck.deck.id),
+            ));
+        }
+        for card in &deck.cards {
+            if let Some((namespace, _)) = card.id.split_once('/')
+                && builtin_decks.iter().any(|b| b == namespace)
+            {
+                return Err(err(
+                    "id",
+                    format!(
+                        "card id {:?} is in the built-in deck {namespace:?}'s namespace; choose another id",
+                        card.id
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks what all formats must guarantee: ids, prompts and answers present, and each card id
+/// used once in the whole import. `lines` maps a card id to where it came from, for errors.
+pub fn validate(file: &str, parsed: &Parsed, lines: &HashMap<String, usize>) -> Result<(), DeckError> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let err = |key: &str, field: &str, message: String| DeckError {
+        file: file.to_owned(),
+        line: lines.get(key).copied().unwrap_or(0),
+        field: field.to_owned(),
+        message,
+    };
+    for deck in &parsed.decks {
+        if deck.deck.id.is_empty() {
+            return Err(err("", "deck", "the deck id is empty".to_owned()));
+        }
+        for card in &deck.cards {
+            if card.id.is_empty() {
+                return Err(err(&card.id, "id", "empty card id".to_owned()));
+            }
+            if card.prompt.is_empty() {
+                return Err(err(&card.id, "prompt", format!("card {:?} has an empty prompt", card.id)));
+            }
+            if card.answer.is_empty() {
+                return Err(err(&card.id, "answer", format!("card {:?} has an empty answer", card.id)));
+            }
+            if let Some(other) = seen.insert(&card.id, &deck.deck.id) {
+                return Err(err(
+                    &card.id,
+                    "id",
+                    format!("card id {:?} appears twice (decks {other:?} and {:?})", card.id, deck.deck.id),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_words_joined_by_dashes() {
+        assert_eq!(slug("Interview::System Design"), "interview-system-design");
+        assert_eq!(slug("Java\u{1f}JavaCore"), "java-javacore");
+        assert_eq!(slug("  ::  "), "imported");
+        assert_eq!(deck_id_for_file("/tmp/Team Notes.v2.csv"), "team-notes-v2");
+    }
+
+    #[test]
+    fn hashed_keys_are_stable_and_depend_on_deck_and_prompt() {
+        assert_eq!(hashed_key("d", "Why?"), hashed_key("d", " Why? "));
+        assert_ne!(hashed_key("d", "Why?"), hashed_key("e", "Why?"));
+        assert!(hashed_key("d", "Why?").starts_with("d/"));
+    }
+
+    #[test]
+    fn bare_ids_are_put_in_the_decks_namespace() {
+        assert_eq!(namespaced_key("notes", "1"), "notes/1");
+        assert_eq!(namespaced_key("notes", "other/1"), "other/1");
+        assert_eq!(namespaced_key("notes", "anki:abc:0"), "anki:abc:0");
+    }
+
+    #[test]
+    fn areas_are_guessed_from_the_most_specific_deck_name_part() {
+        assert_eq!(guess_area("Interview::SQL"), "sql");
+        assert_eq!(guess_area("Interview::System Design"), "system-design");
+        assert_eq!(guess_area("Interview::Behavioral"), "behavioral");
+        assert_eq!(guess_area("Java\u{1f}JavaCore"), "java");
+        assert_eq!(guess_area("Spanish verbs"), "general");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_line() {
+        let e = utf8("f.csv", b"a,b\nc,\xff\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (2, "text"));
+        assert!(e.message.contains("UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn formats_are_detected_by_extension_and_content() {
+        assert_eq!(detect("a.apkg", b""), Format::Anki);
+        assert_eq!(detect("a.bin", b"PK\x03\x04rest"), Format::Anki);
+        assert_eq!(detect("a.tsv", b"prompt\tanswer"), Format::Csv);
+        assert_eq!(detect("notes.txt", b"#separator:tab\n"), Format::Csv);
+        assert_eq!(detect("deck", b"[deck]\nid = 'x'"), Format::Toml);
+        assert_eq!(detect("notes", b"## What?\nThat."), Format::Markdown);
+        assert_eq!(detect("notes.md", b"Q: a"), Format::Markdown);
+    }
+
+    #[test]
+    fn tidy_strips_escapes_and_outer_blank_lines() {
+        assert_eq!(tidy("\n\n- a  \r\n- b\x1b[2J\n\n"), "- a\n- b");
+    }
+}

@@ -1,0 +1,139 @@
+//! How long a card takes: the user's own median answer time per area, with sensible defaults
+//! before there is history. Pure.
+
+use std::collections::BTreeMap;
+
+use super::forecast::PlanCard;
+
+/// Answer time assumed for a card with no time limit when there is no history at all.
+pub const DEFAULT_ANSWER_SECS: f64 = 90.0;
+/// Reading the key points and rating, which the logged answer time (question to reveal) leaves out.
+pub const REVEAL_SECS: f64 = 15.0;
+/// Answers an area needs before its own median is trusted.
+pub const MIN_ANSWERS: usize = 3;
+/// Only this many of an area's most recent answers count: the user gets faster.
+pub const RECENT_ANSWERS: usize = 50;
+
+/// Where a card time comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaceSource {
+    /// The median of the user's answers in this area.
+    Area,
+    /// The median of the user's answers in all areas (too few in this one).
+    AllAreas,
+    /// No history: the deck's time limits.
+    Default,
+}
+
+/// Expected minutes per card, by area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pace {
+    by_area: BTreeMap<String, (f64, PaceSource)>,
+    fallback: (f64, PaceSource),
+}
+
+impl Pace {
+    /// From the user's answers (area, milliseconds from question to reveal), oldest first, and
+    /// the cards (for their time limits). Answers of 0 ms (imported history) are ignored.
+    pub fn new(answers: &[(String, u64)], cards: &[PlanCard]) -> Pace {
+        let mut by_area_ms: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+        for (area, ms) in answers.iter().filter(|(_, ms)| *ms > 0) {
+            by_area_ms.entry(area).or_default().push(*ms);
+        }
+        let recent: Vec<u64> = by_area_ms
+            .values()
+            .flat_map(|times| times[times.len().saturating_sub(RECENT_ANSWERS)..].iter().copied())
+            .collect();
+        let overall = (recent.len() >= MIN_ANSWERS).then(|| (secs(median(recent)), PaceSource::AllAreas));
+        let mut limits: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+        for c in cards {
+            limits.entry(c.area()).or_default().push(u64::from(c.time_limit_secs.unwrap_or(0)) * 1000);
+        }
+        let default = |area: &str| {
+            let known: Vec<u64> =
+                limits.get(area).map(|l| l.iter().copied().filter(|ms| *ms > 0).collect()).unwrap_or_default();
+            let answer = if known.is_empty() { DEFAULT_ANSWER_SECS * 1000.0 } else { median(known) as f64 };
+            (answer / 1000.0 + REVEAL_SECS, PaceSource::Default)
+        };
+        let areas = limits.keys().chain(by_area_ms.keys()).copied().collect::<std::collections::BTreeSet<_>>();
+        let by_area = areas
+            .into_iter()
+            .map(|area| {
+                let own = by_area_ms.get(area).filter(|t| t.len() >= MIN_ANSWERS).map(|times| {
+                    let recent = times[times.len().saturating_sub(RECENT_ANSWERS)..].to_vec();
+                    (secs(median(recent)), PaceSource::Area)
+                });
+                (area.to_owned(), own.or(overall).unwrap_or_else(|| default(area)))
+            })
+            .collect();
+        Pace { by_area, fallback: overall.unwrap_or((DEFAULT_ANSWER_SECS + REVEAL_SECS, PaceSource::Default)) }
+    }
+
+    /// Expected minutes for one card of `area`.
+    pub fn minutes(&self, area: &str) -> f64 {
+        self.entry(area).0 / 60.0
+    }
+
+    /// Where `area`'s estimate comes from.
+    pub fn source(&self, area: &str) -> PaceSource {
+        self.entry(area).1
+    }
+
+    fn entry(&self, area: &str) -> (f64, PaceSource) {
+        self.by_area.get(area).copied().unwrap_or(self.fallback)
+    }
+}
+
+/// Seconds per card from a median answer time in milliseconds.
+fn secs(answer_ms: u64) -> f64 {
+    answer_ms as f64 / 1000.0 + REVEAL_SECS
+}
+
+/// The median (the lower middle of an even count, so it is always a real answer time).
+fn median(mut values: Vec<u64>) -> u64 {
+    values.sort_unstable();
+    values.get(values.len().saturating_sub(1) / 2).copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::forecast::tests::card;
+
+    fn answers(area: &str, secs: &[u64]) -> Vec<(String, u64)> {
+        secs.iter().map(|s| (area.to_owned(), s * 1000)).collect()
+    }
+
+    #[test]
+    fn before_any_history_the_decks_time_limits_set_the_pace() {
+        let mut cards = vec![card(1, "sql", None), card(2, "sql", None), card(3, "sql", None)];
+        for (c, limit) in cards.iter_mut().zip([60, 120, 600]) {
+            c.time_limit_secs = Some(limit);
+        }
+        let pace = Pace::new(&[], &cards);
+        assert_eq!(pace.minutes("sql"), (120.0 + REVEAL_SECS) / 60.0);
+        assert_eq!(pace.source("sql"), PaceSource::Default);
+        assert_eq!(pace.minutes("unknown"), (DEFAULT_ANSWER_SECS + REVEAL_SECS) / 60.0);
+    }
+
+    #[test]
+    fn an_areas_own_median_wins_once_it_has_enough_answers() {
+        let mut history = answers("sql", &[30, 40, 300]);
+        history.extend(answers("cloud", &[10]));
+        let pace = Pace::new(&history, &[card(1, "sql", None), card(2, "cloud", None)]);
+        assert_eq!(pace.minutes("sql"), (40.0 + REVEAL_SECS) / 60.0);
+        assert_eq!(pace.source("sql"), PaceSource::Area);
+        // One cloud answer is not enough: the median over all areas (30, 40, 300, 10) stands in.
+        assert_eq!(pace.minutes("cloud"), (30.0 + REVEAL_SECS) / 60.0);
+        assert_eq!(pace.source("cloud"), PaceSource::AllAreas);
+    }
+
+    #[test]
+    fn only_recent_answers_count_and_zero_times_are_ignored() {
+        let mut history = answers("sql", &[500; 100]);
+        history.extend(answers("sql", &[20; RECENT_ANSWERS]));
+        history.extend(answers("sql", &[0; 10]));
+        let pace = Pace::new(&history, &[]);
+        assert_eq!(pace.minutes("sql"), (20.0 + REVEAL_SECS) / 60.0);
+    }
+}

@@ -1,0 +1,97 @@
+//! Review history brought in by an import: appended to the log (never rewritten), each
+//! affected card's state replayed from its whole log, inside the import's transaction.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::TimeZone;
+use rusqlite::{Transaction, params};
+
+use super::reviews::{review_from, write_state};
+use super::{StoreError, to_ms};
+use crate::deck::ImportedReview;
+use crate::scheduler::{DayClock, Review, Scheduler};
+
+/// Appends the reviews of `history` the log does not have yet (same card, same millisecond)
+/// and replays every card that gained one. Returns (added, already known).
+pub(super) fn import_history<Tz: TimeZone>(
+    tx: &Transaction,
+    history: &[ImportedReview],
+    scheduler: &Scheduler,
+    clock: &DayClock<Tz>,
+    progress: &mut dyn FnMut(),
+) -> Result<(usize, usize), StoreError> {
+    let mut by_card: BTreeMap<&str, Vec<&ImportedReview>> = BTreeMap::new();
+    for review in history {
+        by_card.entry(review.card_key.as_str()).or_default().push(review);
+    }
+    let (mut added, mut known) = (0, 0);
+    for (key, reviews) in by_card {
+        let card_id: i64 = tx
+            .prepare_cached("SELECT id FROM cards WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .map_err(|_| StoreError::NoSuchCard(key.to_owned()))?;
+        let log = card_log(tx, card_id)?;
+        let mut seen: HashSet<i64> = log.iter().map(|r| to_ms(r.at)).collect();
+        let mut fresh: Vec<&ImportedReview> = Vec::new();
+        for review in reviews {
+            progress();
+            if seen.insert(to_ms(review.at)) {
+                fresh.push(review);
+            } else {
+                known += 1;
+            }
+        }
+        if fresh.is_empty() {
+            continue;
+        }
+        added += fresh.len();
+        replay_and_append(tx, card_id, key, log, fresh, scheduler, clock)?;
+    }
+    Ok((added, known))
+}
+
+/// The card's logged reviews, oldest first.
+fn card_log(tx: &Transaction, card_id: i64) -> Result<Vec<Review>, StoreError> {
+    let mut stmt = tx.prepare_cached("SELECT at, rating, kind FROM reviews WHERE card_id = ?1 ORDER BY at, id")?;
+    let rows = stmt.query_map([card_id], |r| Ok(review_from(r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Merges `fresh` into the card's log by time, replays it all, appends each fresh review with
+/// the memory state it led to, and stores the card's final state.
+fn replay_and_append<Tz: TimeZone>(
+    tx: &Transaction,
+    card_id: i64,
+    key: &str,
+    log: Vec<Review>,
+    mut fresh: Vec<&ImportedReview>,
+    scheduler: &Scheduler,
+    clock: &DayClock<Tz>,
+) -> Result<(), StoreError> {
+    fresh.sort_by_key(|r| r.at);
+    let mut merged: Vec<(Review, Option<&ImportedReview>)> = log.into_iter().map(|r| (r, None)).collect();
+    merged.extend(fresh.into_iter().map(|r| (Review { at: r.at, rating: r.rating, kind: r.kind }, Some(r))));
+    merged.sort_by_key(|(r, _)| r.at);
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO reviews (card_id, at, rating, kind, duration_ms, stability, difficulty)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut state = None;
+    let mut done: Vec<Review> = Vec::with_capacity(merged.len());
+    for (review, imported) in merged {
+        state = scheduler.apply(key, state, &review, &done, clock)?;
+        if let Some(imported) = imported {
+            insert.execute(params![
+                card_id,
+                to_ms(review.at),
+                review.rating as i64,
+                review.kind as i64,
+                i64::try_from(imported.duration_ms).unwrap_or(i64::MAX),
+                state.map(|s| s.stability),
+                state.map(|s| s.difficulty),
+            ])?;
+        }
+        done.push(review);
+    }
+    write_state(tx, card_id, state.as_ref())
+}

@@ -1,0 +1,161 @@
+//! What planning reads: active cards with what weighs them, recent answer times, and upcoming
+//! interviews.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, to_ms};
+use crate::session::{Candidate, PlanCard};
+
+/// An interview the user has coming up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpcomingInterview {
+    pub id: i64,
+    pub name: String,
+    /// The calendar day (user's time zone).
+    pub day: NaiveDate,
+    /// Target roles for this interview (empty: the configured ones).
+    pub roles: Vec<String>,
+}
+
+const DAY_FORMAT: &str = "%Y-%m-%d";
+
+impl Store {
+    /// Every active (not suspended) card, as the planners see it, by area and deck order.
+    pub fn plan_cards(&self) -> Result<Vec<PlanCard>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.id, c.key, c.area, c.position, s.stability, s.difficulty, s.due, s.last_review, s.reps,
+                    s.lapses, c.tags, c.roles, c.time_limit_secs
+             FROM cards c LEFT JOIN card_state s ON s.card_id = c.id
+             WHERE c.suspended = 0 ORDER BY c.area, c.position, c.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let list = |i: usize| -> rusqlite::Result<Vec<String>> {
+                Ok(serde_json::from_str(&r.get::<_, String>(i)?).unwrap_or_default())
+            };
+            Ok(PlanCard {
+                card: Candidate {
+                    id: r.get(0)?,
+                    key: r.get(1)?,
+                    area: r.get(2)?,
+                    position: r.get(3)?,
+                    state: super::cards::state_at(r, 4)?,
+                },
+                tags: list(10)?,
+                roles: list(11)?,
+                time_limit_secs: r.get(12)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Answer times (area, milliseconds from question to reveal), oldest first: the most recent
+    /// `per_area` of each area.
+    pub fn answer_times(&self, per_area: usize) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT area, duration_ms FROM (
+                 SELECT c.area, r.duration_ms, r.at, r.id,
+                        row_number() OVER (PARTITION BY c.area ORDER BY r.at DESC, r.id DESC) AS n
+                 FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.duration_ms > 0)
+             WHERE n <= ?1 ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map([per_area as i64], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records an upcoming interview; returns its id.
+    pub fn add_interview(
+        &self,
+        name: &str,
+        day: NaiveDate,
+        roles: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        self.conn().execute(
+            "INSERT INTO upcoming_interviews (name, day, roles, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                name,
+                day.format(DAY_FORMAT).to_string(),
+                serde_json::to_string(roles).unwrap_or_default(),
+                to_ms(now)
+            ],
+        )?;
+        Ok(self.conn().last_insert_rowid())
+    }
+
+    /// Interviews on `from` or later, soonest first.
+    pub fn interviews_from(&self, from: NaiveDate) -> Result<Vec<UpcomingInterview>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, name, day, roles FROM upcoming_interviews WHERE day >= ?1 ORDER BY day, id")?;
+        let rows = stmt.query_map([from.format(DAY_FORMAT).to_string()], interview)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The next interview on `from` or later.
+    pub fn next_interview(&self, from: NaiveDate) -> Result<Option<UpcomingInterview>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, name, day, roles FROM upcoming_interviews WHERE day >= ?1 ORDER BY day, id LIMIT 1",
+                [from.format(DAY_FORMAT).to_string()],
+                interview,
+            )
+            .optional()?)
+    }
+
+    /// Forgets interview `id`; returns whether there was one.
+    pub fn remove_interview(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(self.conn().execute("DELETE FROM upcoming_interviews WHERE id = ?1", [id])? > 0)
+    }
+}
+
+fn interview(r: &rusqlite::Row) -> rusqlite::Result<UpcomingInterview> {
+    let day: String = r.get(2)?;
+    Ok(UpcomingInterview {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        day: NaiveDate::parse_from_str(&day, DAY_FORMAT)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?,
+        roles: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn interviews_come_back_soonest_first_and_past_ones_are_left_out() {
+        let store = Store::open_in_memory().unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+        let d = |day| NaiveDate::from_ymd_opt(2026, 3, day).unwrap();
+        store.add_interview("Later", d(20), &[], now).unwrap();
+        store.add_interview("Past", d(1), &[], now).unwrap();
+        let id = store.add_interview("Acme", d(6), &["platform".to_owned()], now).unwrap();
+        let next = store.next_interview(d(2)).unwrap().unwrap();
+        assert_eq!(
+            (next.id, next.name.as_str(), next.day, next.roles),
+            (id, "Acme", d(6), vec!["platform".to_owned()])
+        );
+        assert_eq!(store.interviews_from(d(2)).unwrap().len(), 2);
+        assert!(store.remove_interview(id).unwrap());
+        assert!(!store.remove_interview(id).unwrap());
+        assert_eq!(store.next_interview(d(2)).unwrap().unwrap().name, "Later");
+    }
+
+    #[test]
+    fn plan_cards_leave_out_suspended_cards_and_carry_tags_and_roles() {
+        let mut store = Store::open_in_memory().unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+        let decks = crate::deck::builtin_decks().unwrap();
+        store.sync_builtin(&decks, "x", now).unwrap();
+        let all = store.plan_cards().unwrap();
+        let first = &all[0];
+        store.set_suspended(first.card.id, true, now).unwrap();
+        let after = store.plan_cards().unwrap();
+        assert_eq!(after.len(), all.len() - 1);
+        assert!(all.iter().any(|c| !c.tags.is_empty() && !c.roles.is_empty() && c.time_limit_secs.is_some()));
+    }
+}

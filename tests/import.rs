@@ -1,0 +1,267 @@
+//! `grill import` and `grill export` of text formats through the real binary.
+
+mod common;
+
+use common::{Env, s};
+
+const CSV: &str = "id,prompt,answer,tags,follow_ups\n\
+q1,\"What does a LEFT JOIN keep, exactly?\",\"- every left row\n- NULLs where nothing matches\",sql joins,\"And RIGHT JOIN?\nWhy avoid it?\"\n\
+q2,What is an index?,A sorted structure that finds rows fast,sql,\n";
+
+const TOML: &str = r#"
+[deck]
+id = "mine"
+name = "My notes"
+area = "sql"
+description = "Things I keep forgetting."
+
+[[cards]]
+id = "mine/mvcc"
+prompt = "What is\nMVCC?"
+answer = """
+## not a heading
+```
+## inside a fence, still text
+```
+Q: not a question either
+"""
+follow_ups = ["Which isolation level uses it?"]
+tags = ["db", "mvcc"]
+roles = ["data"]
+level = "mid"
+time_limit_secs = 90
+area = "system-design"
+
+[cards.example]
+lang = "sql"
+code = "SELECT 1;"
+expect = "1"
+
+[[cards]]
+id = "mine/plain"
+prompt = "Plain, with a comma?"
+answer = "Yes, \"quoted\" too."
+"#;
+
+/// The imported cards' stored columns (everything a round trip must keep), by id.
+fn card_rows(env: &Env) -> Vec<String> {
+    let conn = env.sql();
+    let mut stmt = conn
+        .prepare(
+            "SELECT c.key || '|' || d.key || '|' || c.area || '|' || c.prompt || '|' || c.answer || '|' ||
+                    c.follow_ups || '|' || c.tags || '|' || c.roles || '|' || ifnull(c.level, '-') || '|' ||
+                    ifnull(c.time_limit_secs, '-') || '|' || ifnull(c.example, '-') || '|' || c.position
+             FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.source = 'import' ORDER BY c.key",
+        )
+        .unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+}
+
+fn count(env: &Env, sql: &str) -> i64 {
+    env.sql().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_csv_with_quoted_newlines_and_commas_imports_into_a_deck_named_after_the_file() {
+    let env = Env::new();
+    let file = env.write("team-notes.csv", CSV);
+    let out = env.run(&["import", s(&file)], "");
+    assert!(out.contains("added 2 · updated 0 · unchanged 0 · missing 0"), "{out}");
+    let cards = env.cards(&["--deck", "team-notes"]);
+    assert_eq!(cards.len(), 2);
+    assert_eq!(cards[0]["id"], "team-notes/q1");
+    assert_eq!(cards[0]["prompt"], "What does a LEFT JOIN keep, exactly?");
+    assert_eq!(cards[0]["area"], "general");
+    let answer: String =
+        env.sql().query_row("SELECT answer FROM cards WHERE key = 'team-notes/q1'", [], |r| r.get(0)).unwrap();
+    assert_eq!(answer, "- every left row\n- NULLs where nothing matches");
+}
+
+#[test]
+fn importing_the_same_file_twice_changes_nothing() {
+    let env = Env::new();
+    let file = env.write("team.csv", CSV);
+    env.run(&["import", s(&file)], "");
+    let before = card_rows(&env);
+    let out = env.run(&["import", s(&file)], "");
+    assert!(out.contains("added 0 · updated 0 · unchanged 2 · missing 0"), "{out}");
+    assert_eq!(before, card_rows(&env));
+}
+
+#[test]
+fn an_edited_file_updates_texts_keeps_reviews_and_reports_missing_cards() {
+    let mut env = Env::new();
+    let file = env.write("team.csv", CSV);
+    env.run(&["import", "--area", "team-only", s(&file)], "");
+    // Review both imported cards (the only ones in this area).
+    env.run(&["drill", "--area", "team-only"], "\n3\n\n4\n");
+    assert_eq!(count(&env, "SELECT count(*) FROM reviews"), 2);
+    env.day(3);
+    let edited = "id,prompt,answer\nq1,What does a LEFT JOIN keep?,Every left row\n";
+    std::fs::write(&file, edited).unwrap();
+    let out = env.run(&["import", "--area", "team-only", s(&file)], "");
+    assert!(out.contains("updated 1"), "{out}");
+    assert!(out.contains("missing 1"), "{out}");
+    assert!(out.contains("missing: team/q2"), "{out}");
+    let cards = env.cards(&["--deck", "team"]);
+    assert_eq!(cards.len(), 2, "missing cards are kept");
+    assert_eq!(cards[0]["prompt"], "What does a LEFT JOIN keep?");
+    assert!(cards.iter().all(|c| c["reps"] == 1), "every review kept: {cards:?}");
+    assert_eq!(count(&env, "SELECT count(*) FROM reviews"), 2);
+}
+
+#[test]
+fn a_dry_run_lists_what_would_change_and_writes_nothing() {
+    let env = Env::new();
+    let file = env.write("team.csv", CSV);
+    let out = env.run(&["import", "--dry-run", s(&file)], "");
+    assert!(out.contains("Dry run: nothing was written"), "{out}");
+    assert!(out.contains("would add: team/q1"), "{out}");
+    assert!(out.contains("would add: team/q2"), "{out}");
+    assert_eq!(count(&env, "SELECT count(*) FROM decks WHERE source = 'import'"), 0);
+}
+
+#[test]
+fn an_error_names_file_line_and_field_and_leaves_the_database_as_it_was() {
+    let env = Env::new();
+    let good = env.write("good.csv", CSV);
+    let bad = env.write("bad.csv", "prompt,answer\nFine?,Yes\n\"Two\nlines?\",\n");
+    env.grill(&["import", s(&good), s(&bad)])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("bad.csv:3: answer: "))
+        .stderr(predicates::function::function(|e: &str| e.lines().count() == 1));
+    assert_eq!(count(&env, "SELECT count(*) FROM decks WHERE source = 'import'"), 0, "all or nothing");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_a_clear_error() {
+    let env = Env::new();
+    let file = env.dir.path().join("latin1.csv");
+    std::fs::write(&file, b"prompt,answer\nCaf\xe9?,Yes\n").unwrap();
+    env.grill(&["import", s(&file)])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("latin1.csv:2: text: not valid UTF-8"));
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    let env = Env::new();
+    env.grill(&["import", "nope.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("nope.csv: file: cannot read it"));
+}
+
+#[test]
+fn terminal_control_sequences_are_stripped_from_every_field() {
+    let env = Env::new();
+    let file = env.write("t.csv", "prompt,answer,tags\n\"Red\x1b[31m?\",\"\x1b]0;pwned\x07Safe\",\"a\x1b[2Jb\"\n");
+    env.run(&["import", s(&file)], "");
+    let row: (String, String, String) = env
+        .sql()
+        .query_row(
+            "SELECT prompt, answer, tags FROM cards WHERE deck_id = (SELECT id FROM decks WHERE key = 't')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(row, ("Red?".to_owned(), "Safe".to_owned(), r#"["ab"]"#.to_owned()));
+}
+
+#[test]
+fn imports_cannot_take_a_built_in_decks_place() {
+    let env = Env::new();
+    let file = env.write("sql.csv", "prompt,answer\nQ?,A\n");
+    env.grill(&["import", s(&file)]).assert().code(2).stderr(predicates::str::contains("built-in deck"));
+    let file = env.write("x.csv", "id,prompt,answer\nsql/left-join-filter-placement,Q?,A\n");
+    env.grill(&["import", s(&file)]).assert().code(2).stderr(predicates::str::contains("x.csv: id: card id"));
+    env.run(&["import", "--deck", "my-sql", s(&env.write("sql.csv", "prompt,answer\nQ?,A\n"))], "");
+}
+
+#[test]
+fn markdown_headings_and_q_a_blocks_both_become_cards() {
+    let env = Env::new();
+    let md = "# Interview notes\n\nSome intro.\n\n## What is a B-tree?\n\nA balanced tree.\n\n- sorted keys\n\nQ: Two-line\nprompt?\nA: Answer.\n";
+    let out = env.run(&["import", s(&env.write("notes.md", md))], "");
+    assert!(out.contains("added 2"), "{out}");
+    let cards = env.cards(&["--deck", "interview-notes"]);
+    assert_eq!(cards.len(), 2);
+    assert_eq!(cards[0]["prompt"], "What is a B-tree?");
+    assert_eq!(cards[1]["prompt"], "Two-line\nprompt?");
+}
+
+#[test]
+fn anki_plain_text_exports_import_with_guids() {
+    let env = Env::new();
+    let txt = "#separator:tab\n#html:true\n#guid column:1\n#tags column:4\nabc\tWhat is <b>MVCC</b>?\tRow&nbsp;versions\tsql\n";
+    env.run(&["import", s(&env.write("anki.txt", txt))], "");
+    let cards = env.cards(&["--deck", "anki"]);
+    assert_eq!(cards[0]["id"], "anki:abc:0");
+    assert_eq!(cards[0]["prompt"], "What is MVCC?");
+}
+
+/// Imports `TOML`, exports it as `format`, imports that into a fresh database and checks every
+/// stored card column is identical.
+fn round_trip(format: &str, file: &str) {
+    let env = Env::new();
+    env.run(&["import", s(&env.write("mine.toml", TOML))], "");
+    let out = env.dir.path().join(file);
+    env.run(&["export", "--deck", "mine", "--format", format, "-o", s(&out)], "");
+    let fresh = Env::new();
+    let copy = fresh.dir.path().join(file);
+    std::fs::copy(&out, &copy).unwrap();
+    fresh.run(&["import", s(&copy)], "");
+    let rows = card_rows(&env);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows, card_rows(&fresh), "{}", std::fs::read_to_string(&out).unwrap());
+}
+
+#[test]
+fn toml_export_then_import_gives_identical_cards() {
+    round_trip("toml", "out.toml");
+}
+
+#[test]
+fn csv_export_then_import_gives_identical_cards() {
+    round_trip("csv", "out.csv");
+}
+
+#[test]
+fn markdown_export_then_import_gives_identical_cards() {
+    round_trip("md", "out.md");
+}
+
+#[test]
+fn export_defaults_to_every_imported_deck_and_toml_needs_a_folder_for_several() {
+    let env = Env::new();
+    env.grill(&["export"]).assert().failure().stderr(predicates::str::contains("no imported decks"));
+    env.run(
+        &["import", s(&env.write("a.csv", "prompt,answer\nA?,a\n")), s(&env.write("b.csv", "prompt,answer\nB?,b\n"))],
+        "",
+    );
+    let csv = env.run(&["export", "--format", "csv"], "");
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    env.grill(&["export"]).assert().failure().stderr(predicates::str::contains("-o FOLDER"));
+    let folder = env.dir.path().join("decks");
+    env.run(&["export", "-o", s(&folder)], "");
+    assert!(folder.join("a.toml").exists() && folder.join("b.toml").exists());
+    env.grill(&["export", "--deck", "nope"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("no deck with id \"nope\""));
+}
+
+#[test]
+fn a_large_import_on_a_pipe_prints_no_progress_bar() {
+    let env = Env::new();
+    let mut csv = String::from("prompt,answer\n");
+    for i in 0..700 {
+        csv.push_str(&format!("Question {i}?,Answer {i}\n"));
+    }
+    let out = env.grill(&["import", s(&env.write("big.csv", &csv))]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("added 700"));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
