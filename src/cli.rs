@@ -231,6 +231,10 @@ pub struct CramArgs {
     /// Log answers without touching any card's schedule (a pure preview)
     #[arg(long)]
     pub no_reschedule: bool,
+    /// Only the cards `grill gaps` names: the questions that went badly in interviews and the
+    /// drill cards that close those gaps [default day without an interview: tomorrow]
+    #[arg(long)]
+    pub gaps: bool,
 }
 
 /// `grill interview ...`.

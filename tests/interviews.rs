@@ -176,3 +176,30 @@ fn interviews_much_worse_than_the_drill_are_a_gap() {
     assert_eq!(gaps[0]["interview_mean"], 1.5);
     assert!(env.run(&["gaps"], "").contains("interviews 1.5 vs drill 4.0 on the 1-4 scale (2 questions, 6 drill answers): much worse in interviews"));
 }
+
+#[test]
+fn cram_gaps_drills_exactly_the_cards_the_gaps_name() {
+    let env = Env::new();
+    log_acme(&env);
+    env.run(&["log", "add", "--company", "Globex", "--role", "data", "--format", "mixed"], "sql:indexes 1 Why is the index not used?\n");
+    let gaps: Vec<serde_json::Value> = serde_json::from_str(&env.run(&["gaps", "--json"], "")).unwrap();
+    let mut wanted: Vec<String> =
+        gaps.iter().flat_map(|g| g["cards"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned())).collect();
+    wanted.sort();
+    wanted.dedup();
+    let out = env.run(&["cram", "--gaps", "--minutes", "240"], &"\n3\n".repeat(40));
+    assert!(out.contains("Done: every planned card answered"), "{out}");
+    let conn = env.sql();
+    let mut stmt = conn
+        .prepare("SELECT DISTINCT c.key FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.kind = 3 ORDER BY c.key")
+        .unwrap();
+    let crammed: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    assert_eq!(crammed, wanted);
+}
+
+#[test]
+fn cram_gaps_without_gaps_says_so() {
+    let env = Env::new();
+    let out = env.run(&["cram", "--gaps"], "");
+    assert!(out.contains("`grill gaps` names no cards"), "{out}");
+}

@@ -7,10 +7,8 @@ use serde::Serialize;
 use super::gaps::{Gap, Subject};
 use super::profile::{DesignPrompt, Profile, Story};
 use crate::render::safe;
+use crate::scorecard::LANGUAGE_AREAS;
 
-/// Areas that are programming languages (for the measured strongest language).
-pub const LANGUAGE_AREAS: [&str; 11] =
-    ["python", "java", "go", "javascript", "typescript", "kotlin", "csharp", "ruby", "rust", "scala", "php"];
 /// Areas scoring below this (1-5) are weak spots.
 pub const WEAK_BELOW: f32 = 3.0;
 /// The dashboard names at most this many weak spots.
