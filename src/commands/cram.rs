@@ -65,7 +65,8 @@ pub fn cram(app: &mut App, args: &CramArgs, input: &mut dyn Input, out: &mut dyn
     repl::print_summary(out, ending, &session, started.elapsed(), "Done: every planned card answered.", "")?;
     // The same cards as before the session (answers may change which cards the gaps name).
     let ids: HashSet<i64> = cards.iter().map(|c| c.card.id).collect();
-    let now_cards: Vec<PlanCard> = targets::cards(app, &args.areas)?.into_iter().filter(|c| ids.contains(&c.card.id)).collect();
+    let now_cards: Vec<PlanCard> =
+        targets::cards(app, &args.areas)?.into_iter().filter(|c| ids.contains(&c.card.id)).collect();
     let after = Readiness::on(&app.scheduler, &app.days, &now_cards, &goal.weights, goal.day);
     writeln!(
         out,

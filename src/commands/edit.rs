@@ -72,8 +72,9 @@ fn check(file: &str, text: &str, card: &CardRow) -> Result<CardSpec, DeckError> 
         field: field.to_owned(),
         message,
     };
-    let [spec] = <[CardSpec; 1]>::try_from(parsed.cards)
-        .map_err(|cards| error("[[cards]]", format!("the file must hold exactly one [[cards]] entry, not {}", cards.len())))?;
+    let [spec] = <[CardSpec; 1]>::try_from(parsed.cards).map_err(|cards| {
+        error("[[cards]]", format!("the file must hold exactly one [[cards]] entry, not {}", cards.len()))
+    })?;
     if spec.id != card.key {
         return Err(error("id", format!("the id must stay {:?}: a card's history hangs on its id", card.key)));
     }

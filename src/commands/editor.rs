@@ -13,7 +13,11 @@ use crate::deck::DeckError;
 /// the saved text, or `None` when nothing was changed. On a check error the error
 /// (`file:line: field: message`) is shown and, on a terminal, the user may edit again; otherwise
 /// the error is returned (exit code 2) and the edited text is kept in the file it names.
-pub fn edit_until_valid<T>(initial: &str, name: &str, check: impl Fn(&str, &str) -> Result<T, DeckError>) -> Result<Option<T>> {
+pub fn edit_until_valid<T>(
+    initial: &str,
+    name: &str,
+    check: impl Fn(&str, &str) -> Result<T, DeckError>,
+) -> Result<Option<T>> {
     let path = temp_path(name);
     write_private(&path, initial)?;
     loop {

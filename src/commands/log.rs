@@ -39,7 +39,8 @@ fn add(app: &mut App, args: &LogAddArgs) -> Result<()> {
     let areas = app.store.known_areas()?;
     let complete = args.company.is_some() && args.role.is_some() && args.format.is_some();
     let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-    let filled = if terminal && !(complete && !args.questions.is_empty()) {
+    let needs_prompts = !complete || args.questions.is_empty();
+    let filled = if terminal && needs_prompts {
         // Only here: the line editor holds stdin, which the scripted path reads itself.
         let mut input = repl::stdin_input()?;
         match log_prompt::fill(args, input.as_mut(), &mut std::io::stdout(), &areas, today)? {
@@ -60,10 +61,11 @@ fn add(app: &mut App, args: &LogAddArgs) -> Result<()> {
 
 /// The flags and the questions from `--question` or stdin.
 fn scripted(args: &LogAddArgs, areas: &[String], today: NaiveDate) -> Result<Filled> {
-    let missing: Vec<&str> = [("--company", args.company.is_none()), ("--role", args.role.is_none()), ("--format", args.format.is_none())]
-        .into_iter()
-        .filter_map(|(flag, missing)| missing.then_some(flag))
-        .collect();
+    let missing: Vec<&str> =
+        [("--company", args.company.is_none()), ("--role", args.role.is_none()), ("--format", args.format.is_none())]
+            .into_iter()
+            .filter_map(|(flag, missing)| missing.then_some(flag))
+            .collect();
     if !missing.is_empty() {
         bail_usage(&format!("{} required when stdin is not a terminal", missing.join(", ")));
     }
@@ -108,7 +110,13 @@ fn save(app: &mut App, filled: Filled) -> Result<()> {
         .earliest()
         .map_or(now, |t| t.with_timezone(&chrono::Utc))
         .min(now);
-    let new = NewInterview { company: filled.company.clone(), held_on: filled.on, role: filled.role.clone(), format: filled.format, at };
+    let new = NewInterview {
+        company: filled.company.clone(),
+        held_on: filled.on,
+        role: filled.role.clone(),
+        format: filled.format,
+        at,
+    };
     let (scheduler, days) = (app.scheduler.clone(), app.days.clone());
     let state_for = |key: &str, rating| scheduler.answer(key, None, rating, at, &days);
     let (id, keys) = app.store.log_interview(&new, &filled.questions, &state_for)?;
@@ -150,15 +158,37 @@ fn list(app: &App) -> Result<()> {
         return Ok(());
     }
     let mut table = Table::new();
-    table.load_style(UTF8_BORDERS_ONLY).set_header(["#", "date", "company", "role", "format", "questions", "again", "hard", "good", "easy"]);
+    table.load_style(UTF8_BORDERS_ONLY).set_header([
+        "#",
+        "date",
+        "company",
+        "role",
+        "format",
+        "questions",
+        "again",
+        "hard",
+        "good",
+        "easy",
+    ]);
     for i in &interviews {
         let total: usize = i.ratings.iter().sum();
-        let mut row = vec![i.id.to_string(), i.held_on.clone(), safe_line(&i.company), i.role.clone(), i.format.clone(), total.to_string()];
+        let mut row = vec![
+            i.id.to_string(),
+            i.held_on.clone(),
+            safe_line(&i.company),
+            i.role.clone(),
+            i.format.clone(),
+            total.to_string(),
+        ];
         row.extend(i.ratings.iter().map(|n| n.to_string()));
         table.add_row(row);
     }
     println!("{table}");
-    println!("{} interview{}; `grill log show N` for the questions, `grill gaps` for what keeps coming back.", interviews.len(), if interviews.len() == 1 { "" } else { "s" });
+    println!(
+        "{} interview{}; `grill log show N` for the questions, `grill gaps` for what keeps coming back.",
+        interviews.len(),
+        if interviews.len() == 1 { "" } else { "s" }
+    );
     Ok(())
 }
 
@@ -171,8 +201,13 @@ fn show(app: &App, id: i64) -> Result<()> {
     for (n, q) in questions.iter().enumerate() {
         let tags = if q.tags.is_empty() { String::new() } else { format!(" ({})", safe_line(&q.tags.join(", "))) };
         writeln!(out, "{:>2}. [{}] {}{tags}: {}", n + 1, q.rating.name(), q.area, safe_line(&q.prompt))?;
-        let answer = if q.answer_missing { format!("answer not written yet: grill edit {}", q.card_key) } else { "answer written".to_owned() };
-        let due = q.due.map(|d| format!(" · next drill {}", d.with_timezone(&Local).format("%Y-%m-%d"))).unwrap_or_default();
+        let answer = if q.answer_missing {
+            format!("answer not written yet: grill edit {}", q.card_key)
+        } else {
+            "answer written".to_owned()
+        };
+        let due =
+            q.due.map(|d| format!(" · next drill {}", d.with_timezone(&Local).format("%Y-%m-%d"))).unwrap_or_default();
         writeln!(out, "    {} · {answer}{due}", q.card_key)?;
     }
     Ok(())

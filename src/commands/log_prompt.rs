@@ -13,7 +13,13 @@ use crate::repl::Input;
 use crate::scheduler::Rating;
 
 /// Asks for the missing parts; `None` when the user quits (Ctrl-D, Ctrl-C) or declines.
-pub fn fill(args: &LogAddArgs, input: &mut dyn Input, out: &mut dyn Write, areas: &[String], today: NaiveDate) -> Result<Option<Filled>> {
+pub fn fill(
+    args: &LogAddArgs,
+    input: &mut dyn Input,
+    out: &mut dyn Write,
+    areas: &[String],
+    today: NaiveDate,
+) -> Result<Option<Filled>> {
     let Some(company) = ask(input, out, args.company.clone(), "Company: ", |t| {
         (!t.trim().is_empty()).then(|| t.trim().to_owned()).ok_or_else(|| "the company is needed".to_owned())
     })?
@@ -30,11 +36,14 @@ pub fn fill(args: &LogAddArgs, input: &mut dyn Input, out: &mut dyn Write, areas
     else {
         return Ok(None);
     };
-    let Some(role) = ask(input, out, args.role.clone(), &format!("Role type ({}): ", ROLE_TYPES.join(", ")), interview::parse_role)? else {
+    let Some(role) =
+        ask(input, out, args.role.clone(), &format!("Role type ({}): ", ROLE_TYPES.join(", ")), interview::parse_role)?
+    else {
         return Ok(None);
     };
     let formats: Vec<&str> = Format::ALL.iter().map(|f| f.token()).collect();
-    let Some(format) = ask(input, out, args.format, &format!("Format ({}): ", formats.join(", ")), |t| t.parse())? else {
+    let Some(format) = ask(input, out, args.format, &format!("Format ({}): ", formats.join(", ")), |t| t.parse())?
+    else {
         return Ok(None);
     };
     let mut questions = interview::parse_questions("--question", &args.questions.join("\n"), areas)?;
@@ -50,7 +59,12 @@ pub fn fill(args: &LogAddArgs, input: &mut dyn Input, out: &mut dyn Write, areas
         }
     }
     let filled = Filled { company, on, role, format, questions };
-    let confirm = input.read_line(&format!("Log {} ({}) with {} questions? [Y/n] ", filled.company, filled.on, filled.questions.len()))?;
+    let confirm = input.read_line(&format!(
+        "Log {} ({}) with {} questions? [Y/n] ",
+        filled.company,
+        filled.on,
+        filled.questions.len()
+    ))?;
     Ok(match confirm {
         Some(answer) if !answer.trim().to_ascii_lowercase().starts_with('n') => Some(filled),
         _ => None,
@@ -140,14 +154,25 @@ mod tests {
         assert_eq!(filled.on.to_string(), "2026-02-20");
         assert_eq!((filled.role.as_str(), filled.format), ("data", Format::Mixed));
         assert_eq!(filled.questions[0].area, "sql");
-        for reason in ["2099-01-01 is in the future", "\"backend\" is not a role type", "\"panel\" is not a format", "\"go\" is not an area", "\"7\" is not a rating"] {
+        for reason in [
+            "2099-01-01 is in the future",
+            "\"backend\" is not a role type",
+            "\"panel\" is not a format",
+            "\"go\" is not an area",
+            "\"7\" is not a rating",
+        ] {
             assert!(out.contains(reason), "{reason} missing from:\n{out}");
         }
     }
 
     #[test]
     fn flags_skip_their_prompts() {
-        let args = LogAddArgs { company: Some("Globex".into()), role: Some("platform".into()), format: Some(Format::TakeHome), ..LogAddArgs::default() };
+        let args = LogAddArgs {
+            company: Some("Globex".into()),
+            role: Some("platform".into()),
+            format: Some(Format::TakeHome),
+            ..LogAddArgs::default()
+        };
         let (filled, _) = run("\nQ?\nsql\n\n3\n\n\n", &args);
         let filled = filled.expect("logged");
         assert_eq!((filled.company.as_str(), filled.format), ("Globex", Format::TakeHome));

@@ -41,7 +41,10 @@ fn add(app: &mut App, lexicon: &Lexicon, files: &[std::path::PathBuf]) -> Result
         }
     }
     if listings.is_empty() {
-        anyhow::bail!("no listing found in {}: paste the text of at least one job listing", files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "));
+        anyhow::bail!(
+            "no listing found in {}: paste the text of at least one job listing",
+            files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
     }
     let added = app.store.add_listings(&listings, app.now())?;
     let mut out = anstream::stdout();
@@ -58,7 +61,12 @@ fn add(app: &mut App, lexicon: &Lexicon, files: &[std::path::PathBuf]) -> Result
         writeln!(out, "    {}", summary(&lexicon.extract(text)))?;
     }
     let known = added.len() - new;
-    writeln!(out, "Kept {new} new listing{}{}. Review them with: grill market", if new == 1 { "" } else { "s" }, if known > 0 { format!(", {known} already kept") } else { String::new() })?;
+    writeln!(
+        out,
+        "Kept {new} new listing{}{}. Review them with: grill market",
+        if new == 1 { "" } else { "s" },
+        if known > 0 { format!(", {known} already kept") } else { String::new() }
+    )?;
     Ok(())
 }
 
@@ -67,7 +75,11 @@ fn summary(mentions: &[Mention]) -> String {
     if mentions.is_empty() {
         return "mentions nothing from the lexicon".to_owned();
     }
-    mentions.iter().map(|m| if m.negated { format!("no {}", m.term) } else { m.term.clone() }).collect::<Vec<_>>().join(", ")
+    mentions
+        .iter()
+        .map(|m| if m.negated { format!("no {}", m.term) } else { m.term.clone() })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The review: this period's tally, the changes since the period before, and study next.
@@ -124,16 +136,26 @@ fn print_review(out: &mut dyn Write, r: &Review) -> Result<()> {
     let n = r.tally.listings;
     let since = r.since.as_ref().map(|s| format!(" since {s}")).unwrap_or_default();
     if n == 0 {
-        writeln!(out, "No listings kept{since}. Add 20-30 with: grill market add FILE... (or paste: grill market add -)")?;
+        writeln!(
+            out,
+            "No listings kept{since}. Add 20-30 with: grill market add FILE... (or paste: grill market add -)"
+        )?;
         return Ok(());
     }
     writeln!(out, "Market review: {n} listing{}{since}", if n == 1 { "" } else { "s" })?;
     for category in r.tally.categories.iter().filter(|c| !c.terms.is_empty()) {
         writeln!(out, "\n{}", category.title)?;
-        let (repeated, once): (Vec<_>, Vec<_>) = category.terms.iter().partition(|t| t.listings >= 2 || t.ruled_out > 0);
+        let (repeated, once): (Vec<_>, Vec<_>) =
+            category.terms.iter().partition(|t| t.listings >= 2 || t.ruled_out > 0);
         for t in repeated {
             let ruled_out = if t.ruled_out > 0 { format!("  ({} say none)", t.ruled_out) } else { String::new() };
-            writeln!(out, "  {:<26} {:>3} of {n}  {:>3.0}%{ruled_out}", t.term, t.listings, 100.0 * t.listings as f32 / n as f32)?;
+            writeln!(
+                out,
+                "  {:<26} {:>3} of {n}  {:>3.0}%{ruled_out}",
+                t.term,
+                t.listings,
+                100.0 * t.listings as f32 / n as f32
+            )?;
         }
         if !once.is_empty() {
             writeln!(out, "  once: {}", once.iter().map(|t| t.term.as_str()).collect::<Vec<_>>().join(", "))?;
@@ -143,12 +165,24 @@ fn print_review(out: &mut dyn Write, r: &Review) -> Result<()> {
     if r.previous_listings == 0 {
         writeln!(out, "Changes: no listings in the period before to compare with.")?;
     } else if r.changes.is_empty() {
-        writeln!(out, "Changes since the period before ({} listings): nothing moved by 15 points or more.", r.previous_listings)?;
+        writeln!(
+            out,
+            "Changes since the period before ({} listings): nothing moved by 15 points or more.",
+            r.previous_listings
+        )?;
     } else {
         writeln!(out, "Changes since the period before ({} listings):", r.previous_listings)?;
         for c in &r.changes {
             let arrow = if c.now_share > c.before_share { "up" } else { "down" };
-            writeln!(out, "  {:<26} {arrow} {:.0}% -> {:.0}% ({} -> {} listings)", c.term, 100.0 * c.before_share, 100.0 * c.now_share, c.before, c.now)?;
+            writeln!(
+                out,
+                "  {:<26} {arrow} {:.0}% -> {:.0}% ({} -> {} listings)",
+                c.term,
+                100.0 * c.before_share,
+                100.0 * c.now_share,
+                c.before,
+                c.now
+            )?;
         }
     }
     if r.study_next.is_empty() {
@@ -158,7 +192,14 @@ fn print_review(out: &mut dyn Write, r: &Review) -> Result<()> {
         for s in r.study_next.iter().take(3) {
             let score = s.score.map_or("not drilled".to_owned(), |v| format!("score {v:.1}/5"));
             let because: Vec<&str> = s.because.iter().take(4).map(String::as_str).collect();
-            writeln!(out, "  {:<14} in {:.0}% of listings ({}), {score}: grill drill --area {}", s.area, 100.0 * s.share, because.join(", "), s.area)?;
+            writeln!(
+                out,
+                "  {:<14} in {:.0}% of listings ({}), {score}: grill drill --area {}",
+                s.area,
+                100.0 * s.share,
+                because.join(", "),
+                s.area
+            )?;
         }
     }
     Ok(())
@@ -172,7 +213,14 @@ fn list(app: &App, lexicon: &Lexicon, args: &MarketArgs) -> Result<()> {
         writeln!(out, "No listings kept in this period.")?;
     }
     for l in &listings {
-        writeln!(out, "#{} {} {} · {}", l.id, l.added_at.with_timezone(&chrono::Local).format("%Y-%m-%d"), safe_line(&market::title(&l.text)), safe_line(&l.source))?;
+        writeln!(
+            out,
+            "#{} {} {} · {}",
+            l.id,
+            l.added_at.with_timezone(&chrono::Local).format("%Y-%m-%d"),
+            safe_line(&market::title(&l.text)),
+            safe_line(&l.source)
+        )?;
         writeln!(out, "    {}", summary(&lexicon.extract(&l.text)))?;
     }
     Ok(())

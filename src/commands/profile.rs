@@ -33,7 +33,8 @@ fn edit(path: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => TEMPLATE.to_owned(),
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     };
-    let saved = edit_until_valid(&initial, "profile.toml", |file, text| Profile::parse(file, text).map(|_| text.to_owned()))?;
+    let saved =
+        edit_until_valid(&initial, "profile.toml", |file, text| Profile::parse(file, text).map(|_| text.to_owned()))?;
     let Some(text) = saved else {
         println!("No changes to {}.", path.display());
         return Ok(());

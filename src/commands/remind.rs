@@ -20,11 +20,14 @@ pub fn run(app: &App, args: &RemindArgs) -> Result<()> {
     std::fs::write(&args.ics, &text).with_context(|| format!("writing {}", args.ics.display()))?;
     println!("Wrote {} with {} recurring events from {start}:", args.ics.display(), reminders.len());
     for r in &reminders {
+        let at = r.time.format("%H:%M");
         let when = match r.rule {
-            ics::Rule::Daily => format!("every day at {}", r.time.format("%H:%M")),
-            ics::Rule::Monthly { weekday, months: 1 } => format!("first {weekday} of every month at {}", r.time.format("%H:%M")),
+            ics::Rule::Daily => format!("every day at {at}"),
             ics::Rule::Monthly { weekday, months } => {
-                format!("first {weekday} of every {months} months at {}", r.time.format("%H:%M"))
+                let day = chrono::NaiveDate::from_isoywd_opt(2026, 1, weekday)
+                    .map_or(String::new(), |d| d.format("%A").to_string());
+                let every = if months == 1 { "month".to_owned() } else { format!("{months} months") };
+                format!("the first {day} of every {every} at {at}")
             }
         };
         println!("  {}: {when}", r.summary);

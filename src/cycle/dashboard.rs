@@ -54,7 +54,8 @@ pub fn compute(on: NaiveDate, profile: &Profile, scores: &[(String, f32)], drill
         .map(|g| {
             let mut why = Vec::new();
             if g.recurring {
-                let list: Vec<String> = g.bad_interviews.iter().map(|i| format!("{} {}", i.company, i.held_on)).collect();
+                let list: Vec<String> =
+                    g.bad_interviews.iter().map(|i| format!("{} {}", i.company, i.held_on)).collect();
                 why.push(format!("again/hard in {} interviews ({})", g.bad_interviews.len(), list.join(", ")));
             }
             if let (true, Some(drill)) = (g.worse_than_drill, g.drill_mean) {
@@ -158,7 +159,11 @@ pub fn render(d: &Dashboard, format: Format) -> String {
     page.item("Regions", &p.regions.join(", "), "regions, e.g. [\"EU\", \"UK\"]");
     page.item("Remote constraints", &p.remote, "remote: time zones, overlap hours, async");
     let measured = d.measured_language.as_ref().map(|(a, s)| format!(" (best measured language area: {a}, {s:.1}/5)"));
-    page.item("Strongest language", &p.strongest_language, &format!("strongest_language{}", measured.unwrap_or_default()));
+    page.item(
+        "Strongest language",
+        &p.strongest_language,
+        &format!("strongest_language{}", measured.unwrap_or_default()),
+    );
     page.item("Strongest framework", &p.strongest_framework, "strongest_framework");
     weak_spots(&mut page, d);
     stories(&mut page, &p.stories);
@@ -213,7 +218,8 @@ fn designs(page: &mut Page, designs: &[DesignPrompt]) {
     for i in 0..DESIGN_PROMPTS {
         match written.get(i) {
             Some(d) => {
-                let prompt = if d.prompt.trim().is_empty() { format!("Prompt {}", i + 1) } else { safe(d.prompt.trim()) };
+                let prompt =
+                    if d.prompt.trim().is_empty() { format!("Prompt {}", i + 1) } else { safe(d.prompt.trim()) };
                 page.sub(&format!("{}. {prompt}", i + 1));
                 page.item("Notes", &d.notes, "how you walk through it: requirements, data, APIs, failure modes");
             }

@@ -47,7 +47,8 @@ impl Rule {
                 if this_month >= from {
                     this_month
                 } else {
-                    let (y, m) = if from.month() == 12 { (from.year() + 1, 1) } else { (from.year(), from.month() + 1) };
+                    let (y, m) =
+                        if from.month() == 12 { (from.year() + 1, 1) } else { (from.year(), from.month() + 1) };
                     first_weekday(y, m, weekday)
                 }
             }
@@ -169,7 +170,8 @@ fn fold(line: &str) -> String {
 
 /// Parses a time of day as `HH:MM`.
 pub fn parse_time(text: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| format!("{text:?} is not a time; use HH:MM, e.g. 08:30"))
+    NaiveTime::parse_from_str(text.trim(), "%H:%M")
+        .map_err(|_| format!("{text:?} is not a time; use HH:MM, e.g. 08:30"))
 }
 
 /// The default start: the day after `today`.

@@ -137,7 +137,12 @@ pub fn parse_questions(file: &str, text: &str, known_areas: &[String]) -> Result
             Ok(Some(q)) => out.push(q),
             Ok(None) => {}
             Err(e) => {
-                return Err(DeckError { file: file.to_owned(), line: i + 1, field: e.field.into(), message: e.message });
+                return Err(DeckError {
+                    file: file.to_owned(),
+                    line: i + 1,
+                    field: e.field.into(),
+                    message: e.message,
+                });
             }
         }
     }

@@ -171,7 +171,9 @@ fn occurrences(haystack: &str, needle: &str) -> Vec<usize> {
         .filter(|(start, _)| {
             let before = haystack[..*start].chars().next_back();
             let after = haystack[start + needle.len()..].chars().next();
-            !(is_word(first) && before.is_some_and(is_word)) && !(is_word(last) && after.is_some_and(is_word))
+            let touches_before = is_word(first) && before.is_some_and(is_word);
+            let touches_after = is_word(last) && after.is_some_and(is_word);
+            !touches_before && !touches_after
         })
         .map(|(start, _)| start)
         .collect()

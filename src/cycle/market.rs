@@ -140,7 +140,7 @@ pub fn tally(lexicon: &Lexicon, listings: &[Vec<Mention>]) -> Tally {
                 })
                 .collect();
             // Stable sort: equal counts keep the lexicon's order.
-            terms.sort_by(|a, b| b.listings.cmp(&a.listings));
+            terms.sort_by_key(|t| std::cmp::Reverse(t.listings));
             CategoryTally { id: c.id.clone(), title: c.title.clone(), terms }
         })
         .collect();
@@ -180,9 +180,7 @@ pub fn changes(now: &Tally, before: &Tally) -> Vec<Change> {
             category,
             term,
         })
-        .filter(|c| {
-            (c.now_share - c.before_share).abs() >= CHANGE_SHARE && c.now.max(c.before) >= CHANGE_MIN_LISTINGS
-        })
+        .filter(|c| (c.now_share - c.before_share).abs() >= CHANGE_SHARE && c.now.max(c.before) >= CHANGE_MIN_LISTINGS)
         .collect();
     out.sort_by(|a, b| (b.now_share - b.before_share).abs().total_cmp(&(a.now_share - a.before_share).abs()));
     out
@@ -223,7 +221,7 @@ pub fn study_next(lexicon: &Lexicon, listings: &[Vec<Mention>], scores: &[(Strin
         .into_iter()
         .map(|(area, (count, terms))| {
             let mut because: Vec<(&str, usize)> = terms.into_iter().collect();
-            because.sort_by(|a, b| b.1.cmp(&a.1));
+            because.sort_by_key(|b| std::cmp::Reverse(b.1));
             StudyNext {
                 area: area.to_owned(),
                 listings: count,

@@ -101,7 +101,10 @@ impl Store {
         for (position, (q, key)) in questions.iter().zip(&keys).enumerate() {
             let card_id: i64 = tx.query_row("SELECT id FROM cards WHERE key = ?1", [key], |r| r.get(0))?;
             // The sync numbered the new cards from 0; the deck keeps the order they were asked in.
-            tx.execute("UPDATE cards SET position = ?2 WHERE id = ?1", params![card_id, next_position + position as i64])?;
+            tx.execute(
+                "UPDATE cards SET position = ?2 WHERE id = ?1",
+                params![card_id, next_position + position as i64],
+            )?;
             let state = state_for(key, q.rating)?;
             let review = Review { at: new.at, rating: q.rating, kind: ReviewKind::Interview };
             append_review(&tx, card_id, &review, 0, Some(&state))?;
@@ -180,7 +183,8 @@ impl Store {
             "SELECT c.key, r.rating FROM reviews r JOIN cards c ON c.id = r.card_id
              WHERE r.kind IN (?1, ?2, ?3, ?4) ORDER BY r.at, r.id",
         )?;
-        let rows = stmt.query_map(kinds, |r| Ok((r.get(0)?, Rating::from_number(r.get(1)?).unwrap_or(Rating::Again))))?;
+        let rows =
+            stmt.query_map(kinds, |r| Ok((r.get(0)?, Rating::from_number(r.get(1)?).unwrap_or(Rating::Again))))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

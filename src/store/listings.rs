@@ -27,7 +27,11 @@ pub enum Added {
 impl Store {
     /// Stores listings given as (source, text, digest) in one transaction; a digest already
     /// stored is not added again.
-    pub fn add_listings(&mut self, listings: &[(String, String, String)], now: DateTime<Utc>) -> Result<Vec<Added>, StoreError> {
+    pub fn add_listings(
+        &mut self,
+        listings: &[(String, String, String)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Added>, StoreError> {
         let tx = self.conn.transaction()?;
         let mut out = Vec::new();
         for (source, text, digest) in listings {
@@ -50,7 +54,11 @@ impl Store {
     }
 
     /// Listings added in `[from, to)` (from the beginning when `from` is `None`), oldest first.
-    pub fn listings_between(&self, from: Option<DateTime<Utc>>, to: DateTime<Utc>) -> Result<Vec<ListingRow>, StoreError> {
+    pub fn listings_between(
+        &self,
+        from: Option<DateTime<Utc>>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ListingRow>, StoreError> {
         let mut stmt = self.conn().prepare(
             "SELECT id, added_at, source, text FROM listings WHERE added_at >= ?1 AND added_at < ?2 ORDER BY added_at, id",
         )?;

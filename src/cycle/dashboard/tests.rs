@@ -21,7 +21,10 @@ fn profile() -> Profile {
             constraints: String::new(),
             validation: "Zero duplicates in 6 months".into(),
         }],
-        system_design: vec![DesignPrompt { prompt: "A notification pipeline".into(), notes: "fan-out, retries".into() }],
+        system_design: vec![DesignPrompt {
+            prompt: "A notification pipeline".into(),
+            notes: "fan-out, retries".into(),
+        }],
         behavioral: Behavioral { ownership: "Took over the flaky deploys".into(), ..Behavioral::default() },
     }
 }

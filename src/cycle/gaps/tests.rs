@@ -86,8 +86,9 @@ fn interviews_much_worse_than_the_drill_make_a_gap_even_in_one_interview() {
         asked(1, "2026-02-01", "interviews/a-1", "sql", &[], Rating::Again),
         asked(1, "2026-02-01", "interviews/a-2", "sql", &[], Rating::Good),
     ];
-    let drill: Vec<(String, Rating)> =
-        ["sql/joins", "sql/window", "sql/index-basics", "sql/joins", "sql/window"].map(|k| (k.into(), Rating::Easy)).into();
+    let drill: Vec<(String, Rating)> = ["sql/joins", "sql/window", "sql/index-basics", "sql/joins", "sql/window"]
+        .map(|k| (k.into(), Rating::Easy))
+        .into();
     let gaps = find_gaps(&questions, &drill, &deck_cards());
     assert_eq!(gaps.len(), 1);
     let gap = &gaps[0];
@@ -122,8 +123,7 @@ fn interview_reviews_do_not_count_as_drill_results() {
 
 #[test]
 fn suspended_cards_are_never_named_and_the_list_is_capped() {
-    let mut cards: Vec<CardInfo> =
-        (0..20).map(|i| card(&format!("sql/c{i:02}"), "sql", &[], Some(i as f32))).collect();
+    let mut cards: Vec<CardInfo> = (0..20).map(|i| card(&format!("sql/c{i:02}"), "sql", &[], Some(i as f32))).collect();
     cards[0].suspended = true;
     let questions = vec![
         asked(1, "2026-02-01", "interviews/a-1", "sql", &[], Rating::Again),

@@ -63,7 +63,8 @@ fn changes_report_real_moves_and_ignore_one_offs() {
     let lex = lexicon();
     let before = tally(&lex, &mentions(&["Python, AWS", "Python, AWS", "Python, Azure", "Java, AWS"]));
     let now = tally(&lex, &mentions(&["Python, Kubernetes", "Go, Kubernetes, AWS", "Python, Kubernetes", "Rust, AWS"]));
-    let moved: Vec<(String, usize, usize)> = changes(&now, &before).into_iter().map(|c| (c.term, c.before, c.now)).collect();
+    let moved: Vec<(String, usize, usize)> =
+        changes(&now, &before).into_iter().map(|c| (c.term, c.before, c.now)).collect();
     // Kubernetes 0 -> 3 (+75 points), Python 3 -> 2 (-25), AWS 3 -> 2 (-25); Azure, Java, Go and
     // Rust are one-offs.
     assert_eq!(moved[0], ("Kubernetes".into(), 0, 3));
