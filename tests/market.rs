@@ -85,7 +85,7 @@ fn the_review_tallies_how_many_listings_mention_each_term() {
     let text = env.run(&["market"], "");
     assert!(text.contains("Market review: 5 listings since 2026-01-31"), "{text}");
     assert!(text.contains("PostgreSQL                   3 of 5   60%"), "{text}");
-    assert!(text.contains("Take-home                    2 of 5   40%  (2 say none)"), "{text}");
+    assert!(text.contains("Take-home                    2 of 5   40%  (ruled out in 2)"), "{text}");
     assert!(text.contains("once: Oracle, MongoDB"), "{text}");
     assert!(text.contains("Changes: no listings in the period before to compare with."), "{text}");
 }

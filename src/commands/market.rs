@@ -110,9 +110,7 @@ fn review(app: &App, lexicon: &Lexicon, args: &MarketArgs) -> Result<()> {
     };
     let tally = market::tally(lexicon, &current);
     let before = market::tally(lexicon, &previous);
-    // Scores of an undrilled collection say nothing: every area then shows as "not drilled".
-    let (scores, drilled) = area_scores(app)?;
-    let scores = if drilled { scores } else { Vec::new() };
+    let (scores, _) = area_scores(app)?;
     let review = Review {
         since: from.map(|f| f.format("%Y-%m-%d").to_string()),
         changes: market::changes(&tally, &before),
@@ -148,7 +146,7 @@ fn print_review(out: &mut dyn Write, r: &Review) -> Result<()> {
         let (repeated, once): (Vec<_>, Vec<_>) =
             category.terms.iter().partition(|t| t.listings >= 2 || t.ruled_out > 0);
         for t in repeated {
-            let ruled_out = if t.ruled_out > 0 { format!("  ({} say none)", t.ruled_out) } else { String::new() };
+            let ruled_out = if t.ruled_out > 0 { format!("  (ruled out in {})", t.ruled_out) } else { String::new() };
             writeln!(
                 out,
                 "  {:<26} {:>3} of {n}  {:>3.0}%{ruled_out}",
