@@ -28,11 +28,7 @@ impl App {
     pub fn open(global: &Global) -> Result<App> {
         let clock = Clock::from_env()?;
         let config = Config::load(&config_path(global)?)?;
-        let db_path = match &global.db {
-            Some(path) => path.clone(),
-            None => default_dir(Dir::Data)?.join("grill.db"),
-        };
-        let mut store = Store::open(&db_path)?;
+        let mut store = Store::open(&db_path(global)?)?;
         let scheduler = Scheduler::new(&[], config.desired_retention)?;
         let days = DayClock::new(Local, config.day_rollover_hour);
         let now = clock.now();
@@ -76,6 +72,14 @@ pub fn config_path(global: &Global) -> Result<PathBuf> {
 pub fn profile_path(global: &Global) -> Result<PathBuf> {
     let config = config_path(global)?;
     Ok(config.parent().map_or_else(|| PathBuf::from("profile.toml"), |dir| dir.join("profile.toml")))
+}
+
+/// The database file the global options point at (`--db`, `GRILL_DB`, else the data dir).
+pub fn db_path(global: &Global) -> Result<PathBuf> {
+    match &global.db {
+        Some(path) => Ok(path.clone()),
+        None => Ok(default_dir(Dir::Data)?.join("grill.db")),
+    }
 }
 
 enum Dir {

@@ -70,6 +70,10 @@ pub enum Command {
     Remind(RemindArgs),
     /// Edit one card in $EDITOR (e.g. write the answer to an interview question)
     Edit(CardIdArgs),
+    /// Copy the database to a file (safe while another grill is running)
+    Backup(BackupArgs),
+    /// Replace the database with a backup; the current database is kept in the backups folder
+    Restore(RestoreArgs),
 }
 
 /// `grill drill`.
@@ -395,4 +399,19 @@ pub struct RemindArgs {
     /// The first day reminders may fall on, YYYY-MM-DD [default: tomorrow]
     #[arg(long, value_name = "DATE")]
     pub start: Option<chrono::NaiveDate>,
+}
+
+/// `grill backup`.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy [default: backups/grill-DATE-TIME.db beside the database]
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `grill restore`.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// A copy made by `grill backup` (or a grill database file)
+    pub file: PathBuf,
 }

@@ -8,7 +8,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("grill: {error:#}");
+            // Messages can quote a file's bad bytes back: shown as escapes, never obeyed.
+            eprintln!("grill: {}", grill::render::visible(&format!("{error:#}")));
             ExitCode::from(grill::exit_code(&error) as u8)
         }
     }

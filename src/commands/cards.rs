@@ -47,7 +47,7 @@ pub fn run(app: &App, args: &CardsArgs) -> Result<()> {
     let cards = app.store.cards(&filter)?;
     if args.json {
         let json: Vec<CardJson> = cards.iter().map(CardJson::from).collect();
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        println!("{}", crate::render::json_safe(&serde_json::to_string_pretty(&json)?));
         return Ok(());
     }
     let mut table = Table::new();

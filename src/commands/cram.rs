@@ -177,8 +177,9 @@ fn print_header(app: &App, out: &mut dyn Write, target: &Target, args: &CramArgs
     let split: Vec<String> = counts.iter().map(|(a, n)| format!("{} {n}", safe_line(a))).collect();
     writeln!(
         out,
-        "Plan: {} cards, about {:.0} minutes ({}). Answered as planned: about {} on the day.",
+        "Plan: {} {}, about {:.0} minutes ({}). Answered as planned: about {} on the day.",
         plan.items.len(),
+        if plan.items.len() == 1 { "card" } else { "cards" },
         plan.minutes,
         split.join(" · "),
         percent_tenths(plan.planned.overall)

@@ -46,7 +46,15 @@ pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut d
     let mut session = Session::new(queue, app.scheduler.clone(), app.days.clone());
     let started = Instant::now();
     let time_box = args.minutes.map(|m| Duration::from_secs(m * 60));
-    let ending = repl::run(app, &mut session, input, out, time_box)?;
+    let ending = match repl::run(app, &mut session, input, out, time_box) {
+        Ok(ending) => ending,
+        Err(error) => {
+            // A full disk or a lost file ends the session; say what is safe before the error.
+            let _ =
+                writeln!(out, "\nThe drill stopped. The {} ratings given before this were saved.", session.answered());
+            return Err(error);
+        }
+    };
     let more = format!(" {} left in today's queue.", session.remaining());
     repl::print_summary(out, ending, &session, started.elapsed(), "Session complete.", &more)?;
     if session.answered() > 0 {

@@ -1,6 +1,7 @@
 //! One module per subcommand; `dispatch` routes the parsed command line.
 
 pub mod area_scores;
+pub mod backup;
 pub mod cards;
 pub mod config;
 pub mod cram;
@@ -38,8 +39,14 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     if let Some(Command::Profile(args)) = &cli.command {
         return profile::run(&cli.global, args);
     }
-    let mut app = App::open(&cli.global)?;
-    match cli.command {
+    // Backup and restore must work on a database grill cannot open (damaged, or needing a
+    // migration the user wants a copy before).
+    let db = crate::app::db_path(&cli.global)?;
+    if let Some(result) = backup::without_app(&cli) {
+        return result.map_err(|e| name_the_database(e, &db));
+    }
+    let mut app = App::open(&cli.global).map_err(|e| name_the_database(e, &db))?;
+    let result = match cli.command {
         None => drill::run(&mut app, &DrillArgs::default()),
         Some(Command::Drill(args)) => drill::run(&mut app, &args),
         Some(Command::Decks) => decks::run(&app),
@@ -53,6 +60,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Cram(args)) => cram::run(&mut app, &args),
         Some(Command::Interview(command)) => interview::run(&app, &command),
         Some(Command::Config(_)) => unreachable!("handled before opening the app"),
+        Some(Command::Backup(_) | Command::Restore(_)) => Ok(()), // handled by `without_app`
         Some(Command::Log(args)) => log::run(&mut app, &args),
         Some(Command::Gaps(args)) => gaps::run(&app, &args),
         Some(Command::Market(args)) => market::run(&mut app, &args),
@@ -60,5 +68,15 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Profile(_)) => unreachable!("handled before opening the app"),
         Some(Command::Remind(args)) => remind::run(&app, &args),
         Some(Command::Edit(args)) => edit::run(&app, &args),
+    };
+    result.map_err(|e| name_the_database(e, &db))
+}
+
+/// Faults of the machine (full disk, read-only file, a lock held too long) name the database
+/// file, so the user knows which disk or file to look at.
+fn name_the_database(error: anyhow::Error, db: &std::path::Path) -> anyhow::Error {
+    match error.downcast_ref::<crate::store::StoreError>() {
+        Some(e) if e.is_machine_fault() => error.context(db.display().to_string()),
+        _ => error,
     }
 }

@@ -9,6 +9,6 @@ use crate::cli::CardIdArgs;
 pub fn run(app: &App, args: &CardIdArgs, suspended: bool) -> Result<()> {
     let card = app.store.card_by_key(&args.card)?;
     app.store.set_suspended(card.id, suspended, app.now())?;
-    println!("{} {}", if suspended { "suspended" } else { "unsuspended" }, card.key);
+    println!("{} {}", if suspended { "suspended" } else { "unsuspended" }, crate::render::safe_line(&card.key));
     Ok(())
 }

@@ -4,7 +4,7 @@ mod chart;
 mod text;
 
 pub use chart::{bar, sparkline};
-pub use text::{safe, safe_line};
+pub use text::{json_safe, safe, safe_line, visible};
 
 /// An interval as the rating buttons show it: `now` (this session), `1d`, `3w`, `4mo`, `1.5y`.
 pub fn interval(days: u32) -> String {

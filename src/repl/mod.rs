@@ -207,7 +207,8 @@ fn act<Tz: TimeZone>(app: &mut App, session: &mut Session<Tz>, out: &mut dyn Wri
         }
         Command::Suspend => {
             if let Some(card) = session.suspend(&app.store, app.now())? {
-                writeln!(out, "{DIM}suspended {} (grill unsuspend {} brings it back){DIM:#}", card.key, card.key)?;
+                let key = safe_line(&card.key);
+                writeln!(out, "{DIM}suspended {key} (grill unsuspend {key} brings it back){DIM:#}")?;
             }
         }
         _ => return Ok(false),

@@ -1,7 +1,7 @@
 //! Day boundaries: a "day" starts at the rollover hour (4 a.m. by default) in the user's time
 //! zone, as in Anki, so a late-night session still counts as the same day.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 
 /// Day numbers and day starts in a time zone with a rollover hour.
 #[derive(Debug, Clone)]
@@ -46,10 +46,13 @@ pub fn day_start<Tz: TimeZone>(day: i64, tz: &Tz, rollover_hour: u32) -> DateTim
     let mut local = date.and_time(time);
     // A gap is at most a few hours; step forward until the local time exists.
     for _ in 0..24 {
-        if let Some(at) = tz.from_local_datetime(&local).earliest() {
-            return at.with_timezone(&Utc);
+        match tz.from_local_datetime(&local) {
+            LocalResult::Single(at) => return at.with_timezone(&Utc),
+            // Not `earliest()`: chrono's `Local` lists the two moments by offset, not by time,
+            // so its "earliest" is the later one in autumn (seen with TZ=Europe/Berlin).
+            LocalResult::Ambiguous(a, b) => return a.with_timezone(&Utc).min(b.with_timezone(&Utc)),
+            LocalResult::None => local += Duration::minutes(30),
         }
-        local += Duration::minutes(30);
     }
     DateTime::<Utc>::from_naive_utc_and_offset(date.and_time(time), Utc)
 }

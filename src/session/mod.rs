@@ -19,7 +19,9 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::scheduler::{DayClock, Outcome, Rating, Review, ReviewKind, Scheduler, changes_state, comes_back_today};
+use crate::scheduler::{
+    CardState, DayClock, Outcome, Rating, Review, ReviewKind, Scheduler, changes_state, comes_back_today,
+};
 use crate::store::{Store, StoreError};
 
 /// How many other cards come between a forgotten card and its next showing.
@@ -121,7 +123,7 @@ impl<Tz: TimeZone> Session<Tz> {
     /// cram session only for the card's first cram answer of the day, never without rescheduling.
     pub fn answer_changes_state(&self, store: &Store, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let Some(card) = self.current() else { return Ok(false) };
-        match self.review_kind(card, now) {
+        match review_kind(self.kind, card.state.as_ref(), now, &self.clock) {
             ReviewKind::Cram => {
                 let review = Review { at: now, rating: Rating::Good, kind: ReviewKind::Cram };
                 Ok(changes_state(&review, &history(store, card.id)?, &self.clock))
@@ -132,8 +134,11 @@ impl<Tz: TimeZone> Session<Tz> {
 
     /// Rates the current card: logs the review and the card's resulting state in one
     /// transaction, then moves on. A forgotten card comes back after [`REQUEUE_GAP`] other cards.
-    /// Cram answers get their state from `Scheduler::apply`, the rule replay uses, so the log
-    /// rebuilds exactly what was stored.
+    ///
+    /// The outcome is computed from the card's state as stored when the rating is saved (another
+    /// grill may have rated it since the queue was planned), and a clock that went back is
+    /// treated as standing still, so the log stays in order and replaying it gives this state.
+    /// Cram answers get their state from `Scheduler::apply`, the rule replay uses.
     pub fn answer(
         &mut self,
         store: &mut Store,
@@ -142,34 +147,33 @@ impl<Tz: TimeZone> Session<Tz> {
         duration_ms: u64,
     ) -> Result<Option<Answer>, StoreError> {
         let Some(card) = self.queue.front().cloned() else { return Ok(None) };
-        let outcome = self.scheduler.preview(&card.key, card.state.as_ref(), now, &self.clock)?[rating as usize - 1];
-        let review = Review { at: now, rating, kind: self.review_kind(&card, now) };
-        let (state, changed_state, comes_back) = match self.kind {
-            SessionKind::Drill => (Some(outcome.state), true, comes_back_today(card.state.as_ref(), rating)),
-            SessionKind::Cram { .. } => {
-                let history = history(store, card.id)?;
-                let changed = changes_state(&review, &history, &self.clock);
-                let state = self.scheduler.apply(&card.key, card.state, &review, &history, &self.clock)?;
-                (state, changed, !rating.is_pass())
-            }
+        let history = match self.kind {
+            SessionKind::Drill => Vec::new(),
+            SessionKind::Cram { .. } => history(store, card.id)?,
         };
-        let review_id = store.record_review(card.id, &review, duration_ms, state.as_ref())?;
+        let (scheduler, clock, kind) = (&self.scheduler, &self.clock, self.kind);
+        let (review_id, answer) = store.record_review_with(card.id, duration_ms, |stored| {
+            let at = stored.map_or(now, |s| now.max(s.last_review));
+            let outcome = scheduler.preview(&card.key, stored.as_ref(), at, clock)?[rating as usize - 1];
+            let review = Review { at, rating, kind: review_kind(kind, stored.as_ref(), at, clock) };
+            let (state, changed_state, comes_back) = match kind {
+                SessionKind::Drill => (Some(outcome.state), true, comes_back_today(stored.as_ref(), rating)),
+                SessionKind::Cram { .. } => {
+                    let changed = changes_state(&review, &history, clock);
+                    (scheduler.apply(&card.key, stored, &review, &history, clock)?, changed, !rating.is_pass())
+                }
+            };
+            Ok((review, state, (Answer { outcome, changed_state, comes_back }, state)))
+        })?;
+        let (answer, state) = answer;
         self.queue.pop_front();
-        if comes_back {
+        if answer.comes_back {
             let again = Candidate { state, ..card.clone() };
             self.queue.insert(REQUEUE_GAP.min(self.queue.len()), again);
         }
         self.tally[rating as usize - 1] += 1;
         self.answered.push(Answered { review_id, card, rating });
-        Ok(Some(Answer { outcome, changed_state, comes_back }))
-    }
-
-    fn review_kind(&self, card: &Candidate, now: DateTime<Utc>) -> ReviewKind {
-        match self.kind {
-            SessionKind::Drill => Scheduler::drill_kind(card.state.as_ref(), now, &self.clock),
-            SessionKind::Cram { reschedule: true } => ReviewKind::Cram,
-            SessionKind::Cram { reschedule: false } => ReviewKind::Preview,
-        }
+        Ok(Some(answer))
     }
 
     /// Takes back the last rating of this session: the review is removed, the card's state is
@@ -197,6 +201,20 @@ impl<Tz: TimeZone> Session<Tz> {
 }
 
 /// A card's logged reviews, oldest first, as the scheduler's rules need them.
+/// The kind a session logs for an answer at `at` to a card in `state`.
+fn review_kind<Tz: TimeZone>(
+    kind: SessionKind,
+    state: Option<&CardState>,
+    at: DateTime<Utc>,
+    clock: &DayClock<Tz>,
+) -> ReviewKind {
+    match kind {
+        SessionKind::Drill => Scheduler::drill_kind(state, at, clock),
+        SessionKind::Cram { reschedule: true } => ReviewKind::Cram,
+        SessionKind::Cram { reschedule: false } => ReviewKind::Preview,
+    }
+}
+
 fn history(store: &Store, card_id: i64) -> Result<Vec<Review>, StoreError> {
     Ok(store.card_reviews(card_id)?.into_iter().map(|l| l.review).collect())
 }

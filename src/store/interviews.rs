@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::reviews::append_review;
+use super::reviews::{insert_review, write_state};
 use super::sync::sync_deck;
 use super::{Store, StoreError, from_ms, to_ms};
 use crate::cycle::gaps::AskedQuestion;
@@ -107,7 +107,8 @@ impl Store {
             )?;
             let state = state_for(key, q.rating)?;
             let review = Review { at: new.at, rating: q.rating, kind: ReviewKind::Interview };
-            append_review(&tx, card_id, &review, 0, Some(&state))?;
+            insert_review(&tx, card_id, &review, 0, Some(&state))?;
+            write_state(&tx, card_id, Some(&state))?;
             tx.execute(
                 "INSERT INTO interview_questions (interview_id, position, card_id, rating) VALUES (?1, ?2, ?3, ?4)",
                 params![interview_id, position as i64 + 1, card_id, q.rating as i64],

@@ -1,9 +1,6 @@
-//! Opening a database safely: refuse foreign, corrupt and newer files before touching them,
-//! then apply the embedded migrations, one transaction each.
+//! The embedded schema migrations, applied one transaction each.
 
-use std::path::Path;
-
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
 use super::StoreError;
@@ -18,53 +15,19 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATION_FILES.iter().map(|(_, sql)| M::up(sql)).collect())
 }
 
-/// Checks an existing file without writing to it: it must be an SQLite database (or empty),
-/// pass a quick integrity check and not come from a newer grill.
-pub fn check_existing(path: &Path) -> Result<(), StoreError> {
-    let Ok(meta) = std::fs::metadata(path) else { return Ok(()) };
-    if meta.len() == 0 {
-        return Ok(());
-    }
-    let mut header = [0u8; 16];
-    use std::io::Read;
-    let readable = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut header));
-    if readable.is_err() || &header != b"SQLite format 3\0" {
-        return Err(StoreError::NotADatabase(path.to_owned()));
-    }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| StoreError::Corrupt(path.to_owned(), e.to_string()))?;
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| StoreError::Corrupt(path.to_owned(), e.to_string()))?;
-    if version > schema_version() as i64 {
-        return Err(StoreError::TooNew { path: path.to_owned(), found: version, supported: schema_version() });
-    }
-    if version > 0 {
-        let has_cards: bool = conn
-            .query_row("SELECT count(*) FROM sqlite_schema WHERE name = 'cards' AND type = 'table'", [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .map(|n| n == 1)
-            .map_err(|e| StoreError::Corrupt(path.to_owned(), e.to_string()))?;
-        if !has_cards {
-            return Err(StoreError::Foreign(path.to_owned()));
-        }
-    } else {
-        let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
-            .map_err(|e| StoreError::Corrupt(path.to_owned(), e.to_string()))?;
-        if tables > 0 {
-            return Err(StoreError::Foreign(path.to_owned()));
-        }
-    }
-    Ok(())
-}
-
-/// Brings the schema up to date; returns whether any migration ran.
+/// Brings the schema up to date; returns whether any migration ran. Two grills starting on an
+/// old database at once both try: the loser finds the work done and carries on.
 pub fn migrate(conn: &mut Connection) -> Result<bool, StoreError> {
     let before: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    migrations().to_latest(conn).map_err(|e| StoreError::Migration(e.to_string()))?;
-    Ok(before < schema_version() as i64)
+    let mut attempts = 0;
+    loop {
+        match migrations().to_latest(conn) {
+            Ok(()) => return Ok(before < schema_version() as i64),
+            Err(_) if current_version(conn)? >= schema_version() as i64 => return Ok(false),
+            Err(_) if attempts < 3 => attempts += 1,
+            Err(e) => return Err(StoreError::Migration(e.to_string())),
+        }
+    }
 }
 
 /// The current schema version of an open database.

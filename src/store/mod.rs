@@ -1,7 +1,9 @@
 //! Storage: the only module that talks to SQLite. Everything here is a thin translation between
 //! rows and the domain types; decisions live in `scheduler`, `session` and `scorecard`.
 
+mod backup;
 mod cards;
+mod check;
 mod edit;
 mod export;
 mod history;
@@ -13,6 +15,7 @@ mod reviews;
 mod scorecard;
 mod sync;
 
+pub use backup::{BackupReport, RestoreReport, backup, restore};
 pub use cards::{CardFilter, CardRow, DeckSummary};
 pub use export::ExportedReview;
 pub use interviews::{InterviewRow, NewInterview, QuestionRow};
@@ -43,8 +46,26 @@ pub enum StoreError {
     TooNew { path: PathBuf, found: i64, supported: usize },
     #[error("applying a schema migration failed: {0}")]
     Migration(String),
+    #[error(
+        "the disk is full ({0}): what you just did was not saved, everything saved before is safe. Free some space and run grill again."
+    )]
+    DiskFull(String),
+    #[error(
+        "the database is read-only ({0}): grill cannot save anything, and nothing saved before was touched. Check the file's permissions and its disk."
+    )]
+    ReadOnly(String),
+    #[error(
+        "the disk failed a read or write ({0}); it may be full, read-only or gone. What you just did was not saved, everything saved before is safe."
+    )]
+    DiskIo(String),
+    #[error(
+        "another grill kept the database busy for too long ({0}): what you just did was not saved. Try again when it is done."
+    )]
+    Busy(String),
+    #[error("{0}: cannot open the database ({1}); check that its folder exists and is writable")]
+    CannotOpen(PathBuf, String),
     #[error("{0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("{0}")]
     Scheduler(#[from] crate::scheduler::SchedulerError),
     #[error("{0}")]
@@ -53,6 +74,44 @@ pub enum StoreError {
     NoSuchCard(String),
     #[error("no deck with id {0:?} (see `grill decks`)")]
     NoSuchDeck(String),
+    #[error("{0}: no such database")]
+    NoDatabase(PathBuf),
+    #[error("{0}: already exists; refusing to overwrite it")]
+    Exists(PathBuf),
+    #[error("{0}: that is the database itself; restore from a backup copy")]
+    SameFile(PathBuf),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// Faults of the machine (full disk, read-only file, a lock held too long) get their own
+    /// variants, so the user reads what happened instead of an SQLite code.
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        let Some(code) = error.sqlite_error_code() else { return StoreError::Sqlite(error) };
+        let text = error.to_string();
+        match code {
+            ErrorCode::DiskFull => StoreError::DiskFull(text),
+            ErrorCode::ReadOnly => StoreError::ReadOnly(text),
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy(text),
+            ErrorCode::SystemIoFailure => StoreError::DiskIo(text),
+            _ => StoreError::Sqlite(error),
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether the error is a fault of the machine rather than of grill or its data: the
+    /// message then names the database file.
+    pub fn is_machine_fault(&self) -> bool {
+        matches!(
+            self,
+            StoreError::DiskFull(_)
+                | StoreError::DiskIo(_)
+                | StoreError::ReadOnly(_)
+                | StoreError::Busy(_)
+                | StoreError::Io(_)
+        )
+    }
 }
 
 /// An open grill database.
@@ -75,15 +134,20 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// Foreign, damaged and newer files are refused before anything is written.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        migrate::check_existing(path)?;
+        check::check_existing(path)?;
         let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             create_private_dir(dir)?;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)?;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?;
+        // SQLite silently opens a write-protected file read-only; say so now rather than at the
+        // first rating.
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(StoreError::ReadOnly("the file or its disk is write-protected".into()));
+        }
         restrict_permissions(path)?;
-        configure(&conn)?;
+        configure(&mut conn)?;
         if existed && migrate::current_version(&conn)? < schema_version() as i64 {
             backup_before_migration(&conn, path)?;
         }
@@ -94,7 +158,7 @@ impl Store {
     /// An in-memory database with the full schema (for tests and benchmarks).
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let mut conn = Connection::open_in_memory()?;
-        configure(&conn)?;
+        configure(&mut conn)?;
         migrate::migrate(&mut conn)?;
         Ok(Store { conn, path: PathBuf::from(":memory:") })
     }
@@ -121,14 +185,26 @@ impl Store {
     }
 }
 
-fn configure(conn: &Connection) -> Result<(), StoreError> {
+fn configure(conn: &mut Connection) -> Result<(), StoreError> {
+    // First, so that even switching to WAL waits for a second grill instead of failing.
+    conn.busy_timeout(Duration::from_secs(10))?;
     // WAL: readers never block the writer. synchronous=NORMAL in WAL mode keeps every committed
     // transaction across a crash of the process (only a power loss can drop the last ones).
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.busy_timeout(Duration::from_secs(10))?;
+    // Every write transaction takes the write lock when it begins: a deferred one that read first
+    // gets SQLITE_BUSY at once (no waiting) if another process wrote in between.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     Ok(())
+}
+
+/// An error opening the file: machine faults keep their kind, the rest name the path.
+fn cannot_open(path: &Path, error: rusqlite::Error) -> StoreError {
+    match StoreError::from(error) {
+        StoreError::Sqlite(e) => StoreError::CannotOpen(path.to_owned(), e.to_string()),
+        other => other,
+    }
 }
 
 fn backup_before_migration(conn: &Connection, path: &Path) -> Result<(), StoreError> {
@@ -142,7 +218,7 @@ fn backup_before_migration(conn: &Connection, path: &Path) -> Result<(), StoreEr
 }
 
 /// Creates `dir` (and parents) readable by the owner only: review history is personal.
-fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     if dir.exists() {
         return Ok(());
     }

@@ -28,9 +28,37 @@ impl Store {
         state: Option<&CardState>,
     ) -> Result<i64, StoreError> {
         let tx = self.conn.transaction()?;
-        let id = append_review(&tx, card_id, review, duration_ms, state)?;
+        let id = insert_review(&tx, card_id, review, duration_ms, state)?;
+        write_state(&tx, card_id, state)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Appends a review decided from the card's state as stored at this moment, in one
+    /// transaction that holds the write lock: another grill rating the same card in between is
+    /// seen, so the logged review always follows the one before it. `decide` gets the stored
+    /// state and returns the review, the state after it and anything the caller wants back.
+    /// Returns the review's id and that value.
+    pub fn record_review_with<T>(
+        &mut self,
+        card_id: i64,
+        duration_ms: u64,
+        decide: impl FnOnce(Option<CardState>) -> Result<(Review, Option<CardState>, T), StoreError>,
+    ) -> Result<(i64, T), StoreError> {
+        let tx = self.conn.transaction()?;
+        let stored = tx
+            .query_row(
+                "SELECT stability, difficulty, due, last_review, reps, lapses FROM card_state WHERE card_id = ?1",
+                [card_id],
+                |r| super::cards::state_at(r, 0),
+            )
+            .optional()?
+            .flatten();
+        let (review, state, extra) = decide(stored)?;
+        let id = insert_review(&tx, card_id, &review, duration_ms, state.as_ref())?;
+        write_state(&tx, card_id, state.as_ref())?;
+        tx.commit()?;
+        Ok((id, extra))
     }
 
     /// A card's reviews, oldest first.
@@ -147,9 +175,8 @@ impl Store {
     }
 }
 
-/// Appends a review and sets the card's state inside `tx` (for callers that record more in the
-/// same transaction, e.g. a logged interview). Returns the review's id.
-pub(super) fn append_review(
+/// Appends a review row inside `tx` (without touching the card's state). Returns its id.
+pub(super) fn insert_review(
     tx: &rusqlite::Transaction,
     card_id: i64,
     review: &Review,
@@ -169,9 +196,7 @@ pub(super) fn append_review(
         state.map(|s| s.stability),
         state.map(|s| s.difficulty),
     ])?;
-    let id = tx.last_insert_rowid();
-    write_state(tx, card_id, state)?;
-    Ok(id)
+    Ok(tx.last_insert_rowid())
 }
 
 pub(super) fn write_state(

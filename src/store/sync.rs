@@ -143,56 +143,46 @@ pub(super) fn sync_deck(
                 ))
             })
             .optional()?;
-        match existing {
-            None => {
-                tx.execute(
-                    "INSERT INTO cards (key, deck_id, area, prompt, answer, follow_ups, tags, roles, level,
-                        time_limit_secs, example, position, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
-                    params![
-                        card.id,
-                        row.deck_id,
-                        row.area,
-                        row.prompt,
-                        row.answer,
-                        row.follow_ups,
-                        row.tags,
-                        row.roles,
-                        row.level,
-                        row.time_limit_secs,
-                        row.example,
-                        row.position,
-                        to_ms(now)
-                    ],
-                )?;
-                report.added.push(card.id.clone());
-            }
-            Some((id, old, missing)) if old != row || missing => {
-                tx.execute(
-                    "UPDATE cards SET deck_id = ?2, area = ?3, prompt = ?4, answer = ?5, follow_ups = ?6,
-                        tags = ?7, roles = ?8, level = ?9, time_limit_secs = ?10, example = ?11,
-                        position = ?12, updated_at = ?13,
-                        suspended = CASE WHEN missing = 1 THEN 0 ELSE suspended END, missing = 0
-                     WHERE id = ?1",
-                    params![
-                        id,
-                        row.deck_id,
-                        row.area,
-                        row.prompt,
-                        row.answer,
-                        row.follow_ups,
-                        row.tags,
-                        row.roles,
-                        row.level,
-                        row.time_limit_secs,
-                        row.example,
-                        row.position,
-                        to_ms(now)
-                    ],
-                )?;
-                report.updated.push(card.id.clone());
-            }
-            Some(_) => report.unchanged += 1,
+        let changed = match &existing {
+            None => true,
+            Some((_, old, missing)) => *old != row || *missing,
+        };
+        if !changed {
+            report.unchanged += 1;
+            continue;
+        }
+        // One upsert for new and changed cards: the row (and so its history) is kept, a card
+        // that had vanished from its deck comes back unsuspended, and created_at never moves.
+        tx.prepare_cached(
+            "INSERT INTO cards (key, deck_id, area, prompt, answer, follow_ups, tags, roles, level,
+                time_limit_secs, example, position, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
+             ON CONFLICT (key) DO UPDATE SET deck_id = excluded.deck_id, area = excluded.area,
+                prompt = excluded.prompt, answer = excluded.answer, follow_ups = excluded.follow_ups,
+                tags = excluded.tags, roles = excluded.roles, level = excluded.level,
+                time_limit_secs = excluded.time_limit_secs, example = excluded.example,
+                position = excluded.position, updated_at = excluded.updated_at,
+                suspended = CASE WHEN cards.missing = 1 THEN 0 ELSE cards.suspended END, missing = 0",
+        )?
+        .execute(params![
+            card.id,
+            row.deck_id,
+            row.area,
+            row.prompt,
+            row.answer,
+            row.follow_ups,
+            row.tags,
+            row.roles,
+            row.level,
+            row.time_limit_secs,
+            row.example,
+            row.position,
+            to_ms(now)
+        ])?;
+        if existing.is_some() {
+            report.updated.push(card.id.clone());
+        } else {
+            report.added.push(card.id.clone());
         }
     }
     let mut stmt = tx.prepare_cached("SELECT key FROM cards WHERE deck_id = ?1 AND missing = 0")?;

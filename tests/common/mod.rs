@@ -2,6 +2,8 @@
 //! and a fixed clock (as jj's TestEnvironment does).
 #![allow(dead_code)]
 
+pub mod live;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -45,7 +47,12 @@ impl Env {
     /// `grill ARGS` with a clean environment: temp HOME, this env's database, config and clock,
     /// UTC time zone and a fixed seed.
     pub fn grill(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("grill").expect("binary");
+        Command::from_std(self.command(args))
+    }
+
+    /// The same command as [`Env::grill`], as a std `Command` (to spawn, stream and kill).
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_grill"));
         cmd.env_clear()
             .env("HOME", self.dir.path())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -89,6 +96,30 @@ impl Env {
         std::fs::write(&path, text).expect("write file");
         path
     }
+}
+
+/// The review log as (review id, card key, rating), oldest first.
+pub fn review_log(conn: &rusqlite::Connection) -> Vec<(i64, String, i64)> {
+    let mut stmt = conn
+        .prepare("SELECT r.id, c.key, r.rating FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id")
+        .expect("review log query");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+/// `PRAGMA integrity_check`'s verdict.
+pub fn integrity(conn: &rusqlite::Connection) -> String {
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("integrity_check")
+}
+
+/// Whether every stored card state is exactly what replaying the review log gives (the log is
+/// the source of truth; a rating half-written would break this).
+pub fn states_match_replay(db: &Path) -> Result<(), String> {
+    let store = grill::Store::open(db).map_err(|e| e.to_string())?;
+    let scheduler = grill::Scheduler::default_params();
+    let clock = grill::DayClock::new(chrono::Utc, 4);
+    let replayed = store.replayed_states(&scheduler, &clock).map_err(|e| e.to_string())?;
+    let stored = store.stored_states().map_err(|e| e.to_string())?;
+    if replayed == stored { Ok(()) } else { Err(format!("stored {stored:?}\nreplayed {replayed:?}")) }
 }
 
 /// The path as a &str (tests only use UTF-8 temp paths).

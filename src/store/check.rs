@@ -1,0 +1,121 @@
+//! Looking at a database file before grill opens it for writing: a file that is not SQLite,
+//! someone else's database, a damaged one or one from a newer grill is refused, and the check
+//! itself leaves every byte as it was.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::StoreError;
+use super::migrate::schema_version;
+
+/// Checks an existing file without writing to it: it must be an SQLite database (or empty),
+/// grill's, not from a newer grill, and pass SQLite's quick integrity check.
+pub fn check_existing(path: &Path) -> Result<(), StoreError> {
+    let Ok(meta) = std::fs::metadata(path) else { return Ok(()) };
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    let header = read_header(path).ok_or_else(|| StoreError::NotADatabase(path.to_owned()))?;
+    // The schema version sits in the header: a newer grill's file is refused without opening it.
+    let version = i64::from(u32::from_be_bytes([header[60], header[61], header[62], header[63]]));
+    if version > schema_version() as i64 {
+        return Err(StoreError::TooNew { path: path.to_owned(), found: version, supported: schema_version() });
+    }
+    match inspect(path) {
+        // Without a -wal file the main file is read without SQLite's locks: a grill that
+        // started, wrote and closed at that very moment would make it look damaged. Look again
+        // (a real fault stays; the second look uses the locks if that grill is still running).
+        Err(StoreError::Corrupt(..)) => inspect(path),
+        other => other,
+    }
+}
+
+fn read_header(path: &Path) -> Option<[u8; 100]> {
+    let mut header = [0u8; 100];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut header)).ok()?;
+    header.starts_with(b"SQLite format 3\0").then_some(header)
+}
+
+fn inspect(path: &Path) -> Result<(), StoreError> {
+    let corrupt = |e: rusqlite::Error| damaged(path, e);
+    let conn = open(path).map_err(corrupt)?;
+    // A second grill may be writing: wait for it rather than call its database damaged.
+    conn.busy_timeout(Duration::from_secs(10)).map_err(corrupt)?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(corrupt)?;
+    if version > schema_version() as i64 {
+        return Err(StoreError::TooNew { path: path.to_owned(), found: version, supported: schema_version() });
+    }
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(corrupt);
+    if version > 0 {
+        if count("SELECT count(*) FROM sqlite_schema WHERE name = 'cards' AND type = 'table'")? != 1 {
+            return Err(StoreError::Foreign(path.to_owned()));
+        }
+    } else if count("SELECT count(*) FROM sqlite_schema")? > 0 {
+        return Err(StoreError::Foreign(path.to_owned()));
+    }
+    // quick_check reads every page once (milliseconds for years of reviews) and catches torn or
+    // truncated files before grill writes anything into them.
+    let verdict: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(corrupt)?;
+    if verdict != "ok" {
+        return Err(StoreError::Corrupt(path.to_owned(), verdict));
+    }
+    Ok(())
+}
+
+/// Opens read-only, and `immutable` when no `-wal` file exists, so SQLite creates no `-wal` or
+/// `-shm` beside a file it may refuse. With a `-wal` (a grill running, or one killed), the
+/// ordinary locking way: the transactions committed in it must be seen.
+fn open(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let immutable = !sibling(path, "-wal").exists();
+    let uri = format!("file:{}?mode=ro{}", uri_path(path), if immutable { "&immutable=1" } else { "" });
+    Connection::open_with_flags(uri, flags)
+}
+
+/// `path` for an SQLite URI: `%`, `?` and `#` would otherwise be read as URI syntax.
+fn uri_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `path` with `suffix` appended to its file name.
+pub(super) fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Damage reported by SQLite becomes [`StoreError::Corrupt`]; other faults (busy, read-only,
+/// cannot open) keep their own kind so the user is not told a healthy file is damaged.
+fn damaged(path: &Path, error: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match error.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) | None => {
+            StoreError::Corrupt(path.to_owned(), error.to_string())
+        }
+        Some(ErrorCode::CannotOpen) => StoreError::CannotOpen(path.to_owned(), error.to_string()),
+        Some(_) => StoreError::from(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_paths_escape_what_sqlite_would_parse() {
+        assert_eq!(uri_path(Path::new("/a b/100%?#.db")), "/a b/100%25%3f%23.db");
+    }
+}

@@ -1,0 +1,258 @@
+//! Crash safety: grill processes are killed (SIGKILL) at random moments, and afterwards every
+//! rating the drill acknowledged is in the log exactly once, nothing half-written is left, and
+//! the database passes `PRAGMA integrity_check`.
+//!
+//! The kill moments come from a seeded generator: a failure prints the seed, and
+//! `GRILL_CRASH_SEED=N cargo test --test crash` replays the same kills.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{Env, integrity, review_log, states_match_replay};
+use rand::{RngExt, SeedableRng, rngs::Xoshiro256PlusPlus};
+
+/// Drill processes killed in the main loop (the issue asks for at least 100).
+const DRILL_KILLS: usize = 100;
+/// First starts (migration and built-in deck sync) killed.
+const SYNC_KILLS: usize = 20;
+
+/// One thing typed into the drill, after the card's question is revealed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Op {
+    Rate(i64),
+    Undo,
+}
+
+fn seed() -> u64 {
+    std::env::var("GRILL_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+    })
+}
+
+/// A random script: mostly ratings (Good most often), now and then an undo.
+fn script(rng: &mut Xoshiro256PlusPlus, len: usize) -> Vec<Op> {
+    (0..len)
+        .map(|_| match rng.random_range(0..20) {
+            0 => Op::Undo,
+            1..=3 => Op::Rate(1),
+            4 => Op::Rate(2),
+            5 => Op::Rate(4),
+            _ => Op::Rate(3),
+        })
+        .collect()
+}
+
+/// The drill's stdin for `ops`: Enter reveals each card, then the rating; an undo is typed at
+/// the next question (where it takes back the rating just given).
+fn stdin_for(ops: &[Op]) -> String {
+    ops.iter()
+        .map(|op| match op {
+            Op::Rate(r) => format!("\n{r}\n"),
+            Op::Undo => "u\n".to_owned(),
+        })
+        .collect()
+}
+
+/// What the drill printed, read back as events: a question shown (its card key), a rating
+/// confirmed ("good · next in 2d"), an undo confirmed ("undone: KEY").
+#[derive(Debug, Clone, PartialEq)]
+enum Event {
+    Shown(String),
+    Rated(i64),
+    Undone,
+    /// An undo with no rating of this session left to take back.
+    NothingToUndo,
+}
+
+fn events(stdout: &str) -> Vec<Event> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim_start_matches("answer> ").trim_start_matches("rate> ");
+            let parts: Vec<&str> = line.split(" · ").collect();
+            if parts.len() == 4 && parts[2].ends_with(" left") {
+                return Some(Event::Shown(parts[3].to_owned()));
+            }
+            if parts.len() == 2 && (parts[1].starts_with("next in ") || parts[1] == "again in a few cards") {
+                let rating = ["again", "hard", "good", "easy"].iter().position(|n| *n == parts[0])? as i64 + 1;
+                return Some(Event::Rated(rating));
+            }
+            if line == "nothing to undo in this session" {
+                return Some(Event::NothingToUndo);
+            }
+            line.starts_with("undone: ").then_some(Event::Undone)
+        })
+        .collect()
+}
+
+/// The (card, rating) log the acknowledged events imply, and the card shown last.
+fn acknowledged(events: &[Event]) -> (Vec<(String, i64)>, Option<String>) {
+    let mut log = Vec::new();
+    let mut shown = None;
+    for event in events {
+        match event {
+            Event::Shown(key) => shown = Some(key.clone()),
+            Event::Rated(r) => log.push((shown.clone().expect("a rating follows a question"), *r)),
+            Event::Undone => {
+                log.pop();
+            }
+            Event::NothingToUndo => {}
+        }
+    }
+    (log, shown)
+}
+
+/// When to kill a drill.
+#[derive(Debug, Clone, Copy)]
+enum Kill {
+    /// This long after the start (while it opens the database and plans the queue).
+    AtStart(Duration),
+    /// Once the first question is up, the script is typed with short random pauses; the kill
+    /// comes this long after typing operation `n`, so it lands among the ratings' writes.
+    AfterOp(usize, Duration),
+}
+
+/// Runs `args`, types `ops`, kills it as `kill` says, and returns everything it printed
+/// before it died (what is in the pipe was written before the kill).
+fn run_and_kill(env: &Env, args: &[&str], ops: &[Op], kill: Kill, rng: &mut Xoshiro256PlusPlus) -> String {
+    let mut child = env
+        .command(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("grill starts");
+    let mut out = child.stdout.take().expect("stdout");
+    let (first_question, question_shown) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let mut buf = [0u8; 4096];
+        let mut told = false;
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            text.extend_from_slice(&buf[..n]);
+            if !told && text.windows(7).any(|w| w == b"answer>") {
+                told = first_question.send(()).is_ok();
+            }
+        }
+        String::from_utf8(text).expect("stdout is UTF-8")
+    });
+    // stdin stays open until the kill: end of input would end the drill by itself.
+    let mut input = child.stdin.take().expect("stdin");
+    match kill {
+        Kill::AtStart(delay) => std::thread::sleep(delay),
+        Kill::AfterOp(n, delay) => {
+            if question_shown.recv_timeout(Duration::from_secs(20)).is_ok() {
+                for op in &ops[..=n.min(ops.len() - 1)] {
+                    let _ = input.write_all(stdin_for(&[*op]).as_bytes());
+                    std::thread::sleep(Duration::from_micros(rng.random_range(0..1500)));
+                }
+            }
+            std::thread::sleep(delay);
+        }
+    }
+    let _ = child.kill();
+    child.wait().expect("reaped");
+    drop(input);
+    reader.join().expect("reader")
+}
+
+/// How long an uninterrupted start of a drill takes (to spread the start-up kills over it).
+fn calibrate(env: &Env) -> Duration {
+    let started = Instant::now();
+    env.run(&["drill", "--new", "0"], "");
+    started.elapsed()
+}
+
+#[test]
+fn killed_drills_keep_every_acknowledged_rating_exactly_once() {
+    let seed = seed();
+    eprintln!("crash seed {seed} (GRILL_CRASH_SEED={seed} replays it)");
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut env = Env::new();
+    let startup = calibrate(&env);
+    let (mut kills_mid_drill, mut in_flight_kept) = (0, 0);
+    for i in 0..DRILL_KILLS {
+        env.at(&format!("2026-03-{:02}T{:02}:{:02}:00Z", 2 + i / 10, 9 + (i % 10), rng.random_range(0..60)));
+        let before = review_log(&env.sql());
+        let ops = script(&mut rng, 25);
+        let kill = if rng.random_range(0..5) == 0 {
+            Kill::AtStart(Duration::from_micros(rng.random_range(0..=startup.as_micros() as u64)))
+        } else {
+            Kill::AfterOp(rng.random_range(0..ops.len()), Duration::from_micros(rng.random_range(0..2000)))
+        };
+        let stdout = run_and_kill(&env, &["drill", "--new", "60"], &ops, kill, &mut rng);
+        let events = events(&stdout);
+        let (acked, shown) = acknowledged(&events);
+        let acked_ops = events.iter().filter(|e| !matches!(e, Event::Shown(_))).count();
+        kills_mid_drill += usize::from(acked_ops > 0 && acked_ops < ops.len());
+
+        let conn = env.sql();
+        assert_eq!(integrity(&conn), "ok", "kill {i} (seed {seed})");
+        let after = review_log(&conn);
+        assert!(after.starts_with(&before), "kill {i} (seed {seed}) changed earlier history");
+        let new: Vec<(String, i64)> = after[before.len()..].iter().map(|(_, k, r)| (k.clone(), *r)).collect();
+        // The one operation in flight at the kill may or may not have been committed.
+        let mut in_flight = acked.clone();
+        match (ops.get(acked_ops), &shown) {
+            (Some(Op::Rate(r)), Some(key)) => in_flight.push((key.clone(), *r)),
+            (Some(Op::Undo), _) => {
+                in_flight.pop();
+            }
+            _ => {}
+        }
+        in_flight_kept += usize::from(new != acked);
+        assert!(
+            new == acked || new == in_flight,
+            "kill {i} (seed {seed}): log {new:?}\nacknowledged {acked:?}\nprinted:\n{stdout}"
+        );
+        drop(conn);
+        if let Err(e) = states_match_replay(&env.db()) {
+            panic!("kill {i} (seed {seed}): a card's state disagrees with its log: {e}");
+        }
+    }
+    eprintln!("{kills_mid_drill} kills mid-drill; {in_flight_kept} caught a rating saved but not yet acknowledged");
+    // The delays must really have cut drills short, not only before or after their work.
+    assert!(kills_mid_drill >= DRILL_KILLS / 4, "only {kills_mid_drill} kills landed mid-drill (seed {seed})");
+}
+
+#[test]
+fn a_first_start_killed_while_syncing_decks_leaves_all_or_nothing() {
+    let seed = seed();
+    eprintln!("crash seed {seed} (GRILL_CRASH_SEED={seed} replays it)");
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let full = {
+        let env = Env::new();
+        let started = Instant::now();
+        env.run(&["decks"], "");
+        let lifetime = started.elapsed();
+        let n: i64 = env.sql().query_row("SELECT count(*) FROM cards", [], |r| r.get(0)).unwrap();
+        (n, lifetime)
+    };
+    let (all_cards, lifetime) = full;
+    let mut interrupted = 0;
+    for i in 0..SYNC_KILLS {
+        let env = Env::new();
+        let delay = Duration::from_micros(rng.random_range(0..=lifetime.as_micros() as u64));
+        run_and_kill(&env, &["decks"], &[], Kill::AtStart(delay), &mut rng);
+        if env.db().exists() {
+            let conn = env.sql();
+            assert_eq!(integrity(&conn), "ok", "kill {i} (seed {seed})");
+            let cards: i64 = conn.query_row("SELECT count(*) FROM cards", [], |r| r.get(0)).unwrap_or(0);
+            assert!(cards == 0 || cards == all_cards, "kill {i} (seed {seed}): {cards} of {all_cards} cards");
+            interrupted += usize::from(cards == 0);
+        } else {
+            interrupted += 1;
+        }
+        // The next start finishes the job.
+        env.run(&["decks"], "");
+        let cards: i64 = env.sql().query_row("SELECT count(*) FROM cards", [], |r| r.get(0)).unwrap();
+        assert_eq!(cards, all_cards, "kill {i} (seed {seed})");
+    }
+    assert!(interrupted > 0, "no kill landed before the sync committed (seed {seed})");
+}
