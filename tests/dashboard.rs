@@ -2,16 +2,9 @@
 
 mod common;
 
-use common::{Env, s};
+use common::{Env, s, script};
 use icalendar::Component;
 use predicates::prelude::*;
-
-fn editor(env: &Env, name: &str, body: &str) -> String {
-    use std::os::unix::fs::PermissionsExt;
-    let path = env.write(name, &format!("#!/bin/sh\nset -e\n{body}\n"));
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    s(&path).to_owned()
-}
 
 const PROFILE: &str = r#"
 target_roles = ["product", "platform"]
@@ -61,7 +54,7 @@ fn profile_edit_saves_a_valid_profile_and_the_dashboard_shows_it() {
     let prepared = env.write("prepared.toml", PROFILE);
     // The first edit starts from the template.
     let seen = env.dir.path().join("seen.toml");
-    let script = editor(&env, "edit.sh", &format!("cp \"$1\" {}\ncp {} \"$1\"", s(&seen), s(&prepared)));
+    let script = script(&env, "edit.sh", &format!("cp \"$1\" {}\ncp {} \"$1\"", s(&seen), s(&prepared)));
     env.grill(&["profile", "edit"]).env("EDITOR", &script).assert().success().stdout(predicate::str::contains("Saved"));
     assert!(std::fs::read_to_string(&seen).unwrap().contains("[[stories]]"), "the template was offered");
     assert_eq!(std::fs::read_to_string(env.dir.path().join("profile.toml")).unwrap(), PROFILE);
@@ -91,7 +84,7 @@ fn profile_edit_saves_a_valid_profile_and_the_dashboard_shows_it() {
 fn a_broken_profile_edit_is_refused_and_the_old_profile_kept() {
     let env = Env::new();
     let profile = env.write("profile.toml", "regions = [\"EU\"]\n");
-    let script = editor(&env, "break.sh", r#"printf 'regions = ["EU"]\ntarget_roles = ["backend"]\n' > "$1""#);
+    let script = script(&env, "break.sh", r#"printf 'regions = ["EU"]\ntarget_roles = ["backend"]\n' > "$1""#);
     env.grill(&["profile", "edit"])
         .env("EDITOR", &script)
         .assert()

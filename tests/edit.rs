@@ -2,16 +2,8 @@
 
 mod common;
 
-use common::{Env, s};
+use common::{Env, s, script};
 use predicates::prelude::*;
-
-/// Writes an executable editor script that runs `body` with the file as "$1".
-fn editor(env: &Env, name: &str, body: &str) -> String {
-    use std::os::unix::fs::PermissionsExt;
-    let path = env.write(name, &format!("#!/bin/sh\nset -e\n{body}\n"));
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    s(&path).to_owned()
-}
 
 fn with_interview(env: &Env) {
     env.run(
@@ -26,7 +18,7 @@ const KEY: &str = "interviews/acme-2026-03-02-1";
 fn editing_an_interview_card_writes_its_answer_and_keeps_its_history() {
     let env = Env::new();
     with_interview(&env);
-    let script = editor(
+    let script = script(
         &env,
         "answer.sh",
         r#"sed -i 's/^answer = .*/answer = """\n- B-tree index on created_at\n- a range scan reads only the matching leaf pages\n"""/; s/^tags = .*/tags = ["indexes", "query-plans"]/' "$1""#,
@@ -53,7 +45,7 @@ fn the_editor_sees_the_card_as_a_deck_entry() {
     let env = Env::new();
     with_interview(&env);
     let copy = env.dir.path().join("seen.toml");
-    let script = editor(&env, "copy.sh", &format!("cp \"$1\" {}", s(&copy)));
+    let script = script(&env, "copy.sh", &format!("cp \"$1\" {}", s(&copy)));
     env.grill(&["edit", KEY]).env("EDITOR", &script).assert().success().stdout(format!("No changes to {KEY}.\n"));
     let seen = std::fs::read_to_string(copy).unwrap();
     assert!(seen.contains("[[cards]]\n"), "{seen}");
@@ -66,7 +58,7 @@ fn the_editor_sees_the_card_as_a_deck_entry() {
 fn changing_the_id_is_refused_with_exit_code_2_and_nothing_changes() {
     let env = Env::new();
     with_interview(&env);
-    let script = editor(
+    let script = script(
         &env,
         "rename.sh",
         r#"sed -i 's/^id = .*/id = "interviews\/renamed"/; s/^prompt = .*/prompt = "Changed?"/' "$1""#,
@@ -84,7 +76,7 @@ fn changing_the_id_is_refused_with_exit_code_2_and_nothing_changes() {
 fn a_toml_error_names_the_file_line_and_field() {
     let env = Env::new();
     with_interview(&env);
-    let script = editor(&env, "break.sh", r#"sed -i 's/^prompt = .*/prompt = 3/' "$1""#);
+    let script = script(&env, "break.sh", r#"sed -i 's/^prompt = .*/prompt = 3/' "$1""#);
     let out = env.grill(&["edit", KEY]).env("EDITOR", &script).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -59,12 +59,10 @@ pub fn fill(
         }
     }
     let filled = Filled { company, on, role, format, questions };
-    let confirm = input.read_line(&format!(
-        "Log {} ({}) with {} questions? [Y/n] ",
-        filled.company,
-        filled.on,
-        filled.questions.len()
-    ))?;
+    let n = filled.questions.len();
+    let prompt =
+        format!("Log {} ({}) with {n} question{}? [Y/n] ", filled.company, filled.on, if n == 1 { "" } else { "s" });
+    let confirm = input.read_line(&prompt)?;
     Ok(match confirm {
         Some(answer) if !answer.trim().to_ascii_lowercase().starts_with('n') => Some(filled),
         _ => None,
