@@ -17,14 +17,16 @@ CREATE TABLE fsrs_parameters (
     rmse             REAL
 ) STRICT;
 
--- A card rewritten by the user (`grill edit`): its text wins over the deck's, and deck syncs
--- never touch it. leech_cleared_at: the card's lapses when a rewrite cleared its leech status
--- (NULL if it was not a leech then), so a rewritten leech gets a fresh start.
+-- A built-in card rewritten by the user (`grill edit`): its text wins over the built-in one,
+-- and syncs of the built-in decks never touch it. (Cards of imported decks are edited in place.)
 CREATE TABLE card_edits (
-    card_id          INTEGER PRIMARY KEY REFERENCES cards(id),
-    prompt           TEXT    NOT NULL,
-    answer           TEXT    NOT NULL,
-    follow_ups       TEXT    NOT NULL DEFAULT '[]',  -- JSON array of strings
-    leech_cleared_at INTEGER CHECK (leech_cleared_at >= 0),
-    edited_at        INTEGER NOT NULL
+    card_id    INTEGER PRIMARY KEY REFERENCES cards(id),
+    prompt     TEXT    NOT NULL,
+    answer     TEXT    NOT NULL,
+    follow_ups TEXT    NOT NULL DEFAULT '[]',  -- JSON array of strings
+    edited_at  INTEGER NOT NULL
 ) STRICT;
+
+-- The card's lapses when a rewrite (`grill edit`) cleared its leech status, so a rewritten
+-- leech gets a fresh start; NULL if never. Deck syncs do not touch it.
+ALTER TABLE cards ADD COLUMN leech_cleared_at INTEGER CHECK (leech_cleared_at >= 0);

@@ -74,6 +74,12 @@ pub fn config_path(global: &Global) -> Result<PathBuf> {
     })
 }
 
+/// The dashboard's profile: `profile.toml` in the config file's folder.
+pub fn profile_path(global: &Global) -> Result<PathBuf> {
+    let config = config_path(global)?;
+    Ok(config.parent().map_or_else(|| PathBuf::from("profile.toml"), |dir| dir.join("profile.toml")))
+}
+
 /// The database file the global options point at (`--db`, `GRILL_DB`, else the data dir).
 pub fn db_path(global: &Global) -> Result<PathBuf> {
     match &global.db {

@@ -56,6 +56,21 @@ pub enum Command {
     /// Show or change the settings in config.toml (comments are kept)
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The interview log: `grill log add` after each real interview; `grill log` lists them
+    Log(LogArgs),
+    /// Areas and tags where interviews keep going badly, and the cards that close each gap
+    Gaps(GapsArgs),
+    /// Market review: keep job listings (`grill market add`) and tally what they ask for
+    Market(MarketArgs),
+    /// The one-page backend interview dashboard
+    Dashboard(DashboardArgs),
+    /// The hand-written half of the dashboard (profile.toml next to config.toml)
+    Profile(ProfileArgs),
+    /// Recurring calendar reminders for the preparation cycle, as an iCalendar (.ics) file
+    Remind(RemindArgs),
+    /// Edit one card in $EDITOR: rewrite a card (a leech) in your own words, or write the answer to
+    /// an interview question
+    Edit(EditArgs),
     /// Copy the database to a file (safe while another grill is running)
     Backup(BackupArgs),
     /// Replace the database with a backup; the current database is kept in the backups folder
@@ -64,8 +79,6 @@ pub enum Command {
     Stats(StatsArgs),
     /// Fit the memory model (FSRS-6) to your own reviews, and what each desired retention costs
     Optimize(OptimizeArgs),
-    /// Rewrite a card in your own words (opens $VISUAL or $EDITOR)
-    Edit(EditArgs),
     /// One self-contained HTML page with charts of your progress, to read or print
     Report(ReportArgs),
 }
@@ -229,6 +242,10 @@ pub struct CramArgs {
     /// Log answers without touching any card's schedule (a pure preview)
     #[arg(long)]
     pub no_reschedule: bool,
+    /// Only the cards `grill gaps` names: the questions that went badly in interviews and the
+    /// drill cards that close those gaps [default day without an interview: tomorrow]
+    #[arg(long)]
+    pub gaps: bool,
 }
 
 /// `grill interview ...`.
@@ -277,6 +294,120 @@ pub enum ConfigCommand {
     Path,
 }
 
+/// `grill log`.
+#[derive(Debug, Clone, Args)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    pub command: Option<LogCommand>,
+}
+
+/// `grill log` subcommands (none: list the interviews).
+#[derive(Debug, Clone, Subcommand)]
+pub enum LogCommand {
+    /// Log an interview: prompts on a terminal; for scripts give the flags and the questions on
+    /// stdin, one per line: `AREA[:TAG,TAG] RATING question text` (RATING 1-4 or again, hard,
+    /// good, easy; blank lines and # comments are skipped)
+    Add(LogAddArgs),
+    /// One interview with its questions
+    Show {
+        /// The interview's number, as `grill log` shows it
+        id: i64,
+    },
+}
+
+/// `grill log add`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct LogAddArgs {
+    /// The company
+    #[arg(long)]
+    pub company: Option<String>,
+    /// The day of the interview, YYYY-MM-DD [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<chrono::NaiveDate>,
+    /// The role type: product, platform, data, enterprise or startup
+    #[arg(long, value_parser = crate::cycle::interview::parse_role)]
+    pub role: Option<String>,
+    /// live-coding, take-home, system-design, behavioral or mixed
+    #[arg(long)]
+    pub format: Option<crate::cycle::interview::Format>,
+    /// A question as `AREA[:TAG,TAG] RATING question text` (repeatable; stdin is then not read)
+    #[arg(long = "question", value_name = "LINE")]
+    pub questions: Vec<String>,
+}
+
+/// `grill gaps`.
+#[derive(Debug, Clone, Args)]
+pub struct GapsArgs {
+    /// One JSON array instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `grill market`.
+#[derive(Debug, Clone, Args)]
+pub struct MarketArgs {
+    #[command(subcommand)]
+    pub command: Option<MarketCommand>,
+    /// The review period, compared with the one before it: 30d, 6w or all
+    #[arg(long, default_value = "30d", value_name = "PERIOD")]
+    pub since: crate::cycle::market::Period,
+    /// One JSON object instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `grill market` subcommands (none: the review).
+#[derive(Debug, Clone, Subcommand)]
+pub enum MarketCommand {
+    /// Keep job listings (plain text): files, or `-` for stdin. A line holding only `---`
+    /// separates several listings in one input
+    Add {
+        /// Files with listings, or `-` to paste on stdin
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// The stored listings of the period, with what each mentions
+    List,
+}
+
+/// `grill dashboard`.
+#[derive(Debug, Clone, Args)]
+pub struct DashboardArgs {
+    /// Also write the page as Markdown to FILE (`-` for stdout only)
+    #[arg(long, value_name = "FILE")]
+    pub md: Option<PathBuf>,
+}
+
+/// `grill profile`.
+#[derive(Debug, Clone, Args)]
+pub struct ProfileArgs {
+    #[command(subcommand)]
+    pub command: ProfileCommand,
+}
+
+/// `grill profile` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ProfileCommand {
+    /// Open profile.toml in $EDITOR (created from a template the first time); checked on save
+    Edit,
+    /// Print where profile.toml lives
+    Path,
+}
+
+/// `grill remind`.
+#[derive(Debug, Clone, Args)]
+pub struct RemindArgs {
+    /// Write the calendar to FILE (`-` for stdout)
+    #[arg(long, value_name = "FILE")]
+    pub ics: PathBuf,
+    /// The time of the daily drill, HH:MM local time
+    #[arg(long, default_value = "09:00", value_name = "HH:MM", value_parser = crate::cycle::ics::parse_time)]
+    pub time: chrono::NaiveTime,
+    /// The first day reminders may fall on, YYYY-MM-DD [default: tomorrow]
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<chrono::NaiveDate>,
+}
+
 /// `grill backup`.
 #[derive(Debug, Clone, Args)]
 pub struct BackupArgs {
@@ -319,7 +450,7 @@ pub struct OptimizeArgs {
 pub struct EditArgs {
     /// The card's id, as `grill cards` shows it (e.g. sql/running-total-window)
     pub card: String,
-    /// Drop your rewrite: the deck's text shows again
+    /// Drop your rewrite of a built-in card: its built-in text shows again
     #[arg(long)]
     pub reset: bool,
 }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod cycle;
 pub mod deck;
 pub mod render;
 pub mod repl;

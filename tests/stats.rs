@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::Env;
+use common::{Env, script};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -125,12 +125,6 @@ fn make_a_leech(env: &mut Env) -> String {
     key
 }
 
-fn editor_script(env: &Env, body: &str) -> String {
-    let path = env.write("editor.sh", &format!("#!/bin/sh\n{body}\n"));
-    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    path.to_str().unwrap().to_owned()
-}
-
 #[test]
 fn a_card_forgotten_eight_times_is_a_leech_until_rewritten() {
     let mut env = Env::new();
@@ -143,17 +137,18 @@ fn a_card_forgotten_eight_times_is_a_leech_until_rewritten() {
     assert!(table.lines().any(|l| l.contains(&key) && l.contains("8 leech")), "tagged in the card browser:\n{table}");
 
     // Rewriting it in the editor: the new text shows and it is no longer a leech.
-    let editor = editor_script(&env, "sed -i 's/^prompt = .*/prompt = \"In my words: what breaks here?\"/' \"$1\"");
+    let editor =
+        script(&env, "reword.sh", "sed -i 's/^prompt = .*/prompt = \"In my words: what breaks here?\"/' \"$1\"");
     let out = env.grill(&["edit", &key]).env("EDITOR", &editor).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = String::from_utf8_lossy(&out.stdout);
-    assert!(out.contains("rewrite saved") && out.contains("no longer counts as a leech"), "{out}");
+    assert!(out.contains(&format!("Saved {key}.")) && out.contains("no longer counts as a leech"), "{out}");
     let card = env.cards(&["--search", "In my words"]);
     assert_eq!(card.len(), 1);
     assert_eq!(card[0]["id"], key.as_str());
     assert_eq!(stats_json(&env, &[])["leeches"], serde_json::json!([]));
 
-    // --reset brings the deck's text back, and with it the leech.
+    // --reset brings the built-in text back, and with it the leech.
     env.run(&["edit", &key, "--reset"], "");
     assert!(env.cards(&["--search", "In my words"]).is_empty());
     assert_eq!(stats_json(&env, &[])["leeches"].as_array().unwrap().len(), 1);
@@ -164,17 +159,21 @@ fn edit_keeps_the_card_when_the_editor_fails_or_the_file_is_broken() {
     let env = Env::new();
     let key = env.cards(&["--area", "sql"])[0]["id"].as_str().unwrap().to_owned();
     let before = env.cards(&["--area", "sql"])[0].clone();
-    let failing = editor_script(&env, "exit 3");
+    let failing = script(&env, "fail.sh", "exit 3");
     env.grill(&["edit", &key]).env("EDITOR", &failing).assert().failure().stderr(predicate::str::contains("exited"));
-    let broken = editor_script(&env, "printf 'prompt = \"x\"\\nanswer = 5\\n' > \"$1\"");
-    env.grill(&["edit", &key]).env("EDITOR", &broken).assert().code(2).stderr(predicate::str::contains(":2: answer:"));
+    let broken = script(&env, "break.sh", "sed -i 's/^prompt = .*/prompt = 5/' \"$1\"");
+    env.grill(&["edit", &key])
+        .env("EDITOR", &broken)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(": prompt: invalid type"));
     env.grill(&["edit", &key]).assert().failure().stderr(predicate::str::contains("set $VISUAL or $EDITOR"));
-    let unchanged = editor_script(&env, "true");
+    let unchanged = script(&env, "same.sh", "true");
     env.grill(&["edit", &key])
         .env("EDITOR", &unchanged)
         .assert()
         .success()
-        .stdout(predicate::str::contains("unchanged"));
+        .stdout(predicate::str::contains("No changes"));
     assert_eq!(env.cards(&["--area", "sql"])[0], before);
 }
 
@@ -182,7 +181,7 @@ fn edit_keeps_the_card_when_the_editor_fails_or_the_file_is_broken() {
 fn a_rewrite_survives_a_built_in_deck_resync() {
     let env = Env::new();
     let key = env.cards(&["--area", "cloud"])[0]["id"].as_str().unwrap().to_owned();
-    let editor = editor_script(&env, "sed -i 's/^prompt = .*/prompt = \"My own cloud question\"/' \"$1\"");
+    let editor = script(&env, "reword.sh", "sed -i 's/^prompt = .*/prompt = \"My own cloud question\"/' \"$1\"");
     env.grill(&["edit", &key]).env("EDITOR", &editor).assert().success();
     // Forget the built-in fingerprint so the next start syncs every built-in deck again.
     env.sql().execute("DELETE FROM meta WHERE key = 'builtin_fingerprint'", []).unwrap();

@@ -11,6 +11,7 @@ use anyhow::Result;
 use super::targets::{self, day_label, from_today, percent, percent_tenths, roles_label};
 use crate::app::App;
 use crate::cli::CramArgs;
+use crate::cycle::gaps;
 use crate::render::safe_line;
 use crate::repl::{self, Input};
 use crate::scheduler::{Rating, Review, ReviewKind, changes_state};
@@ -38,8 +39,12 @@ pub fn run(app: &mut App, args: &CramArgs) -> Result<()> {
 /// A cram session with explicit input and output.
 pub fn cram(app: &mut App, args: &CramArgs, input: &mut dyn Input, out: &mut dyn Write) -> Result<()> {
     let target = target(app, args)?;
-    let cards = targets::cards(app, &args.areas)?;
-    let weights = targets::weights(app, &target.roles, &cards, &args.areas);
+    let (cards, areas) = cram_cards(app, args)?;
+    if cards.is_empty() {
+        writeln!(out, "Nothing to cram: `grill gaps` names no cards (log your interviews with `grill log add`).")?;
+        return Ok(());
+    }
+    let weights = targets::weights(app, &target.roles, &cards, &areas);
     let goal =
         CramGoal { day: target.day, weights, budget_minutes: f64::from(args.minutes), reschedule: !args.no_reschedule };
     let pace = targets::pace(app, &cards)?;
@@ -58,7 +63,11 @@ pub fn cram(app: &mut App, args: &CramArgs, input: &mut dyn Input, out: &mut dyn
     let time_box = Duration::from_secs(u64::from(args.minutes) * 60);
     let ending = repl::run(app, &mut session, input, out, Some(time_box))?;
     repl::print_summary(out, ending, &session, started.elapsed(), "Done: every planned card answered.", "")?;
-    let after = Readiness::on(&app.scheduler, &app.days, &targets::cards(app, &args.areas)?, &goal.weights, goal.day);
+    // The same cards as before the session (answers may change which cards the gaps name).
+    let ids: HashSet<i64> = cards.iter().map(|c| c.card.id).collect();
+    let now_cards: Vec<PlanCard> =
+        targets::cards(app, &args.areas)?.into_iter().filter(|c| ids.contains(&c.card.id)).collect();
+    let after = Readiness::on(&app.scheduler, &app.days, &now_cards, &goal.weights, goal.day);
     writeln!(
         out,
         "Projected readiness on {}: {} before → {} after this session ({:+.1} points).",
@@ -68,6 +77,21 @@ pub fn cram(app: &mut App, args: &CramArgs, input: &mut dyn Input, out: &mut dyn
         (after.overall - plan.before.overall) * 100.0
     )?;
     super::drill::report_leeches(app, &session.answered_cards(), out)
+}
+
+/// The cards to cram and the areas asked for: with `--gaps` exactly the cards `grill gaps`
+/// names (their areas named, so no role weight leaves one out), else the `--area` selection.
+fn cram_cards(app: &App, args: &CramArgs) -> Result<(Vec<PlanCard>, Vec<String>)> {
+    let cards = targets::cards(app, &args.areas)?;
+    if !args.gaps {
+        return Ok((cards, args.areas.clone()));
+    }
+    let keys: HashSet<String> = gaps::gap_card_keys(&super::gaps::compute(app)?).into_iter().collect();
+    let cards: Vec<PlanCard> = cards.into_iter().filter(|c| keys.contains(&c.card.key)).collect();
+    let mut areas: Vec<String> = cards.iter().map(|c| c.area().to_owned()).collect();
+    areas.sort();
+    areas.dedup();
+    Ok((cards, areas))
 }
 
 /// The day from `--until`/`--in`, else the next interview; the roles from `--role`, else the
@@ -80,6 +104,8 @@ fn target(app: &App, args: &CramArgs) -> Result<Target> {
         (None, Some(span)) => (today + parse_offset("--in", span)?, None, Vec::new()),
         (None, None) => match targets::next_interview(app)? {
             Some(i) => (crate::session::when::day_of_date(i.day), Some(i.name), i.roles),
+            // Closing interview gaps needs no interview date: aim at tomorrow.
+            None if args.gaps => (today + 1, None, Vec::new()),
             None => {
                 return Err(InputError::new(
                     "--until",

@@ -1,121 +1,149 @@
-//! `grill edit CARD`: rewrite a card in your own words in `$VISUAL` / `$EDITOR`. The rewrite is
-//! stored beside the deck's text and wins over it; `--reset` drops it.
+//! `grill edit CARD`: one card's TOML in $EDITOR, checked with the deck parser, saved in one
+//! transaction. The id cannot change: a card's history hangs on it. A built-in card's prompt,
+//! answer and follow-ups are rewritten beside its built-in text (a release never undoes them);
+//! a card of an imported or user deck is changed in place. A rewritten leech starts afresh.
 
-use std::io::IsTerminal;
-use std::path::Path;
-use std::process::Command;
+use anyhow::{Result, bail};
+use serde::Serialize;
 
-use anyhow::{Context, Result, bail};
-use serde::{Deserialize, Serialize};
-
+use super::editor::edit_until_valid;
 use crate::app::App;
 use crate::cli::EditArgs;
-use crate::deck::{DeckError, toml_error};
-use crate::render::safe_line;
-use crate::store::{CardRow, CardText};
+use crate::deck::{CardSpec, DeckError, parse_toml};
+use crate::stats::LEECH_LAPSES;
+use crate::store::{CardRow, CardText, Rewrite};
 
-/// The file the user edits: the card's text as TOML.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Editable {
-    prompt: String,
-    answer: String,
-    #[serde(default)]
-    follow_ups: Vec<String>,
+#[derive(Serialize)]
+struct OneCard<'a> {
+    cards: [&'a CardSpec; 1],
 }
 
-/// Opens the editor on the card, or drops its rewrite with `--reset`.
+/// Opens the card in the editor and saves the result (or, with `--reset`, drops the rewrite of
+/// a built-in card).
 pub fn run(app: &mut App, args: &EditArgs) -> Result<()> {
     let card = app.store.card_by_key(&args.card)?;
+    let builtin = app.store.deck_source(&card.deck)?.as_deref() == Some("builtin");
     if args.reset {
-        if app.store.drop_edit(card.id)? {
-            println!("{}: your rewrite is gone; the deck's text shows again", card.key);
-        } else {
-            println!("{}: not rewritten, nothing to reset", card.key);
-        }
-        return Ok(());
+        return reset(app, &card, builtin);
     }
-    let path = std::env::temp_dir().join(format!("grill-edit-{}-{}.toml", std::process::id(), file_safe(&card.key)));
-    write_private(&path, &template(&card)?).with_context(|| format!("writing {}", path.display()))?;
-    open_editor(&path)?;
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    // On a mistake the file stays, so the rewrite is not lost.
-    let edited = parse(&path, &text)?;
-    std::fs::remove_file(&path).ok();
-    let new = CardText { prompt: edited.prompt, answer: edited.answer, follow_ups: edited.follow_ups };
-    if new.prompt == card.prompt && new.answer == card.answer && new.follow_ups == card.follow_ups {
-        println!("{}: unchanged", card.key);
+    let initial = render(&card, builtin)?;
+    let name = format!("{}.toml", card.key.replace('/', "_"));
+    let saved = edit_until_valid(&initial, &name, |file, text| {
+        let spec = check(file, text, &card)?;
+        if builtin { only_text_changed(file, text, &spec, &card).map(|()| spec) } else { Ok(spec) }
+    })?;
+    let Some(spec) = saved else {
+        println!("No changes to {}.", card.key);
         return Ok(());
+    };
+    let area = spec.area.clone().unwrap_or_else(|| card.area.clone());
+    let text =
+        CardText { prompt: spec.prompt.clone(), answer: spec.answer.clone(), follow_ups: spec.follow_ups.clone() };
+    let rewrite = if builtin { Rewrite::BuiltIn(&text) } else { Rewrite::InPlace { spec: &spec, area: &area } };
+    let cleared = app.store.rewrite_card(&card, rewrite, app.now())?;
+    println!("Saved {}.", card.key);
+    if builtin {
+        println!(
+            "Your rewrite shows instead of the built-in text, release after release (`grill edit {} --reset` undoes it).",
+            card.key
+        );
     }
-    app.store.save_edit(&card, &new, app.now())?;
-    println!("{}: rewrite saved (`grill edit {} --reset` brings back the deck's text)", card.key, card.key);
-    if card.is_leech() {
-        println!("It no longer counts as a leech; it will again if you forget it 4 more times.");
+    if cleared {
+        println!("It no longer counts as a leech; it will again if you forget it {} more times.", LEECH_LAPSES / 2);
     }
     Ok(())
 }
 
-/// Creates `path` readable by the user only, refusing to follow or reuse an existing file (the
-/// temp dir is shared with other users).
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(text.as_bytes())
+/// `--reset`: the built-in text shows again.
+fn reset(app: &App, card: &CardRow, builtin: bool) -> Result<()> {
+    if !builtin {
+        bail!(
+            "{} is not a built-in card: it was edited in place (import its deck's file again to restore it)",
+            card.key
+        );
+    }
+    if app.store.drop_edit(card.id)? {
+        println!("{}: your rewrite is gone; the built-in text shows again.", card.key);
+    } else {
+        println!("{}: not rewritten, nothing to reset.", card.key);
+    }
+    Ok(())
 }
 
-fn file_safe(key: &str) -> String {
-    key.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+/// The card as the deck format's entry.
+fn spec_of(card: &CardRow) -> CardSpec {
+    CardSpec {
+        id: card.key.clone(),
+        prompt: card.prompt.clone(),
+        answer: card.answer.clone(),
+        follow_ups: card.follow_ups.clone(),
+        tags: card.tags.clone(),
+        roles: card.roles.clone(),
+        level: card.level.clone(),
+        time_limit_secs: card.time_limit_secs,
+        area: Some(card.area.clone()),
+        example: card.example.clone(),
+    }
 }
 
-fn template(card: &CardRow) -> Result<String> {
-    let editable =
-        Editable { prompt: card.prompt.clone(), answer: card.answer.clone(), follow_ups: card.follow_ups.clone() };
+/// The card as the deck format's `[[cards]]` entry, under a comment saying what to do.
+pub fn render(card: &CardRow, builtin: bool) -> Result<String> {
+    let body = toml::to_string(&OneCard { cards: [&spec_of(card)] })?;
+    let what = if builtin {
+        "A built-in card: rewrite its prompt, answer and follow_ups in your own words; the rest stays"
+    } else {
+        "Change anything but the id"
+    };
     Ok(format!(
-        "# Rewrite {} in your own words, then save and quit. The answer is the key points, one\n\
-         # \"- \" line each. Lines starting with # are ignored; leave it unchanged to cancel.\n\n{}",
-        safe_line(&card.key),
-        toml::to_string(&editable)?
+        "# grill edit: card {} of deck {:?}. {what}; save and quit.\n\
+         # answer: the key points of a strong answer, one \"- \" line each. Optional: follow_ups,\n\
+         # tags, roles, level (junior | mid | senior), time_limit_secs, area, [cards.example].\n\n{body}",
+        card.key, card.deck
     ))
 }
 
-/// Runs `$VISUAL`, else `$EDITOR`, else `vi` on `path`, through the shell so an editor
-/// setting with arguments (`code --wait`) works.
-fn open_editor(path: &Path) -> Result<()> {
-    let configured = ["VISUAL", "EDITOR"].iter().filter_map(|v| std::env::var(v).ok()).find(|e| !e.trim().is_empty());
-    let editor = match configured {
-        Some(editor) => editor,
-        // vi on a pipe would wait for keys that never come.
-        None if !std::io::stdin().is_terminal() => {
-            std::fs::remove_file(path).ok();
-            bail!("no editor: set $VISUAL or $EDITOR (grill edit opens it on the card)");
-        }
-        None => "vi".to_owned(),
-    };
-    let status = Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(path)
-        .status()
-        .with_context(|| format!("starting the editor {editor:?}"))?;
-    if !status.success() {
-        std::fs::remove_file(path).ok();
-        bail!("the editor {editor:?} exited with {status}; the card is unchanged");
+/// A built-in card's rewrite keeps everything but its texts: the release's own tags, roles,
+/// level, time limit, area and example stay in force.
+fn only_text_changed(file: &str, text: &str, spec: &CardSpec, card: &CardRow) -> Result<(), DeckError> {
+    let original = spec_of(card);
+    let changed = [
+        ("tags", spec.tags != original.tags),
+        ("roles", spec.roles != original.roles),
+        ("level", spec.level != original.level),
+        ("time_limit_secs", spec.time_limit_secs != original.time_limit_secs),
+        ("area", spec.area.is_some() && spec.area != original.area),
+        ("example", spec.example != original.example),
+    ];
+    match changed.iter().find(|(_, changed)| *changed) {
+        Some((field, _)) => Err(DeckError {
+            file: file.to_owned(),
+            line: text.lines().position(|l| l.trim_start().starts_with(field)).map_or(0, |i| i + 1),
+            field: (*field).to_owned(),
+            message: "a built-in card keeps its own; only prompt, answer and follow_ups can be rewritten".into(),
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
-fn parse(path: &Path, text: &str) -> Result<Editable, DeckError> {
-    let file = path.display().to_string();
-    let edited: Editable = toml::from_str(text).map_err(|e| toml_error(&file, text, &e))?;
-    for (field, value) in [("prompt", &edited.prompt), ("answer", &edited.answer)] {
-        if value.trim().is_empty() {
-            let line = text.lines().position(|l| l.trim_start().starts_with(field)).map_or(0, |i| i + 1);
-            return Err(DeckError { file, line, field: field.to_owned(), message: "must not be empty".to_owned() });
-        }
+/// Parses the edited text with the deck parser and checks it is still this one card.
+fn check(file: &str, text: &str, card: &CardRow) -> Result<CardSpec, DeckError> {
+    // The [deck] table goes last so the line numbers in errors are the user's own.
+    let deck = format!("{text}\n\n[deck]\nid = {:?}\nname = \"edit\"\narea = {:?}\n", card.deck, card.area);
+    let parsed = parse_toml(file, &deck)?;
+    let error = |field: &str, message: String| DeckError {
+        file: file.to_owned(),
+        line: text.lines().position(|l| l.trim_start().starts_with(field)).map_or(0, |i| i + 1),
+        field: field.to_owned(),
+        message,
+    };
+    let [spec] = <[CardSpec; 1]>::try_from(parsed.cards).map_err(|cards| {
+        error("[[cards]]", format!("the file must hold exactly one [[cards]] entry, not {}", cards.len()))
+    })?;
+    if spec.id != card.key {
+        return Err(error("id", format!("the id must stay {:?}: a card's history hangs on its id", card.key)));
     }
-    Ok(edited)
+    if spec.area.as_deref().is_some_and(|a| a.trim().is_empty()) {
+        return Err(error("area", "must not be empty".into()));
+    }
+    Ok(spec)
 }

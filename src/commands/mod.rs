@@ -1,17 +1,26 @@
 //! One module per subcommand; `dispatch` routes the parsed command line.
 
+pub mod area_scores;
 pub mod backup;
 pub mod cards;
 pub mod config;
 pub mod cram;
+pub mod dashboard;
 pub mod decks;
 pub mod drill;
 pub mod edit;
+pub mod editor;
 pub mod export;
+pub mod gaps;
 pub mod import;
 pub mod interview;
+pub mod log;
+mod log_prompt;
+pub mod market;
 pub mod optimize;
 pub mod plan;
+pub mod profile;
+pub mod remind;
 pub mod report;
 pub mod score;
 pub mod stats;
@@ -28,6 +37,10 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     // Settings are edited without opening the database, so a broken config.toml can be fixed.
     if let Some(Command::Config(command)) = &cli.command {
         return config::run(&crate::app::config_path(&cli.global)?, command);
+    }
+    // The profile is a file of its own: editing it needs no database either.
+    if let Some(Command::Profile(args)) = &cli.command {
+        return profile::run(&cli.global, args);
     }
     // Backup and restore must work on a database grill cannot open (damaged, or needing a
     // migration the user wants a copy before).
@@ -51,6 +64,12 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Interview(command)) => interview::run(&app, &command),
         Some(Command::Config(_)) => unreachable!("handled before opening the app"),
         Some(Command::Backup(_) | Command::Restore(_)) => Ok(()), // handled by `without_app`
+        Some(Command::Log(args)) => log::run(&mut app, &args),
+        Some(Command::Gaps(args)) => gaps::run(&app, &args),
+        Some(Command::Market(args)) => market::run(&mut app, &args),
+        Some(Command::Dashboard(args)) => dashboard::run(&app, &cli.global, &args),
+        Some(Command::Profile(_)) => unreachable!("handled before opening the app"),
+        Some(Command::Remind(args)) => remind::run(&app, &args),
         Some(Command::Stats(args)) => stats::run(&app, &args),
         Some(Command::Optimize(args)) => optimize::run(&mut app, &args),
         Some(Command::Edit(args)) => edit::run(&mut app, &args),

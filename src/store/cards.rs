@@ -25,8 +25,8 @@ pub struct CardRow {
     pub example: Option<Example>,
     pub suspended: bool,
     pub state: Option<CardState>,
-    /// Whether the user rewrote the card (`grill edit`); prompt, answer and follow-ups are then
-    /// the rewrite.
+    /// Whether the user rewrote this built-in card (`grill edit`); prompt, answer and follow-ups
+    /// are then the rewrite.
     pub edited: bool,
     /// The card's lapses when a rewrite cleared its leech status.
     pub leech_cleared_at: Option<u32>,
@@ -63,7 +63,7 @@ const CARD_COLUMNS: &str = "c.id, c.key, d.key, c.area, coalesce(e.prompt, c.pro
     coalesce(e.answer, c.answer), coalesce(e.follow_ups, c.follow_ups), c.tags, c.roles,
     c.level, c.time_limit_secs, c.example, c.suspended,
     s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses,
-    e.card_id IS NOT NULL, e.leech_cleared_at";
+    e.card_id IS NOT NULL, c.leech_cleared_at";
 
 /// The joins [`CARD_COLUMNS`] reads from.
 const CARD_JOINS: &str = "FROM cards c JOIN decks d ON d.id = c.deck_id

@@ -4,9 +4,11 @@
 mod backup;
 mod cards;
 mod check;
-mod edits;
+mod edit;
 mod export;
 mod history;
+mod interviews;
+mod listings;
 mod migrate;
 mod params;
 mod planning;
@@ -16,8 +18,10 @@ mod sync;
 
 pub use backup::{BackupReport, RestoreReport, backup, restore};
 pub use cards::{CardFilter, CardRow, DeckSummary};
-pub use edits::CardText;
+pub use edit::{CardText, Rewrite};
 pub use export::ExportedReview;
+pub use interviews::{InterviewRow, NewInterview, QuestionRow};
+pub use listings::{Added, ListingRow};
 pub use migrate::schema_version;
 pub use params::SavedParameters;
 pub use planning::UpcomingInterview;

@@ -185,7 +185,8 @@ impl Store {
     }
 }
 
-fn insert_review(
+/// Appends a review row inside `tx` (without touching the card's state). Returns its id.
+pub(super) fn insert_review(
     tx: &rusqlite::Transaction,
     card_id: i64,
     review: &Review,

@@ -95,7 +95,7 @@ pub struct SyncOptions<'a, Tz: TimeZone> {
     pub clock: &'a DayClock<Tz>,
 }
 
-fn sync_deck(
+pub(super) fn sync_deck(
     tx: &Transaction,
     deck: &Deck,
     source: &str,

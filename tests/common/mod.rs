@@ -126,3 +126,12 @@ pub fn states_match_replay(db: &Path) -> Result<(), String> {
 pub fn s(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
 }
+
+/// Writes an executable shell script (e.g. an `EDITOR` for tests) that runs `body` with the
+/// edited file as "$1", and returns its path.
+pub fn script(env: &Env, name: &str, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = env.write(name, &format!("#!/bin/sh\nset -e\n{body}\n"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    s(&path).to_owned()
+}

@@ -1,0 +1,214 @@
+//! `grill log`: the interview log. `grill log add` records an interview and its questions as
+//! cards of the `interviews` deck, each rating a real (`interview`) review.
+
+use std::io::{IsTerminal, Read, Write};
+
+use anyhow::{Context, Result, bail};
+use chrono::{Local, NaiveDate, NaiveTime, TimeZone};
+use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
+
+use super::log_prompt;
+use crate::app::App;
+use crate::cli::{LogAddArgs, LogArgs, LogCommand};
+use crate::cycle::interview::{self, Format, Question};
+use crate::render::safe_line;
+use crate::repl;
+use crate::store::NewInterview;
+
+/// Routes `grill log`, `grill log add` and `grill log show`.
+pub fn run(app: &mut App, args: &LogArgs) -> Result<()> {
+    match &args.command {
+        None => list(app),
+        Some(LogCommand::Add(add_args)) => add(app, add_args),
+        Some(LogCommand::Show { id }) => show(app, *id),
+    }
+}
+
+/// An interview fully described, by flags or prompts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filled {
+    pub company: String,
+    pub on: NaiveDate,
+    pub role: String,
+    pub format: Format,
+    pub questions: Vec<Question>,
+}
+
+fn add(app: &mut App, args: &LogAddArgs) -> Result<()> {
+    let today = app.now().with_timezone(&Local).date_naive();
+    let areas = app.store.known_areas()?;
+    let complete = args.company.is_some() && args.role.is_some() && args.format.is_some();
+    let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let needs_prompts = !complete || args.questions.is_empty();
+    let filled = if terminal && needs_prompts {
+        // Only here: the line editor holds stdin, which the scripted path reads itself.
+        let mut input = repl::stdin_input()?;
+        match log_prompt::fill(args, input.as_mut(), &mut std::io::stdout(), &areas, today)? {
+            Some(filled) => filled,
+            None => {
+                println!("Nothing logged.");
+                return Ok(());
+            }
+        }
+    } else {
+        scripted(args, &areas, today)?
+    };
+    if filled.on > today {
+        bail_usage(&format!("--on {}: the interview is in the future (today is {today})", filled.on));
+    }
+    save(app, filled)
+}
+
+/// The flags and the questions from `--question` or stdin.
+fn scripted(args: &LogAddArgs, areas: &[String], today: NaiveDate) -> Result<Filled> {
+    let missing: Vec<&str> =
+        [("--company", args.company.is_none()), ("--role", args.role.is_none()), ("--format", args.format.is_none())]
+            .into_iter()
+            .filter_map(|(flag, missing)| missing.then_some(flag))
+            .collect();
+    if !missing.is_empty() {
+        bail_usage(&format!("{} required when stdin is not a terminal", missing.join(", ")));
+    }
+    let questions = if args.questions.is_empty() {
+        let mut text = String::new();
+        if !std::io::stdin().is_terminal() {
+            std::io::stdin().read_to_string(&mut text).context("reading questions from stdin")?;
+        }
+        interview::parse_questions("stdin", &text, areas)?
+    } else {
+        interview::parse_questions("--question", &args.questions.join("\n"), areas)?
+    };
+    if questions.is_empty() {
+        bail_usage(
+            "no questions: give each as `AREA[:TAG,TAG] RATING question text`, one per line on stdin or with --question",
+        );
+    }
+    Ok(Filled {
+        company: args.company.clone().unwrap_or_default().trim().to_owned(),
+        on: args.on.unwrap_or(today),
+        role: args.role.clone().unwrap_or_default(),
+        format: args.format.unwrap_or(Format::Mixed),
+        questions,
+    })
+}
+
+/// A usage error: clap's message and exit code 2.
+fn bail_usage(message: &str) -> ! {
+    use clap::CommandFactory;
+    crate::cli::Cli::command().error(clap::error::ErrorKind::ValueValidation, message).exit()
+}
+
+fn save(app: &mut App, filled: Filled) -> Result<()> {
+    if filled.company.is_empty() {
+        bail_usage("--company must not be empty");
+    }
+    let now = app.now();
+    // A past interview's answers are dated noon of its day, so the memory model sees the real
+    // time since then; today's are dated now.
+    let at = Local
+        .from_local_datetime(&filled.on.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("noon")))
+        .earliest()
+        .map_or(now, |t| t.with_timezone(&chrono::Utc))
+        .min(now);
+    let new = NewInterview {
+        company: filled.company.clone(),
+        held_on: filled.on,
+        role: filled.role.clone(),
+        format: filled.format,
+        at,
+    };
+    let (scheduler, days) = (app.scheduler.clone(), app.days.clone());
+    let state_for = |key: &str, rating| scheduler.answer(key, None, rating, at, &days);
+    let (id, keys) = app.store.log_interview(&new, &filled.questions, &state_for)?;
+    let mut out = anstream::stdout();
+    let counts = rating_counts(&filled.questions);
+    writeln!(
+        out,
+        "Logged interview #{id}: {}, {}, {}, {}: {} question{} (again {} · hard {} · good {} · easy {}).",
+        safe_line(&filled.company),
+        filled.on,
+        filled.role,
+        filled.format,
+        keys.len(),
+        if keys.len() == 1 { "" } else { "s" },
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3]
+    )?;
+    for (q, key) in filled.questions.iter().zip(&keys) {
+        writeln!(out, "  {key}  {} · {} · {}", q.area, q.rating.name(), safe_line(&q.text))?;
+    }
+    writeln!(out, "Write the answer you wish you had given: grill edit {}", keys[0])?;
+    Ok(())
+}
+
+fn rating_counts(questions: &[Question]) -> [usize; 4] {
+    let mut counts = [0; 4];
+    for q in questions {
+        counts[q.rating as usize - 1] += 1;
+    }
+    counts
+}
+
+fn list(app: &App) -> Result<()> {
+    let interviews = app.store.interviews()?;
+    if interviews.is_empty() {
+        println!("No interviews logged yet. After your next one: grill log add");
+        return Ok(());
+    }
+    let mut table = Table::new();
+    table.load_style(UTF8_BORDERS_ONLY).set_header([
+        "#",
+        "date",
+        "company",
+        "role",
+        "format",
+        "questions",
+        "again",
+        "hard",
+        "good",
+        "easy",
+    ]);
+    for i in &interviews {
+        let total: usize = i.ratings.iter().sum();
+        let mut row = vec![
+            i.id.to_string(),
+            i.held_on.clone(),
+            safe_line(&i.company),
+            i.role.clone(),
+            i.format.clone(),
+            total.to_string(),
+        ];
+        row.extend(i.ratings.iter().map(|n| n.to_string()));
+        table.add_row(row);
+    }
+    println!("{table}");
+    println!(
+        "{} interview{}; `grill log show N` for the questions, `grill gaps` for what keeps coming back.",
+        interviews.len(),
+        if interviews.len() == 1 { "" } else { "s" }
+    );
+    Ok(())
+}
+
+fn show(app: &App, id: i64) -> Result<()> {
+    let Some((i, questions)) = app.store.interview(id)? else {
+        bail!("no interview #{id}; `grill log` lists them");
+    };
+    let mut out = anstream::stdout();
+    writeln!(out, "#{} {} · {} · {} · {}", i.id, safe_line(&i.company), i.held_on, i.role, i.format)?;
+    for (n, q) in questions.iter().enumerate() {
+        let tags = if q.tags.is_empty() { String::new() } else { format!(" ({})", safe_line(&q.tags.join(", "))) };
+        writeln!(out, "{:>2}. [{}] {}{tags}: {}", n + 1, q.rating.name(), q.area, safe_line(&q.prompt))?;
+        let answer = if q.answer_missing {
+            format!("answer not written yet: grill edit {}", q.card_key)
+        } else {
+            "answer written".to_owned()
+        };
+        let due =
+            q.due.map(|d| format!(" · next drill {}", d.with_timezone(&Local).format("%Y-%m-%d"))).unwrap_or_default();
+        writeln!(out, "    {} · {answer}{due}", q.card_key)?;
+    }
+    Ok(())
+}

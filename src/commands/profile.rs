@@ -1,0 +1,51 @@
+//! `grill profile edit` / `grill profile path`: the hand-written half of the dashboard.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::editor::{edit_until_valid, write_private};
+use crate::cli::{Global, ProfileArgs, ProfileCommand};
+use crate::cycle::profile::{Profile, TEMPLATE};
+
+/// Runs a `grill profile` subcommand.
+pub fn run(global: &Global, args: &ProfileArgs) -> Result<()> {
+    let path = crate::app::profile_path(global)?;
+    match args.command {
+        ProfileCommand::Path => println!("{}", path.display()),
+        ProfileCommand::Edit => edit(&path)?,
+    }
+    Ok(())
+}
+
+/// Reads the profile; a missing file is an empty profile.
+pub fn load(path: &Path) -> Result<Profile> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Profile::parse(&path.display().to_string(), &text)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Profile::default()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+fn edit(path: &Path) -> Result<()> {
+    let initial = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => TEMPLATE.to_owned(),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let saved =
+        edit_until_valid(&initial, "profile.toml", |file, text| Profile::parse(file, text).map(|_| text.to_owned()))?;
+    let Some(text) = saved else {
+        println!("No changes to {}.", path.display());
+        return Ok(());
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    // Write a sibling and rename it over the profile, so a crash never leaves half a file.
+    let partial = path.with_extension("toml.partial");
+    write_private(&partial, &text)?;
+    std::fs::rename(&partial, path).with_context(|| format!("saving {}", path.display()))?;
+    println!("Saved {}. See it with: grill dashboard", path.display());
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! The interview log: each interview, its questions as cards of the `interviews` deck, and their
+//! ratings as `interview` reviews, all written in one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::reviews::{insert_review, write_state};
+use super::sync::sync_deck;
+use super::{Store, StoreError, from_ms, to_ms};
+use crate::cycle::gaps::AskedQuestion;
+use crate::cycle::interview::{self, DECK_ID, Format, Question};
+use crate::deck::{Deck, DeckInfo};
+use crate::scheduler::{CardState, Rating, Review, ReviewKind, SchedulerError};
+
+/// An interview to log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewInterview {
+    pub company: String,
+    pub held_on: NaiveDate,
+    pub role: String,
+    pub format: Format,
+    /// When the questions were answered (the time their reviews carry).
+    pub at: DateTime<Utc>,
+}
+
+/// One line of `grill log`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterviewRow {
+    pub id: i64,
+    pub company: String,
+    pub held_on: String,
+    pub role: String,
+    pub format: String,
+    /// How many questions got each rating, Again first.
+    pub ratings: [usize; 4],
+}
+
+/// A question of a logged interview, with its card as it is now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionRow {
+    pub card_key: String,
+    pub prompt: String,
+    pub answer_missing: bool,
+    pub area: String,
+    pub tags: Vec<String>,
+    pub rating: Rating,
+    pub due: Option<DateTime<Utc>>,
+}
+
+fn interviews_deck() -> DeckInfo {
+    DeckInfo {
+        id: DECK_ID.to_owned(),
+        name: "Interview questions".to_owned(),
+        area: DECK_ID.to_owned(),
+        description: "Questions asked in your real interviews (grill log add); write their answers with grill edit."
+            .to_owned(),
+    }
+}
+
+impl Store {
+    /// Areas a question can belong to: those of every deck but the interviews deck itself.
+    pub fn known_areas(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT c.area FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key <> ?1
+             UNION SELECT area FROM decks WHERE key <> ?1 ORDER BY 1",
+        )?;
+        let rows = stmt.query_map([DECK_ID], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Logs an interview in one transaction: the interview, one card per question (ids
+    /// `interviews/<company>-<date>-<n>`, numbered on from any earlier interview with the same
+    /// prefix), and each rating as an `interview` review with the state `state_for(key, rating)`
+    /// gives. Returns the interview's id and the new card ids.
+    pub fn log_interview(
+        &mut self,
+        new: &NewInterview,
+        questions: &[Question],
+        state_for: &dyn Fn(&str, Rating) -> Result<CardState, SchedulerError>,
+    ) -> Result<(i64, Vec<String>), StoreError> {
+        let tx = self.conn.transaction()?;
+        let prefix = interview::key_prefix(&new.company, new.held_on);
+        let taken = {
+            let mut stmt = tx.prepare("SELECT key FROM cards WHERE substr(key, 1, length(?1)) = ?1")?;
+            let keys = stmt.query_map([&prefix], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+            keys.iter().filter_map(|k| k[prefix.len()..].parse::<u32>().ok()).max().unwrap_or(0)
+        };
+        let keys: Vec<String> = (1..=questions.len() as u32).map(|n| format!("{prefix}{}", taken + n)).collect();
+        let cards = questions.iter().zip(&keys).map(|(q, key)| interview::question_card(q, key, &new.role)).collect();
+        let next_position: i64 = tx.query_row(
+            "SELECT coalesce(max(c.position) + 1, 0) FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = ?1",
+            [DECK_ID],
+            |r| r.get(0),
+        )?;
+        sync_deck(&tx, &Deck { deck: interviews_deck(), cards }, "user", false, new.at, &mut || {})?;
+        tx.execute(
+            "INSERT INTO interviews (company, held_on, role, format, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![new.company, new.held_on.to_string(), new.role, new.format.token(), to_ms(new.at)],
+        )?;
+        let interview_id = tx.last_insert_rowid();
+        for (position, (q, key)) in questions.iter().zip(&keys).enumerate() {
+            let card_id: i64 = tx.query_row("SELECT id FROM cards WHERE key = ?1", [key], |r| r.get(0))?;
+            // The sync numbered the new cards from 0; the deck keeps the order they were asked in.
+            tx.execute(
+                "UPDATE cards SET position = ?2 WHERE id = ?1",
+                params![card_id, next_position + position as i64],
+            )?;
+            let state = state_for(key, q.rating)?;
+            let review = Review { at: new.at, rating: q.rating, kind: ReviewKind::Interview };
+            insert_review(&tx, card_id, &review, 0, Some(&state))?;
+            write_state(&tx, card_id, Some(&state))?;
+            tx.execute(
+                "INSERT INTO interview_questions (interview_id, position, card_id, rating) VALUES (?1, ?2, ?3, ?4)",
+                params![interview_id, position as i64 + 1, card_id, q.rating as i64],
+            )?;
+        }
+        tx.commit()?;
+        Ok((interview_id, keys))
+    }
+
+    /// Every logged interview, most recent first.
+    pub fn interviews(&self) -> Result<Vec<InterviewRow>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT i.id, i.company, i.held_on, i.role, i.format,
+                    coalesce(sum(q.rating = 1), 0), coalesce(sum(q.rating = 2), 0),
+                    coalesce(sum(q.rating = 3), 0), coalesce(sum(q.rating = 4), 0)
+             FROM interviews i LEFT JOIN interview_questions q ON q.interview_id = i.id
+             GROUP BY i.id ORDER BY i.held_on DESC, i.id DESC",
+        )?;
+        let rows = stmt.query_map([], interview_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One interview and its questions in the order asked; `None` if there is no such interview.
+    pub fn interview(&self, id: i64) -> Result<Option<(InterviewRow, Vec<QuestionRow>)>, StoreError> {
+        let Some(row) = self.interviews()?.into_iter().find(|i| i.id == id) else { return Ok(None) };
+        let mut stmt = self.conn().prepare(
+            "SELECT c.key, c.prompt, c.answer, c.area, c.tags, q.rating, s.due
+             FROM interview_questions q JOIN cards c ON c.id = q.card_id
+             LEFT JOIN card_state s ON s.card_id = c.id
+             WHERE q.interview_id = ?1 ORDER BY q.position",
+        )?;
+        let questions = stmt.query_map([id], |r| {
+            Ok(QuestionRow {
+                card_key: r.get(0)?,
+                prompt: r.get(1)?,
+                answer_missing: interview::answer_missing(&r.get::<_, String>(2)?),
+                area: r.get(3)?,
+                tags: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
+                rating: Rating::from_number(r.get(5)?).unwrap_or(Rating::Again),
+                due: r.get::<_, Option<i64>>(6)?.map(from_ms),
+            })
+        })?;
+        Ok(Some((row, questions.collect::<Result<_, _>>()?)))
+    }
+
+    /// Every question asked in an interview, with its card's current area and tags (so fixing a
+    /// card with `grill edit` fixes the gaps too).
+    pub fn asked_questions(&self) -> Result<Vec<AskedQuestion>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT i.id, i.company, i.held_on, c.key, c.area, c.tags, q.rating
+             FROM interview_questions q JOIN interviews i ON i.id = q.interview_id
+             JOIN cards c ON c.id = q.card_id ORDER BY i.held_on, i.id, q.position",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(AskedQuestion {
+                interview_id: r.get(0)?,
+                company: r.get(1)?,
+                held_on: r.get::<_, String>(2)?.parse().unwrap_or_default(),
+                card_key: r.get(3)?,
+                area: r.get(4)?,
+                tags: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+                rating: Rating::from_number(r.get(6)?).unwrap_or(Rating::Again),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every drill answer (learn, review, relearn, cram) as (card id, rating): what interview
+    /// answers are compared with.
+    pub fn drill_ratings(&self) -> Result<Vec<(String, Rating)>, StoreError> {
+        let kinds = [ReviewKind::Learn, ReviewKind::Review, ReviewKind::Relearn, ReviewKind::Cram].map(|k| k as i64);
+        let mut stmt = self.conn().prepare(
+            "SELECT c.key, r.rating FROM reviews r JOIN cards c ON c.id = r.card_id
+             WHERE r.kind IN (?1, ?2, ?3, ?4) ORDER BY r.at, r.id",
+        )?;
+        let rows =
+            stmt.query_map(kinds, |r| Ok((r.get(0)?, Rating::from_number(r.get(1)?).unwrap_or(Rating::Again))))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Where a deck came from (`builtin`, `import` or `user`), by the deck's key.
+    pub fn deck_source(&self, deck: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn().query_row("SELECT source FROM decks WHERE key = ?1", [deck], |r| r.get(0)).optional()?)
+    }
+}
+
+fn interview_row(r: &rusqlite::Row) -> rusqlite::Result<InterviewRow> {
+    let count = |i| r.get::<_, i64>(i).map(|n| n as usize);
+    Ok(InterviewRow {
+        id: r.get(0)?,
+        company: r.get(1)?,
+        held_on: r.get(2)?,
+        role: r.get(3)?,
+        format: r.get(4)?,
+        ratings: [count(5)?, count(6)?, count(7)?, count(8)?],
+    })
+}
