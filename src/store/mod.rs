@@ -1,14 +1,16 @@
 //! Storage: the only module that talks to SQLite. Everything here is a thin translation between
 //! rows and the domain types; decisions live in `scheduler`, `session` and `scorecard`.
 
+mod batch;
 mod cards;
 mod migrate;
 mod reviews;
 mod sync;
 
+pub use batch::NewReview;
 pub use cards::{CardFilter, CardRow, DeckSummary};
 pub use migrate::schema_version;
-pub use reviews::LoggedReview;
+pub use reviews::{LoggedReview, RebuildReport};
 pub use sync::SyncReport;
 
 use std::path::{Path, PathBuf};

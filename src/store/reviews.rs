@@ -17,6 +17,17 @@ pub struct LoggedReview {
     pub difficulty: Option<f32>,
 }
 
+/// What a rebuild of the card states did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RebuildReport {
+    /// Cards that have a state after the rebuild.
+    pub cards: usize,
+    /// Reviews replayed.
+    pub reviews: usize,
+    /// Cards whose stored state was different (or missing, or no longer due a state).
+    pub changed: usize,
+}
+
 impl Store {
     /// Appends a review and sets the card's state, in one transaction: once this returns, the
     /// rating survives a crash. Returns the review's id.
@@ -96,14 +107,29 @@ impl Store {
         scheduler: &Scheduler,
         clock: &DayClock<Tz>,
     ) -> Result<usize, StoreError> {
+        Ok(self.rebuild_states_report(scheduler, clock)?.cards)
+    }
+
+    /// [`Store::rebuild_states`], saying how many reviews were replayed and how many stored
+    /// states it changed.
+    pub fn rebuild_states_report<Tz: TimeZone>(
+        &mut self,
+        scheduler: &Scheduler,
+        clock: &DayClock<Tz>,
+    ) -> Result<RebuildReport, StoreError> {
         let states = self.replayed_states(scheduler, clock)?;
+        let before: std::collections::HashMap<i64, CardState> = self.stored_states()?.into_iter().collect();
+        let reviews: i64 = self.conn.query_row("SELECT count(*) FROM reviews", [], |r| r.get(0))?;
+        let kept: std::collections::HashSet<i64> = states.iter().map(|(id, _)| *id).collect();
+        let changed = states.iter().filter(|(id, s)| before.get(id) != Some(s)).count()
+            + before.keys().filter(|id| !kept.contains(id)).count();
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM card_state", [])?;
         for (card_id, state) in &states {
             write_state(&tx, *card_id, Some(state))?;
         }
         tx.commit()?;
-        Ok(states.len())
+        Ok(RebuildReport { cards: states.len(), reviews: reviews as usize, changed })
     }
 
     /// Every card's state as replaying its review log gives it (not written anywhere).
@@ -161,7 +187,11 @@ impl Store {
     }
 }
 
-fn write_state(tx: &rusqlite::Transaction, card_id: i64, state: Option<&CardState>) -> Result<(), StoreError> {
+pub(super) fn write_state(
+    tx: &rusqlite::Transaction,
+    card_id: i64,
+    state: Option<&CardState>,
+) -> Result<(), StoreError> {
     match state {
         Some(s) => {
             tx.prepare_cached(
