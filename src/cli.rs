@@ -40,6 +40,8 @@ pub enum Command {
     Suspend(CardIdArgs),
     /// Bring a suspended card back into the drill
     Unsuspend(CardIdArgs),
+    /// Recompute every card's schedule from the review log (maintenance; the log is never changed)
+    Rebuild,
 }
 
 /// `grill drill`.

@@ -3,6 +3,7 @@
 pub mod cards;
 pub mod decks;
 pub mod drill;
+pub mod rebuild;
 pub mod suspend;
 
 use anyhow::Result;
@@ -20,5 +21,6 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Cards(args)) => cards::run(&app, &args),
         Some(Command::Suspend(args)) => suspend::run(&app, &args, true),
         Some(Command::Unsuspend(args)) => suspend::run(&app, &args, false),
+        Some(Command::Rebuild) => rebuild::run(&mut app),
     }
 }
