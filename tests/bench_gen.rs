@@ -49,10 +49,7 @@ fn a_small_generated_collection_replays_to_exactly_its_stored_states() {
 fn generated_deck_files_hold_the_cards_asked_for() {
     let env = Env::new();
     let (toml_path, csv_path) = (env.dir.path().join("big.toml"), env.dir.path().join("big.csv"));
-    generator()
-        .args(["files", "--cards", "50", "--toml", s(&toml_path), "--csv", s(&csv_path)])
-        .assert()
-        .success();
+    generator().args(["files", "--cards", "50", "--toml", s(&toml_path), "--csv", s(&csv_path)]).assert().success();
     let deck = grill::parse_toml("big.toml", &std::fs::read_to_string(&toml_path).unwrap()).unwrap();
     assert_eq!(deck.cards.len(), 50);
     let csv = std::fs::read_to_string(&csv_path).unwrap();

@@ -16,16 +16,19 @@ use crate::session::{Allowance, Session, plan_queue};
 /// Runs today's drill, reading answers from stdin.
 pub fn run(app: &mut App, args: &DrillArgs) -> Result<()> {
     let mut input = repl::stdin_input()?;
-    let mut out = anstream::stdout();
-    drill(app, args, input.as_mut(), &mut out)
+    // Buffered: a card is a dozen lines, and on a pipe each line would be its own system call.
+    // The REPL flushes before it waits for input.
+    let mut out = std::io::BufWriter::new(anstream::stdout());
+    drill(app, args, input.as_mut(), &mut out)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Today's drill with explicit input and output (what tests and `run` share).
 pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut dyn Write) -> Result<()> {
     let now = app.now();
-    let today = app.store.reviews_between(app.today_start(), app.tomorrow())?;
-    let new_today = today.iter().filter(|r| r.review.kind == ReviewKind::Learn).count();
-    let reviews_today = today.iter().filter(|r| r.review.kind == ReviewKind::Review).count();
+    let today = app.store.review_counts_between(app.today_start(), app.tomorrow())?;
+    let (new_today, reviews_today) = (today.of(ReviewKind::Learn), today.of(ReviewKind::Review));
     let allowance = Allowance {
         new: args.new.unwrap_or(app.config.new_per_day.saturating_sub(new_today)),
         reviews: app.config.reviews_per_day.saturating_sub(reviews_today),
@@ -41,7 +44,7 @@ pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut d
         out,
         "grill · {} · due {due} · new {new} · done today {}",
         now.with_timezone(&chrono::Local).format("%a %d %b"),
-        today.len()
+        today.total()
     )?;
     if queue.is_empty() {
         writeln!(out, "Nothing left for today: no cards due and no new cards allowed. Come back tomorrow.")?;

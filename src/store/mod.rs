@@ -4,13 +4,15 @@
 mod batch;
 mod cards;
 mod migrate;
+mod replay;
 mod reviews;
 mod sync;
 
 pub use batch::NewReview;
 pub use cards::{CardFilter, CardRow, DeckSummary};
 pub use migrate::schema_version;
-pub use reviews::{LoggedReview, RebuildReport};
+pub use replay::RebuildReport;
+pub use reviews::{LoggedReview, ReviewCounts};
 pub use sync::SyncReport;
 
 use std::path::{Path, PathBuf};
@@ -157,3 +159,6 @@ fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
     let _ = path;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

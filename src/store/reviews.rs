@@ -17,15 +17,22 @@ pub struct LoggedReview {
     pub difficulty: Option<f32>,
 }
 
-/// What a rebuild of the card states did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RebuildReport {
-    /// Cards that have a state after the rebuild.
-    pub cards: usize,
-    /// Reviews replayed.
-    pub reviews: usize,
-    /// Cards whose stored state was different (or missing, or no longer due a state).
-    pub changed: usize,
+/// Reviews counted by kind.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewCounts {
+    by_kind: [usize; 6],
+}
+
+impl ReviewCounts {
+    /// Reviews of `kind`.
+    pub fn of(&self, kind: ReviewKind) -> usize {
+        self.by_kind[kind as usize]
+    }
+
+    /// Reviews of every kind.
+    pub fn total(&self) -> usize {
+        self.by_kind.iter().sum()
+    }
 }
 
 impl Store {
@@ -100,83 +107,29 @@ impl Store {
         Ok(state)
     }
 
-    /// Rebuilds every card's state by replaying the whole review log; returns how many cards
-    /// have a state. The log is the source of truth: this must reproduce the stored states.
-    pub fn rebuild_states<Tz: TimeZone>(
-        &mut self,
-        scheduler: &Scheduler,
-        clock: &DayClock<Tz>,
-    ) -> Result<usize, StoreError> {
-        Ok(self.rebuild_states_report(scheduler, clock)?.cards)
-    }
-
-    /// [`Store::rebuild_states`], saying how many reviews were replayed and how many stored
-    /// states it changed.
-    pub fn rebuild_states_report<Tz: TimeZone>(
-        &mut self,
-        scheduler: &Scheduler,
-        clock: &DayClock<Tz>,
-    ) -> Result<RebuildReport, StoreError> {
-        let states = self.replayed_states(scheduler, clock)?;
-        let before: std::collections::HashMap<i64, CardState> = self.stored_states()?.into_iter().collect();
-        let reviews: i64 = self.conn.query_row("SELECT count(*) FROM reviews", [], |r| r.get(0))?;
-        let kept: std::collections::HashSet<i64> = states.iter().map(|(id, _)| *id).collect();
-        let changed = states.iter().filter(|(id, s)| before.get(id) != Some(s)).count()
-            + before.keys().filter(|id| !kept.contains(id)).count();
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM card_state", [])?;
-        for (card_id, state) in &states {
-            write_state(&tx, *card_id, Some(state))?;
-        }
-        tx.commit()?;
-        Ok(RebuildReport { cards: states.len(), reviews: reviews as usize, changed })
-    }
-
-    /// Every card's state as replaying its review log gives it (not written anywhere).
-    pub fn replayed_states<Tz: TimeZone>(
-        &self,
-        scheduler: &Scheduler,
-        clock: &DayClock<Tz>,
-    ) -> Result<Vec<(i64, CardState)>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT r.card_id, c.key, r.at, r.rating, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id
-             ORDER BY r.card_id, r.at, r.id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        let mut current: Option<(i64, String)> = None;
-        let mut log: Vec<Review> = Vec::new();
-        let mut flush = |card: Option<(i64, String)>, log: &mut Vec<Review>| -> Result<(), StoreError> {
-            if let Some((id, key)) = card
-                && let Some(state) = scheduler.replay(&key, log, clock)?
-            {
-                out.push((id, state));
-            }
-            log.clear();
-            Ok(())
-        };
-        while let Some(r) = rows.next()? {
-            let card_id: i64 = r.get(0)?;
-            if current.as_ref().map(|c| c.0) != Some(card_id) {
-                flush(current.take(), &mut log)?;
-                current = Some((card_id, r.get(1)?));
-            }
-            log.push(review_from(r.get(2)?, r.get(3)?, r.get(4)?));
-        }
-        flush(current.take(), &mut log)?;
-        Ok(out)
-    }
-
     /// Every stored card state, by card id.
     pub fn stored_states(&self) -> Result<Vec<(i64, CardState)>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT card_id, stability, difficulty, due, last_review, reps, lapses FROM card_state ORDER BY card_id",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, super::cards::state_at(r, 1)?.expect("NOT NULL"))))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        super::replay::stored_states(self.conn())
     }
 
-    /// Reviews logged in `[from, to)`: (kind, is first review) counts for the drill header.
+    /// How many reviews of each kind were logged in `[from, to)` (the drill header's counts),
+    /// counted in SQLite from the time index without loading the rows.
+    pub fn review_counts_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<ReviewCounts, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT kind, count(*) FROM reviews WHERE at >= ?1 AND at < ?2 GROUP BY kind")?;
+        let mut counts = ReviewCounts::default();
+        let rows = stmt.query_map([to_ms(from), to_ms(to)], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (kind, n) = row?;
+            if let Some(kind) = ReviewKind::from_number(kind) {
+                counts.by_kind[kind as usize] = usize::try_from(n).unwrap_or(0);
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Reviews logged in `[from, to)`, oldest first.
     pub fn reviews_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<LoggedReview>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, card_id, at, rating, kind, duration_ms, stability, difficulty
@@ -218,7 +171,7 @@ pub(super) fn write_state(
     Ok(())
 }
 
-fn review_from(at: i64, rating: i64, kind: i64) -> Review {
+pub(super) fn review_from(at: i64, rating: i64, kind: i64) -> Review {
     Review {
         at: from_ms(at),
         // The CHECK constraints keep both in range.
