@@ -16,9 +16,12 @@ use crate::session::{Allowance, Session, plan_queue};
 /// Runs today's drill, reading answers from stdin.
 pub fn run(app: &mut App, args: &DrillArgs) -> Result<()> {
     let mut input = repl::stdin_input()?;
-    // Buffered: a card is a dozen lines, and on a pipe each line would be its own system call.
-    // The REPL flushes before it waits for input.
-    let mut out = std::io::BufWriter::new(anstream::stdout());
+    // Buffered under the colour filter: a card is a dozen lines, and stdout would otherwise make
+    // each line (and, without colour, each piece between styles) its own system call. The REPL
+    // flushes before it waits for input.
+    let choice = anstream::AutoStream::choice(&std::io::stdout());
+    let buffered: Box<dyn Write> = Box::new(std::io::BufWriter::new(std::io::stdout()));
+    let mut out = anstream::AutoStream::new(buffered, choice);
     drill(app, args, input.as_mut(), &mut out)?;
     out.flush()?;
     Ok(())
