@@ -212,8 +212,8 @@ impl Store {
              ORDER BY n.position, n.card_id LIMIT ?2",
             area_clause(areas, &mut args)
         ))?;
-        let mut decks = self.conn().prepare_cached("SELECT id FROM decks ORDER BY id")?;
-        let decks: Vec<i64> = decks.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut deck_ids = self.conn().prepare_cached("SELECT id FROM decks ORDER BY id")?;
+        let decks: Vec<i64> = deck_ids.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         let mut out = Vec::new();
         for deck in decks {
             args[0] = deck.into();
