@@ -38,8 +38,13 @@ impl App {
         let scheduler = Scheduler::new(fitted, config.desired_retention)?;
         let days = DayClock::new(Local, config.day_rollover_hour);
         let now = clock.now();
-        let decks = deck::builtin_decks().context("a built-in deck is broken")?;
-        store.sync_builtin(&decks, &deck::builtin_fingerprint(), now)?;
+        // Parsing the ~400 built-in cards takes milliseconds, the rest of the start-up about
+        // four: only when they changed since the last sync.
+        let fingerprint = deck::builtin_fingerprint();
+        if store.synced_builtin_fingerprint()?.as_deref() != Some(fingerprint.as_str()) {
+            let decks = deck::builtin_decks().context("a built-in deck is broken")?;
+            store.sync_builtin(&decks, &fingerprint, now)?;
+        }
         let seed = match std::env::var("GRILL_SEED") {
             Ok(s) if !s.trim().is_empty() => {
                 s.trim().parse().with_context(|| format!("GRILL_SEED: {s:?} is not a whole number"))?

@@ -81,6 +81,8 @@ pub enum Command {
     Optimize(OptimizeArgs),
     /// One self-contained HTML page with charts of your progress, to read or print
     Report(ReportArgs),
+    /// Recompute every card's schedule from the review log (maintenance; the log is never changed)
+    Rebuild,
 }
 
 /// `grill drill`.

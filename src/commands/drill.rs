@@ -17,8 +17,15 @@ use crate::session::Session;
 /// Runs today's drill, reading answers from stdin.
 pub fn run(app: &mut App, args: &DrillArgs) -> Result<()> {
     let mut input = repl::stdin_input()?;
-    let mut out = anstream::stdout();
-    drill(app, args, input.as_mut(), &mut out)
+    // Buffered under the colour filter: a card is a dozen lines, and stdout would otherwise make
+    // each line (and, without colour, each piece between styles) its own system call. The REPL
+    // flushes before it waits for input.
+    let choice = anstream::AutoStream::choice(&std::io::stdout());
+    let buffered: Box<dyn Write> = Box::new(std::io::BufWriter::new(std::io::stdout()));
+    let mut out = anstream::AutoStream::new(buffered, choice);
+    drill(app, args, input.as_mut(), &mut out)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Today's drill with explicit input and output (what tests and `run` share).

@@ -20,6 +20,7 @@ pub mod market;
 pub mod optimize;
 pub mod plan;
 pub mod profile;
+pub mod rebuild;
 pub mod remind;
 pub mod report;
 pub mod score;
@@ -74,6 +75,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Optimize(args)) => optimize::run(&mut app, &args),
         Some(Command::Edit(args)) => edit::run(&mut app, &args),
         Some(Command::Report(args)) => report::run(&app, &args),
+        Some(Command::Rebuild) => rebuild::run(&mut app),
     };
     result.map_err(|e| name_the_database(e, &db))
 }

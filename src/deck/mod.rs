@@ -140,10 +140,8 @@ pub fn builtin_deck_files() -> impl Iterator<Item = (&'static str, &'static str)
 /// Files in `decks/` that are not card decks.
 pub const NON_DECK_FILES: [&str; 2] = ["roles.toml", "lexicon.toml"];
 
-/// A stable fingerprint of the embedded decks, so start-up skips the sync when nothing changed.
+/// A stable fingerprint of the embedded deck files, so start-up skips the sync when nothing
+/// changed. Computed at build time (`build.rs`): start-up does no work for it.
 pub fn builtin_fingerprint() -> String {
-    let hash = builtin_deck_files()
-        .flat_map(|(name, text)| name.bytes().chain(text.bytes()))
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    format!("{hash:016x}")
+    crate::embedded::DECK_FINGERPRINT.to_owned()
 }

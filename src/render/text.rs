@@ -5,6 +5,11 @@
 /// `text` with terminal escape sequences, direction overrides and control characters other
 /// than newlines and tabs removed.
 pub fn safe(text: &str) -> String {
+    // Printable ASCII and newlines (nearly every card) cannot hold an escape sequence or any
+    // other character removed below, and the drill shows a few kilobytes of it per card.
+    if text.bytes().all(|b| b == b'\n' || (0x20..0x7f).contains(&b)) {
+        return text.to_owned();
+    }
     // The stripper drops tabs with the other C0 controls, so each tab-separated piece is
     // stripped on its own: code examples keep their indentation.
     let stripped: Vec<String> = text.split('\t').map(strip_ansi_escapes::strip_str).collect();

@@ -96,7 +96,7 @@ pub fn run<Tz: TimeZone>(
                 return Ok(Ending::Done);
             }
             writeln!(out, "\nThat was the last card. {DIM}u undoes the last rating; Enter finishes.{DIM:#}")?;
-            match input.read_line("done> ")?.map(|l| Command::parse(&l)) {
+            match ask(input, out, "done> ")?.map(|l| Command::parse(&l)) {
                 Some(Command::Undo) => {
                     act(app, session, out, Command::Undo)?;
                     continue 'cards;
@@ -117,6 +117,7 @@ pub fn run<Tz: TimeZone>(
         loop {
             let line = {
                 let limit = card.time_limit_secs.map(|s| u64::from(s) * 1000);
+                out.flush()?;
                 let _ticker = input.is_terminal().then(|| timer::Ticker::start(asked, limit));
                 input.read_line("answer> ")?
             };
@@ -139,7 +140,7 @@ pub fn run<Tz: TimeZone>(
         let prompt = rating_prompt(&outcomes, if counts { "" } else { logged_only_note(session.kind()) });
         loop {
             writeln!(out, "{prompt}")?;
-            let Some(line) = input.read_line("rate> ")? else { return Ok(Ending::Quit) };
+            let Some(line) = ask(input, out, "rate> ")? else { return Ok(Ending::Quit) };
             match Command::parse(&line) {
                 Command::Rate(rating) => {
                     let now = app.now();
@@ -188,6 +189,13 @@ pub fn print_summary<Tz: TimeZone>(
         clock_time(elapsed.as_millis() as u64),
     )?;
     Ok(())
+}
+
+/// Shows everything written so far (the drill's output is buffered: one write per card, not per
+/// line), then reads the user's next line.
+fn ask(input: &mut dyn Input, out: &mut dyn Write, prompt: &str) -> std::io::Result<Option<String>> {
+    out.flush()?;
+    input.read_line(prompt)
 }
 
 /// Undo, skip or suspend; returns whether the current card changed.

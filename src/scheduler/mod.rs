@@ -197,53 +197,13 @@ impl Scheduler {
         now: DateTime<Utc>,
         clock: &DayClock<Tz>,
     ) -> Result<[Outcome; 4], SchedulerError> {
-        // A clock set back (time zone change, GRILL_NOW in the past) never gives negative time.
-        let now = state.map_or(now, |s| now.max(s.last_review));
-        let elapsed = state.map_or(0, |s| clock.days_between(s.last_review, now));
-        let next = self
-            .fsrs
-            .next_states(state.map(CardState::memory), self.desired_retention, elapsed)
-            .map_err(|e| SchedulerError(e.to_string()))?;
-        let items = [next.again, next.hard, next.good, next.easy];
-        let reps = state.map_or(0, |s| s.reps);
-        let mut intervals = [0u32; 4];
-        for (i, item) in items.iter().enumerate() {
-            let rating = Rating::ALL[i];
-            intervals[i] = if comes_back_today(state, rating) {
-                0
-            } else {
-                let raw = item.interval.round().max(1.0).min(self.max_interval_days as f32) as u32;
-                fuzz::fuzzed_interval(raw, card_key, reps, self.max_interval_days)
-            };
-        }
-        // A better answer never gives a shorter interval (as Anki keeps its buttons ordered).
-        for i in 2..4 {
-            if intervals[i - 1] > 0 && intervals[i] <= intervals[i - 1] {
-                intervals[i] = (intervals[i - 1] + 1).min(self.max_interval_days);
-            }
-        }
-        let today = clock.day_of(now);
-        Ok(std::array::from_fn(|i| {
-            let rating = Rating::ALL[i];
-            let interval_days = intervals[i];
-            let due = if interval_days == 0 { now } else { clock.day_start(today + i64::from(interval_days)) };
-            let lapse = rating == Rating::Again && state.is_some() && elapsed >= 1;
-            Outcome {
-                rating,
-                interval_days,
-                state: CardState {
-                    stability: items[i].memory.stability,
-                    difficulty: items[i].memory.difficulty,
-                    due,
-                    last_review: now,
-                    reps: reps + 1,
-                    lapses: state.map_or(0, |s| s.lapses) + u32::from(lapse),
-                },
-            }
-        }))
+        let step = self.step(card_key, state, now, clock)?;
+        let intervals = step.intervals(Rating::Easy);
+        Ok(std::array::from_fn(|i| step.outcome(Rating::ALL[i], intervals[i], clock)))
     }
 
-    /// The state after answering `rating` at `now`.
+    /// The state after answering `rating` at `now`: the same as `preview(..)[rating]`, without
+    /// the work for the better ratings (replaying a long log calls this once per review).
     pub fn answer<Tz: TimeZone>(
         &self,
         card_key: &str,
@@ -252,7 +212,35 @@ impl Scheduler {
         now: DateTime<Utc>,
         clock: &DayClock<Tz>,
     ) -> Result<CardState, SchedulerError> {
-        Ok(self.preview(card_key, state, now, clock)?[rating as usize - 1].state)
+        let step = self.step(card_key, state, now, clock)?;
+        let i = rating as usize - 1;
+        Ok(step.outcome(rating, step.intervals(rating)[i], clock).state)
+    }
+
+    /// What FSRS says about answering a card in `state` at `now`, before a rating is chosen.
+    fn step<'a, Tz: TimeZone>(
+        &'a self,
+        card_key: &'a str,
+        state: Option<&'a CardState>,
+        now: DateTime<Utc>,
+        clock: &DayClock<Tz>,
+    ) -> Result<Step<'a>, SchedulerError> {
+        // A clock set back (time zone change, GRILL_NOW in the past) never gives negative time.
+        let now = state.map_or(now, |s| now.max(s.last_review));
+        let elapsed = state.map_or(0, |s| clock.days_between(s.last_review, now));
+        let next = self
+            .fsrs
+            .next_states(state.map(CardState::memory), self.desired_retention, elapsed)
+            .map_err(|e| SchedulerError(e.to_string()))?;
+        Ok(Step {
+            scheduler: self,
+            card_key,
+            state,
+            now,
+            today: clock.day_of(now),
+            elapsed,
+            items: [next.again, next.hard, next.good, next.easy],
+        })
     }
 
     /// The kind of a drill answer given at `now` to a card in `state`.
@@ -298,6 +286,60 @@ impl Scheduler {
     /// The desired retention the intervals aim for.
     pub fn desired_retention(&self) -> f32 {
         self.desired_retention
+    }
+}
+
+/// One answer's inputs, shared by the four ratings' outcomes.
+struct Step<'a> {
+    scheduler: &'a Scheduler,
+    card_key: &'a str,
+    state: Option<&'a CardState>,
+    now: DateTime<Utc>,
+    today: i64,
+    elapsed: u32,
+    items: [fsrs::ItemState; 4],
+}
+
+impl Step<'_> {
+    /// The intervals of the ratings up to `up_to` (later ones are left 0). A better answer never
+    /// gives a shorter interval (as Anki keeps its buttons ordered), so each depends on the one
+    /// before it, but never on a better one.
+    fn intervals(&self, up_to: Rating) -> [u32; 4] {
+        let max = self.scheduler.max_interval_days;
+        let reps = self.state.map_or(0, |s| s.reps);
+        let mut intervals = [0u32; 4];
+        for i in 0..up_to as usize {
+            let rating = Rating::ALL[i];
+            intervals[i] = if comes_back_today(self.state, rating) {
+                0
+            } else {
+                let raw = self.items[i].interval.round().max(1.0).min(max as f32) as u32;
+                fuzz::fuzzed_interval(raw, self.card_key, reps, max)
+            };
+            if i >= 2 && intervals[i - 1] > 0 && intervals[i] <= intervals[i - 1] {
+                intervals[i] = (intervals[i - 1] + 1).min(max);
+            }
+        }
+        intervals
+    }
+
+    /// The outcome of `rating` given its interval.
+    fn outcome<Tz: TimeZone>(&self, rating: Rating, interval_days: u32, clock: &DayClock<Tz>) -> Outcome {
+        let item = &self.items[rating as usize - 1];
+        let due = if interval_days == 0 { self.now } else { clock.day_start(self.today + i64::from(interval_days)) };
+        let lapse = rating == Rating::Again && self.state.is_some() && self.elapsed >= 1;
+        Outcome {
+            rating,
+            interval_days,
+            state: CardState {
+                stability: item.memory.stability,
+                difficulty: item.memory.difficulty,
+                due,
+                last_review: self.now,
+                reps: self.state.map_or(0, |s| s.reps) + 1,
+                lapses: self.state.map_or(0, |s| s.lapses) + u32::from(lapse),
+            },
+        }
     }
 }
 

@@ -159,3 +159,22 @@ fn ratings_parse_from_numbers_and_names() {
     assert_eq!(Rating::from_number(3), Some(Rating::Good));
     assert_eq!(Rating::from_number(0), None);
 }
+
+#[test]
+fn answering_gives_exactly_the_previewed_outcome_of_that_rating() {
+    let s = Scheduler::default_params();
+    let c = clock();
+    let pattern = [Rating::Good, Rating::Hard, Rating::Again, Rating::Good, Rating::Easy, Rating::Again, Rating::Good];
+    let (mut state, mut day) = (None, 0);
+    for (n, &chosen) in pattern.iter().cycle().take(80).enumerate() {
+        let now = at(day, 9 + (n % 12) as u32);
+        let preview = s.preview("sql/joins", state.as_ref(), now, &c).unwrap();
+        for rating in Rating::ALL {
+            let answered = s.answer("sql/joins", state.as_ref(), rating, now, &c).unwrap();
+            assert_eq!(answered, preview[rating as usize - 1].state, "step {n}, {rating:?}");
+        }
+        let outcome = preview[chosen as usize - 1];
+        state = Some(outcome.state);
+        day += i64::from(outcome.interval_days) + (n % 3) as i64;
+    }
+}

@@ -56,11 +56,17 @@ pub fn plan_queue_weighted(
     seed: u64,
 ) -> Vec<Candidate> {
     let (mut new, mut due): (Vec<_>, Vec<_>) = candidates.into_iter().partition(Candidate::is_new);
-    due.sort_by(|a, b| {
+    let most_overdue = |a: &Candidate, b: &Candidate| {
         let (sa, sb) = (a.state.expect("due cards have state"), b.state.expect("due cards have state"));
         sa.due.cmp(&sb.due).then(a.id.cmp(&b.id))
-    });
-    due.truncate(allowance.reviews);
+    };
+    // Only the kept reviews need sorting: with tens of thousands of candidates, selecting them
+    // first is linear instead of a full sort.
+    if due.len() > allowance.reviews {
+        due.select_nth_unstable_by(allowance.reviews, most_overdue);
+        due.truncate(allowance.reviews);
+    }
+    due.sort_by(most_overdue);
     let reviews = interleave(due, &[], seed);
     new.sort_by(|a, b| a.position.cmp(&b.position).then(a.id.cmp(&b.id)));
     let mut new = interleave(new, new_shares, seed);
@@ -119,12 +125,15 @@ fn spread(reviews: Vec<Candidate>, new: Vec<Candidate>) -> Vec<Candidate> {
     let mut out = Vec::with_capacity(total);
     let (mut r, mut n) = (reviews.into_iter(), new.into_iter());
     let new_count = n.len();
+    let mut placed_new = 0;
     for i in 0..total {
         // The new card's share of the queue so far decides whether it is its turn.
-        let placed_new = out.iter().filter(|c: &&Candidate| c.is_new()).count();
         let want_new = (i + 1) * new_count / total > placed_new;
         match if want_new { n.next().or_else(|| r.next()) } else { r.next().or_else(|| n.next()) } {
-            Some(card) => out.push(card),
+            Some(card) => {
+                placed_new += usize::from(card.is_new());
+                out.push(card);
+            }
             None => break,
         }
     }

@@ -1,6 +1,7 @@
 //! Reading cards and decks, and changing a card's suspended flag.
 
 use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError, from_ms, to_ms};
@@ -111,7 +112,9 @@ impl Store {
     /// The card with database id `id`.
     pub fn card(&self, id: i64) -> Result<CardRow, StoreError> {
         let sql = format!("SELECT {CARD_COLUMNS} {CARD_JOINS} WHERE c.id = ?1");
-        self.conn().query_row(&sql, [id], card_row).optional()?.ok_or_else(|| StoreError::NoSuchCard(id.to_string()))
+        // Cached: the drill looks up every card it shows.
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        stmt.query_row([id], card_row).optional()?.ok_or_else(|| StoreError::NoSuchCard(id.to_string()))
     }
 
     /// The card with stable id `key`.
@@ -195,43 +198,61 @@ impl Store {
         new_per_deck: usize,
         areas: &[String],
     ) -> Result<Vec<Candidate>, StoreError> {
-        let area_filter = |args: &mut Vec<rusqlite::types::Value>| -> String {
-            if areas.is_empty() {
-                return String::new();
-            }
-            let marks: Vec<String> = areas
-                .iter()
-                .map(|a| {
-                    args.push(a.clone().into());
-                    format!("?{}", args.len())
-                })
-                .collect();
-            format!(" AND c.area IN ({})", marks.join(", "))
-        };
-        let mut out = Vec::new();
-        let mut args: Vec<rusqlite::types::Value> = vec![to_ms(due_before).into(), (max_due as i64).into()];
+        let mut args: Vec<Value> = vec![to_ms(due_before).into(), (max_due as i64).into()];
+        // Ordered as the due index is (due, then card id), so SQLite stops after `max_due` rows
+        // instead of reading every due card to sort them.
         let sql = format!(
             "SELECT c.id, c.key, c.area, c.position, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses
              FROM card_state s JOIN cards c ON c.id = s.card_id
-             WHERE s.due < ?1 AND c.suspended = 0{} ORDER BY s.due, c.id LIMIT ?2",
-            area_filter(&mut args)
+             WHERE s.due < ?1 AND c.suspended = 0{} ORDER BY s.due, s.card_id LIMIT ?2",
+            area_clause(areas, &mut args)
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        out.extend(stmt.query_map(rusqlite::params_from_iter(args.iter()), candidate)?.collect::<Result<Vec<_>, _>>()?);
-        let mut args: Vec<rusqlite::types::Value> = vec![(new_per_deck as i64).into()];
-        let sql = format!(
-            "SELECT id, key, area, position, NULL, NULL, NULL, NULL, NULL, NULL FROM (
-                 SELECT c.id, c.key, c.area, c.position,
-                        row_number() OVER (PARTITION BY c.deck_id ORDER BY c.position, c.id) AS n
-                 FROM cards c LEFT JOIN card_state s ON s.card_id = c.id
-                 WHERE s.card_id IS NULL AND c.suspended = 0{})
-             WHERE n <= ?1 ORDER BY position, id",
-            area_filter(&mut args)
-        );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        out.extend(stmt.query_map(rusqlite::params_from_iter(args.iter()), candidate)?.collect::<Result<Vec<_>, _>>()?);
+        let mut out: Vec<Candidate> =
+            stmt.query_map(rusqlite::params_from_iter(args.iter()), candidate)?.collect::<Result<_, _>>()?;
+        out.extend(self.new_candidates(new_per_deck, areas)?);
         Ok(out)
     }
+
+    /// Up to `per_deck` never-reviewed active cards of each deck, in deck order. Reads the
+    /// `new_cards` index (kept by triggers) deck by deck, never every card: a heavy user has
+    /// 50,000, and scanning them for the absence of a state took most of the drill's start-up.
+    fn new_candidates(&self, per_deck: usize, areas: &[String]) -> Result<Vec<Candidate>, StoreError> {
+        let mut args: Vec<Value> = vec![0.into(), (per_deck as i64).into()];
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT c.id, c.key, c.area, c.position, NULL, NULL, NULL, NULL, NULL, NULL
+             FROM new_cards n JOIN cards c ON c.id = n.card_id
+             WHERE n.deck_id = ?1 AND c.suspended = 0{}
+             ORDER BY n.position, n.card_id LIMIT ?2",
+            area_clause(areas, &mut args)
+        ))?;
+        let mut deck_ids = self.conn().prepare_cached("SELECT id FROM decks ORDER BY id")?;
+        let decks: Vec<i64> = deck_ids.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for deck in decks {
+            args[0] = deck.into();
+            out.extend(
+                stmt.query_map(rusqlite::params_from_iter(args.iter()), candidate)?.collect::<Result<Vec<_>, _>>()?,
+            );
+        }
+        out.sort_by_key(|c| (c.position, c.id));
+        Ok(out)
+    }
+}
+
+/// ` AND c.area IN (?n, ...)` for a non-empty `areas`, its values pushed onto `args`.
+fn area_clause(areas: &[String], args: &mut Vec<Value>) -> String {
+    if areas.is_empty() {
+        return String::new();
+    }
+    let marks: Vec<String> = areas
+        .iter()
+        .map(|a| {
+            args.push(a.clone().into());
+            format!("?{}", args.len())
+        })
+        .collect();
+    format!(" AND c.area IN ({})", marks.join(", "))
 }
 
 fn candidate(r: &Row) -> rusqlite::Result<Candidate> {

@@ -47,4 +47,31 @@ mod tests {
         assert_eq!(current_version(&conn).unwrap(), schema_version() as i64);
         assert!(!migrate(&mut conn).unwrap(), "a second run must change nothing");
     }
+
+    #[test]
+    fn upgrading_fills_the_new_card_index_from_the_existing_cards() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let first = Migrations::new(vec![M::up(MIGRATION_FILES[0].1)]);
+        first.to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO decks (id, key, name, area, source) VALUES (1, 'd', 'D', 'sql', 'import');
+             INSERT INTO cards (id, key, deck_id, area, prompt, answer, position, created_at, updated_at) VALUES
+                 (1, 'd/1', 1, 'sql', 'q', 'a', 0, 0, 0), (2, 'd/2', 1, 'sql', 'q', 'a', 1, 0, 0),
+                 (3, 'd/3', 1, 'sql', 'q', 'a', 2, 0, 0);
+             INSERT INTO reviews (card_id, at, rating, kind, duration_ms) VALUES (2, 5, 3, 0, 1);
+             INSERT INTO card_state VALUES (2, 2.3, 5.0, 100, 5, 1, 0);",
+        )
+        .unwrap();
+        assert!(migrate(&mut conn).unwrap());
+        let new: Vec<i64> = conn
+            .prepare("SELECT card_id FROM new_cards ORDER BY deck_id, position")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(new, [1, 3]);
+        let reviews: i64 = conn.query_row("SELECT count(*) FROM reviews", [], |r| r.get(0)).unwrap();
+        assert_eq!(reviews, 1, "the log survives the index change");
+    }
 }

@@ -17,6 +17,24 @@ pub struct LoggedReview {
     pub difficulty: Option<f32>,
 }
 
+/// Reviews counted by kind.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewCounts {
+    by_kind: [usize; 6],
+}
+
+impl ReviewCounts {
+    /// Reviews of `kind`.
+    pub fn of(&self, kind: ReviewKind) -> usize {
+        self.by_kind[kind as usize]
+    }
+
+    /// Reviews of every kind.
+    pub fn total(&self) -> usize {
+        self.by_kind.iter().sum()
+    }
+}
+
 impl Store {
     /// Appends a review and sets the card's state, in one transaction: once this returns, the
     /// rating survives a crash. Returns the review's id.
@@ -103,58 +121,6 @@ impl Store {
         Ok(state)
     }
 
-    /// Rebuilds every card's state by replaying the whole review log; returns how many cards
-    /// have a state. The log is the source of truth: this must reproduce the stored states.
-    pub fn rebuild_states<Tz: TimeZone>(
-        &mut self,
-        scheduler: &Scheduler,
-        clock: &DayClock<Tz>,
-    ) -> Result<usize, StoreError> {
-        let states = self.replayed_states(scheduler, clock)?;
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM card_state", [])?;
-        for (card_id, state) in &states {
-            write_state(&tx, *card_id, Some(state))?;
-        }
-        tx.commit()?;
-        Ok(states.len())
-    }
-
-    /// Every card's state as replaying its review log gives it (not written anywhere).
-    pub fn replayed_states<Tz: TimeZone>(
-        &self,
-        scheduler: &Scheduler,
-        clock: &DayClock<Tz>,
-    ) -> Result<Vec<(i64, CardState)>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT r.card_id, c.key, r.at, r.rating, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id
-             ORDER BY r.card_id, r.at, r.id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        let mut current: Option<(i64, String)> = None;
-        let mut log: Vec<Review> = Vec::new();
-        let mut flush = |card: Option<(i64, String)>, log: &mut Vec<Review>| -> Result<(), StoreError> {
-            if let Some((id, key)) = card
-                && let Some(state) = scheduler.replay(&key, log, clock)?
-            {
-                out.push((id, state));
-            }
-            log.clear();
-            Ok(())
-        };
-        while let Some(r) = rows.next()? {
-            let card_id: i64 = r.get(0)?;
-            if current.as_ref().map(|c| c.0) != Some(card_id) {
-                flush(current.take(), &mut log)?;
-                current = Some((card_id, r.get(1)?));
-            }
-            log.push(review_from(r.get(2)?, r.get(3)?, r.get(4)?));
-        }
-        flush(current.take(), &mut log)?;
-        Ok(out)
-    }
-
     /// The whole review log, by card and then time.
     pub fn review_log(&self) -> Result<Vec<LoggedReview>, StoreError> {
         let mut stmt = self.conn().prepare(
@@ -167,14 +133,27 @@ impl Store {
 
     /// Every stored card state, by card id.
     pub fn stored_states(&self) -> Result<Vec<(i64, CardState)>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT card_id, stability, difficulty, due, last_review, reps, lapses FROM card_state ORDER BY card_id",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, super::cards::state_at(r, 1)?.expect("NOT NULL"))))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        super::replay::stored_states(self.conn())
     }
 
-    /// Reviews logged in `[from, to)`: (kind, is first review) counts for the drill header.
+    /// How many reviews of each kind were logged in `[from, to)` (the drill header's counts),
+    /// counted in SQLite from the time index without loading the rows.
+    pub fn review_counts_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<ReviewCounts, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT kind, count(*) FROM reviews WHERE at >= ?1 AND at < ?2 GROUP BY kind")?;
+        let mut counts = ReviewCounts::default();
+        let rows = stmt.query_map([to_ms(from), to_ms(to)], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (kind, n) = row?;
+            if let Some(kind) = ReviewKind::from_number(kind) {
+                counts.by_kind[kind as usize] = usize::try_from(n).unwrap_or(0);
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Reviews logged in `[from, to)`, oldest first.
     pub fn reviews_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<LoggedReview>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, card_id, at, rating, kind, duration_ms, stability, difficulty

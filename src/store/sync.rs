@@ -27,6 +27,12 @@ pub struct SyncReport {
 const BUILTIN_KEY: &str = "builtin_fingerprint";
 
 impl Store {
+    /// The fingerprint of the built-in decks last synced into this database, so start-up can
+    /// skip even parsing them when they have not changed.
+    pub fn synced_builtin_fingerprint(&self) -> Result<Option<String>, StoreError> {
+        self.meta(BUILTIN_KEY)
+    }
+
     /// Syncs the decks built into the binary, skipping the work when they have not changed
     /// since the last sync.
     pub fn sync_builtin(&mut self, decks: &[Deck], fingerprint: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {

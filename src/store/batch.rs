@@ -1,0 +1,137 @@
+//! Appending many reviews at once (history imports, the benchmark generator): one transaction,
+//! one prepared statement, and each card's state written once, not once per review.
+
+use std::collections::HashMap;
+
+use rusqlite::params;
+
+use super::reviews::write_state;
+use super::{Store, StoreError, to_ms};
+use crate::scheduler::{CardState, Review};
+
+/// One review to append in bulk, with the card's memory state after it (as the log keeps it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewReview {
+    pub card_id: i64,
+    pub review: Review,
+    pub duration_ms: u64,
+    /// The state after this review (`None` when the review leaves the card without one).
+    pub state: Option<CardState>,
+}
+
+/// Pages the batch may keep in memory while it writes (64 MiB): the review index is written out of
+/// order, and with SQLite's default 2 MiB cache each insert would re-read its index page from disk.
+const BATCH_CACHE_KIB: i64 = 64 * 1024;
+
+impl Store {
+    /// Appends `reviews` to the log in one transaction (all or nothing) and sets each card's state
+    /// to the state after its last review in `reviews`. Returns how many reviews were written.
+    pub fn append_reviews_batch(&mut self, reviews: &[NewReview]) -> Result<usize, StoreError> {
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", BATCH_CACHE_KIB.saturating_neg())?;
+        let written = self.append_in_one_transaction(reviews);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        written
+    }
+
+    fn append_in_one_transaction(&mut self, reviews: &[NewReview]) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut last: HashMap<i64, Option<CardState>> = HashMap::new();
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO reviews (card_id, at, rating, kind, duration_ms, stability, difficulty)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for r in reviews {
+                insert.execute(params![
+                    r.card_id,
+                    to_ms(r.review.at),
+                    r.review.rating as i64,
+                    r.review.kind as i64,
+                    i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
+                    r.state.map(|s| s.stability),
+                    r.state.map(|s| s.difficulty),
+                ])?;
+                last.insert(r.card_id, r.state);
+            }
+        }
+        let mut cards: Vec<(i64, Option<CardState>)> = last.into_iter().collect();
+        cards.sort_by_key(|(id, _)| *id);
+        for (card_id, state) in &cards {
+            write_state(&tx, *card_id, state.as_ref())?;
+        }
+        tx.commit()?;
+        Ok(reviews.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::scheduler::{DayClock, Rating, ReviewKind, Scheduler};
+
+    fn store_with_cards(n: usize) -> (Store, Vec<i64>) {
+        let mut store = Store::open_in_memory().unwrap();
+        let cards: String =
+            (0..n).map(|i| format!("[[cards]]\nid = \"t/{i}\"\nprompt = \"q{i}\"\nanswer = \"- a\"\n")).collect();
+        let deck =
+            crate::deck::parse_toml("t.toml", &format!("[deck]\nid = \"t\"\nname = \"T\"\narea = \"sql\"\n{cards}"))
+                .unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        {
+            let (sch, clk) =
+                (crate::scheduler::Scheduler::default_params(), crate::scheduler::DayClock::new(chrono::Utc, 4));
+            let how = crate::store::SyncOptions {
+                source: "import",
+                suspend_missing: false,
+                dry_run: false,
+                now,
+                scheduler: &sch,
+                clock: &clk,
+            };
+            store.sync_decks(&[deck], &[], &how, &mut || {}).unwrap();
+        }
+        let ids = store.cards(&Default::default()).unwrap().iter().map(|c| c.id).collect();
+        (store, ids)
+    }
+
+    #[test]
+    fn a_batch_logs_every_review_and_keeps_each_cards_last_state() {
+        let (mut store, ids) = store_with_cards(2);
+        let scheduler = Scheduler::default_params();
+        let clock = DayClock::new(Utc, 4);
+        let mut batch = Vec::new();
+        for (i, &card_id) in ids.iter().enumerate() {
+            let mut state = None;
+            for day in 0..3 {
+                let at = Utc.with_ymd_and_hms(2026, 1, 1 + day * 5, 9, i as u32, 0).unwrap();
+                let kind = Scheduler::drill_kind(state.as_ref(), at, &clock);
+                let review = Review { at, rating: Rating::Good, kind };
+                state = Some(scheduler.answer(&format!("t/{i}"), state.as_ref(), Rating::Good, at, &clock).unwrap());
+                batch.push(NewReview { card_id, review, duration_ms: 1000, state });
+            }
+        }
+        assert_eq!(store.append_reviews_batch(&batch).unwrap(), 6);
+        assert_eq!(store.card_reviews(ids[1]).unwrap().len(), 3);
+        assert_eq!(store.stored_states().unwrap(), store.replayed_states(&scheduler, &clock).unwrap());
+        assert_eq!(store.stored_states().unwrap()[1].1, batch[5].state.unwrap());
+        assert_eq!(store.card_reviews(ids[0]).unwrap()[0].review.kind, ReviewKind::Learn);
+    }
+
+    #[test]
+    fn a_failing_batch_writes_nothing() {
+        let (mut store, ids) = store_with_cards(1);
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        let good = NewReview {
+            card_id: ids[0],
+            review: Review { at, rating: Rating::Good, kind: ReviewKind::Learn },
+            duration_ms: 1,
+            state: None,
+        };
+        let unknown_card = NewReview { card_id: 999_999, ..good.clone() };
+        assert!(store.append_reviews_batch(&[good, unknown_card]).is_err());
+        assert!(store.card_reviews(ids[0]).unwrap().is_empty());
+    }
+}
