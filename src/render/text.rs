@@ -5,9 +5,9 @@
 /// `text` with terminal escape sequences removed, tabs expanded and other control characters
 /// (except `\n`) dropped.
 pub fn safe(text: &str) -> String {
-    // Every escape sequence starts with a control character: text without one (nearly all) is
-    // already safe, and the drill shows a few kilobytes of it per card.
-    if !text.chars().any(|c| c.is_control() && c != '\n') {
+    // Printable ASCII and newlines (nearly every card) cannot hold an escape sequence or any
+    // other character removed below, and the drill shows a few kilobytes of it per card.
+    if text.bytes().all(|b| b == b'\n' || (0x20..0x7f).contains(&b)) {
         return text.to_owned();
     }
     // The escape stripper drops tabs, so expand them first.
