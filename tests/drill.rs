@@ -154,3 +154,56 @@ fn the_rating_prompt_shows_each_ratings_interval() {
     assert!(out.contains("1 again now"), "{out}");
     assert!(out.contains("3 good 2d"), "{out}");
 }
+
+/// Reads the child's output until `done` holds for all of it (or fails after 10 s).
+fn read_until(output: &std::sync::mpsc::Receiver<u8>, seen: &mut String, done: impl Fn(&str) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut bytes = Vec::new();
+    while !done(seen) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let byte = output.recv_timeout(left).unwrap_or_else(|_| panic!("grill stopped printing; got:\n{seen}"));
+        bytes.push(byte);
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            seen.push_str(text);
+            bytes.clear();
+        }
+    }
+}
+
+#[test]
+fn everything_is_on_screen_before_the_drill_waits_for_a_key() {
+    use std::io::{Read, Write};
+    let env = Env::new();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("grill"))
+        .args(["drill", "--new", "2"])
+        .env("GRILL_DB", env.db())
+        .env("GRILL_CONFIG", env.config())
+        .env("HOME", env.dir.path())
+        .env("TZ", "UTC")
+        .env("GRILL_NOW", &env.now)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, output) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut byte = [0u8];
+        while stdout.read(&mut byte).is_ok_and(|n| n == 1) {
+            let _ = tx.send(byte[0]);
+        }
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    let mut seen = String::new();
+    // The drill's output is buffered: while it waits for a key, what it asks about must be shown.
+    read_until(&output, &mut seen, |s| s.contains("answer> "));
+    assert!(seen.contains("type notes or think aloud"), "{seen}");
+    stdin.write_all(b"\n").unwrap();
+    read_until(&output, &mut seen, |s| s.contains("rate> "));
+    assert!(seen.contains("Key points") && seen.contains("3 good"), "{seen}");
+    stdin.write_all(b"3\n").unwrap();
+    read_until(&output, &mut seen, |s| s.matches("answer> ").count() == 2);
+    assert!(seen.contains("good · next in"), "the confirmation shows before the next card waits: {seen}");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
