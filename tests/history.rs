@@ -213,3 +213,28 @@ fn the_database_and_its_folder_are_private() {
     assert_eq!(mode(&env.db()), 0o600);
     assert_eq!(mode(env.db().parent().unwrap()), 0o700);
 }
+
+#[test]
+fn the_scorecard_from_stored_states_equals_the_one_from_replaying_the_whole_log() {
+    let mut env = Env::new();
+    // Drill, cram (repeats and previews) and forget over two months, so the retention window
+    // holds reviews whose previous review lies before it.
+    env.day(0).run(&["drill", "--new", "12"], &"\n3\n\n1\n\n3\n".repeat(8));
+    env.day(3).run(&["drill"], &"\n3\n\n2\n".repeat(10));
+    env.day(20).run(&["drill"], &"\n1\n\n3\n\n4\n".repeat(10));
+    env.day(21).run(&["cram", "--in", "2d", "--minutes", "30"], &"\n1\n\n3\n\n3\n".repeat(6));
+    env.day(21).run(&["cram", "--in", "2d", "--minutes", "30", "--no-reschedule"], &"\n3\n".repeat(4));
+    env.day(50).run(&["drill"], &"\n3\n\n1\n\n3\n".repeat(10));
+    let store = Store::open(&env.db()).unwrap();
+    let (scheduler, clock) = (Scheduler::default_params(), DayClock::new(Utc, 4));
+    let now = chrono::DateTime::parse_from_rfc3339(&env.now).unwrap().with_timezone(&Utc);
+    let moments = [now, now + chrono::Duration::days(1), now + chrono::Duration::days(40)];
+    let inputs = |cards| grill::scorecard::Inputs { cards, self_ratings: Vec::new(), languages: Vec::new() };
+    let full = grill::scorecard::compute_many(&inputs(store.scorecard_cards().unwrap()), &moments, &scheduler, &clock);
+    let since = clock.day_start(clock.day_of(now) - (grill::scorecard::RETENTION_DAYS - 1));
+    let recent = inputs(store.scorecard_cards_recent(since).unwrap());
+    let fast = grill::scorecard::compute_many(&recent, &moments, &scheduler, &clock);
+    let full = full.unwrap();
+    assert!(full[0].areas.iter().any(|a| a.reviews_30d > 0), "the window must hold counted reviews");
+    assert_eq!(fast.unwrap(), full);
+}

@@ -24,21 +24,20 @@ pub fn run(app: &App, args: &ScoreArgs) -> Result<()> {
         (None, None) => now,
     };
     let only = selected_areas(app, &args.areas)?;
-    let inputs = inputs(app)?;
-    if args.history {
-        let points = scorecard::history(&inputs, at, args.weeks, &only, &app.scheduler, &app.days)?;
+    if !args.history {
+        let card = scorecard_at(app, at)?.narrowed(&only);
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&HistoryJson { weeks: &points })?);
+            println!("{}", serde_json::to_string_pretty(&card)?);
         } else {
-            print!("{}", scorecard::render_history(&points));
+            print!("{}", scorecard::render_scorecard(&card, now, &app.days));
         }
         return Ok(());
     }
-    let card = scorecard::compute(&inputs, at, &app.scheduler, &app.days)?.narrowed(&only);
+    let points = scorecard::history(&inputs(app)?, at, args.weeks, &only, &app.scheduler, &app.days)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&card)?);
+        println!("{}", serde_json::to_string_pretty(&HistoryJson { weeks: &points })?);
     } else {
-        print!("{}", scorecard::render_scorecard(&card, now, &app.days));
+        print!("{}", scorecard::render_history(&points));
     }
     Ok(())
 }
@@ -51,12 +50,30 @@ struct HistoryJson<'a> {
 
 /// The scorecard of every area at `at`, from the database as it is now.
 pub fn scorecard_at(app: &App, at: DateTime<Utc>) -> Result<Scorecard> {
-    Ok(scorecard::compute(&inputs(app)?, at, &app.scheduler, &app.days)?)
+    Ok(scorecards_at(app, &[at])?.remove(0))
 }
 
 /// The scorecard at each of `moments` (oldest first), reading the database once.
 pub fn scorecards_at(app: &App, moments: &[DateTime<Utc>]) -> Result<Vec<Scorecard>> {
-    Ok(scorecard::compute_many(&inputs(app)?, moments, &app.scheduler, &app.days)?)
+    Ok(scorecard::compute_many(&inputs_for(app, moments)?, moments, &app.scheduler, &app.days)?)
+}
+
+/// The inputs for scorecards at `moments`: when they all come after the last review (now, or a
+/// projection), the stored card states and the last month's log suffice (the stored states equal
+/// the replayed ones; tests prove it), which keeps the drill's start instant with years of
+/// reviews. A moment in the past needs the whole log replayed.
+fn inputs_for(app: &App, moments: &[DateTime<Utc>]) -> Result<Inputs> {
+    let Some(first) = moments.iter().min() else { return inputs(app) };
+    if app.store.latest_review_at()?.is_some_and(|latest| latest > *first) {
+        return inputs(app);
+    }
+    // The retention window of the first moment starts RETENTION_DAYS - 1 days before its day.
+    let since = app.days.day_start(app.days.day_of(*first) - (scorecard::RETENTION_DAYS - 1));
+    Ok(Inputs {
+        cards: app.store.scorecard_cards_recent(since)?,
+        self_ratings: app.store.self_ratings()?,
+        languages: app.config.languages.clone(),
+    })
 }
 
 /// Everything the scorecard is computed from, read from the database (also the report's).

@@ -96,6 +96,9 @@ pub fn states_at<Tz: TimeZone>(
     scheduler: &Scheduler,
     clock: &DayClock<Tz>,
 ) -> Result<Vec<Option<CardState>>, SchedulerError> {
+    if card.current.is_some() {
+        return Ok(vec![card.current; moments.len()]);
+    }
     let mut state = None;
     let mut next = 0;
     let mut out = Vec::with_capacity(moments.len());

@@ -22,7 +22,7 @@ pub use render::{render_changes, render_history, render_scorecard};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
 
-use crate::scheduler::Review;
+use crate::scheduler::{CardState, Review};
 
 /// A name given to `grill score` that is neither an area of the decks nor a dimension.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,6 +42,10 @@ pub struct CardInput {
     pub suspended: bool,
     /// The card's reviews, oldest first (ordered by time, then log order).
     pub reviews: Vec<Review>,
+    /// The card's stored state after its whole log, when the inputs were read for moments after
+    /// every review (see `Store::scorecard_cards_recent`): `reviews` then holds only the recent
+    /// log true retention needs, and the state at every moment is this one. `None`: replay.
+    pub current: Option<CardState>,
 }
 
 /// A self-assessment: the user's own 1-5 rating of an area (or of `language-depth`).

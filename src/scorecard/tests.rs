@@ -25,7 +25,7 @@ fn review(day: i64, rating: Rating, kind: ReviewKind) -> Review {
 }
 
 fn card(key: &str, area: &str, reviews: Vec<Review>) -> CardInput {
-    CardInput { key: key.into(), area: area.into(), suspended: false, reviews }
+    CardInput { key: key.into(), area: area.into(), suspended: false, reviews, current: None }
 }
 
 fn learned_good(key: &str, area: &str) -> CardInput {

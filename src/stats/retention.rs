@@ -34,6 +34,7 @@ pub(super) fn by_area<Tz: TimeZone>(
             area: card.area.clone(),
             suspended: card.suspended,
             reviews: card_log.iter().map(|e| e.review).collect(),
+            current: None,
         };
         for event in retention_events(&input, clock) {
             let age = today - event.day;

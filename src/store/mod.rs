@@ -122,6 +122,8 @@ impl StoreError {
 }
 
 /// An open grill database.
+///
+/// Dropping it closes the connection and stamps the file as cleanly closed (see `check`).
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -162,6 +164,16 @@ impl Store {
         Ok(Store { conn, path: path.to_owned() })
     }
 
+    /// Closes the database; once the last connection is gone SQLite has checkpointed the WAL,
+    /// and a stamp records the file as healthy so the next start can skip the full check.
+    fn close_and_stamp(&mut self) {
+        let Ok(spare) = Connection::open_in_memory() else { return };
+        let conn = std::mem::replace(&mut self.conn, spare);
+        if conn.close().is_ok() && self.path != Path::new(":memory:") {
+            check::write_stamp(&self.path);
+        }
+    }
+
     /// An in-memory database with the full schema (for tests and benchmarks).
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let mut conn = Connection::open_in_memory()?;
@@ -189,6 +201,12 @@ impl Store {
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         use rusqlite::OptionalExtension;
         Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.close_and_stamp();
     }
 }
 

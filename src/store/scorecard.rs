@@ -24,12 +24,72 @@ impl Store {
             let id: i64 = r.get(0)?;
             if current != Some(id) {
                 current = Some(id);
-                cards.push(CardInput { key: r.get(1)?, area: r.get(2)?, suspended: r.get(3)?, reviews: Vec::new() });
+                cards.push(CardInput {
+                    key: r.get(1)?,
+                    area: r.get(2)?,
+                    suspended: r.get(3)?,
+                    reviews: Vec::new(),
+                    current: None,
+                });
             }
             if let Some(at) = r.get::<_, Option<i64>>(4)? {
                 let card = cards.last_mut().expect("pushed above");
                 card.reviews.push(review_from(at, r.get(5)?, r.get(6)?));
             }
+        }
+        Ok(cards)
+    }
+
+    /// The time of the latest review in the log, if any.
+    pub fn latest_review_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let ms: Option<i64> = self.conn().query_row("SELECT max(at) FROM reviews", [], |r| r.get(0))?;
+        Ok(ms.map(from_ms))
+    }
+
+    /// Every card with its stored state, and only the part of its log true retention needs at
+    /// moments after `since`: the reviews from `since` on, preceded by its latest state-changing
+    /// review before `since` (the "previous review" of the first one in the window). Valid for
+    /// scorecards at moments after every review in the log; far cheaper than the whole log.
+    pub fn scorecard_cards_recent(&self, since: DateTime<Utc>) -> Result<Vec<CardInput>, StoreError> {
+        use std::collections::HashMap;
+        let mut cards: Vec<CardInput> = Vec::new();
+        let mut index: HashMap<i64, usize> = HashMap::new();
+        let mut stmt = self.conn().prepare(
+            "SELECT c.id, c.key, c.area, c.suspended, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses
+             FROM cards c LEFT JOIN card_state s ON s.card_id = c.id ORDER BY c.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            index.insert(r.get(0)?, cards.len());
+            cards.push(CardInput {
+                key: r.get(1)?,
+                area: r.get(2)?,
+                suspended: r.get(3)?,
+                reviews: Vec::new(),
+                current: super::cards::state_at(r, 4)?,
+            });
+        }
+        let mut recent = self
+            .conn()
+            .prepare("SELECT card_id, at, rating, kind FROM reviews WHERE at >= ?1 ORDER BY card_id, at, id")?;
+        // A preview never moves the state; any other kind does (a same-day cram repeat falls on
+        // the day of the cram answer that did, which is all retention looks at).
+        let mut before =
+            self.conn().prepare_cached("SELECT max(at) FROM reviews WHERE card_id = ?1 AND at < ?2 AND kind <> 4")?;
+        let mut rows = recent.query([to_ms(since)])?;
+        let mut last_card = None;
+        while let Some(r) = rows.next()? {
+            let card_id: i64 = r.get(0)?;
+            let Some(&i) = index.get(&card_id) else { continue };
+            if last_card != Some(card_id) {
+                last_card = Some(card_id);
+                let previous: Option<i64> = before.query_row(params![card_id, to_ms(since)], |r| r.get(0))?;
+                if let Some(at) = previous {
+                    // Its rating and kind do not matter: only its day does.
+                    cards[i].reviews.push(review_from(at, 3, 1));
+                }
+            }
+            cards[i].reviews.push(review_from(r.get(1)?, r.get(2)?, r.get(3)?));
         }
         Ok(cards)
     }
