@@ -47,8 +47,9 @@ impl Store {
     }
 
     /// Every card with its stored state, and only the part of its log true retention needs at
-    /// moments after `since`: the reviews from `since` on, preceded by its latest state-changing
-    /// review before `since` (the "previous review" of the first one in the window). Valid for
+    /// moments after `since`: the reviews from `since` on, preceded (when there was one) by a
+    /// stand-in for its last state-changing review before `since`, which retention only needs
+    /// as "an earlier day". Valid for
     /// scorecards at moments after every review in the log; far cheaper than the whole log.
     pub fn scorecard_cards_recent(&self, since: DateTime<Utc>) -> Result<Vec<CardInput>, StoreError> {
         use std::collections::HashMap;
@@ -56,7 +57,7 @@ impl Store {
         let mut index: HashMap<i64, usize> = HashMap::new();
         let mut stmt = self.conn().prepare(
             "SELECT c.id, c.key, c.area, c.suspended, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses
-             FROM cards c LEFT JOIN card_state s ON s.card_id = c.id ORDER BY c.id",
+             FROM cards c LEFT JOIN card_state s ON s.card_id = c.id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -69,27 +70,28 @@ impl Store {
                 current: super::cards::state_at(r, 4)?,
             });
         }
-        let mut recent = self
-            .conn()
-            .prepare("SELECT card_id, at, rating, kind FROM reviews WHERE at >= ?1 ORDER BY card_id, at, id")?;
-        // A preview never moves the state; any other kind does (a same-day cram repeat falls on
-        // the day of the cram answer that did, which is all retention looks at).
-        let mut before =
-            self.conn().prepare_cached("SELECT max(at) FROM reviews WHERE card_id = ?1 AND at < ?2 AND kind <> 4")?;
+        // In time order through the `at` index: ordering by card would walk the whole log.
+        let mut recent =
+            self.conn().prepare("SELECT card_id, at, rating, kind FROM reviews WHERE at >= ?1 ORDER BY at, id")?;
+        let mut window: HashMap<i64, Vec<crate::scheduler::Review>> = HashMap::new();
         let mut rows = recent.query([to_ms(since)])?;
-        let mut last_card = None;
         while let Some(r) = rows.next()? {
-            let card_id: i64 = r.get(0)?;
+            window.entry(r.get(0)?).or_default().push(review_from(r.get(1)?, r.get(2)?, r.get(3)?));
+        }
+        // Retention counts a window review only after an earlier state-changing one (a preview
+        // never changes state). One before the window always lies on an earlier day (the window
+        // starts at a day start), so only whether it exists matters: it stands in as `since - 1 ms`.
+        let mut before = self
+            .conn()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM reviews WHERE card_id = ?1 AND at < ?2 AND kind <> 4)")?;
+        for (card_id, reviews) in window {
             let Some(&i) = index.get(&card_id) else { continue };
-            if last_card != Some(card_id) {
-                last_card = Some(card_id);
-                let previous: Option<i64> = before.query_row(params![card_id, to_ms(since)], |r| r.get(0))?;
-                if let Some(at) = previous {
-                    // Its rating and kind do not matter: only its day does.
-                    cards[i].reviews.push(review_from(at, 3, 1));
-                }
+            let earlier: bool = before.query_row(params![card_id, to_ms(since)], |r| r.get(0))?;
+            if earlier {
+                // Its rating and kind do not matter: only its day does.
+                cards[i].reviews.push(review_from(to_ms(since) - 1, 3, 1));
             }
-            cards[i].reviews.push(review_from(r.get(1)?, r.get(2)?, r.get(3)?));
+            cards[i].reviews.extend(reviews);
         }
         Ok(cards)
     }
