@@ -278,8 +278,13 @@ pub fn check_reserved(file: &str, parsed: &Parsed, builtin_decks: &[String]) -> 
     Ok(())
 }
 
-/// Checks what all formats must guarantee: ids, prompts and answers present, and each card id
-/// used once in the whole import. `lines` maps a card id to where it came from, for errors.
+/// The most text one field of a card may hold. A card is read in a drill, not a document;
+/// the cap keeps a hostile 50 MB field out of the database and off the terminal.
+pub const MAX_TEXT_BYTES: usize = 1 << 20;
+
+/// Checks what all formats must guarantee: ids, prompts and answers present, no text over
+/// [`MAX_TEXT_BYTES`], and each card id used once in the whole import. `lines` maps a card id
+/// to where it came from, for errors.
 pub fn validate(file: &str, parsed: &Parsed, lines: &HashMap<String, usize>) -> Result<(), DeckError> {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     let err = |key: &str, field: &str, message: String| DeckError {
@@ -302,6 +307,15 @@ pub fn validate(file: &str, parsed: &Parsed, lines: &HashMap<String, usize>) -> 
             if card.answer.is_empty() {
                 return Err(err(&card.id, "answer", format!("card {:?} has an empty answer", card.id)));
             }
+            if let Some((field, len)) = longest_text(card).filter(|(_, len)| *len > MAX_TEXT_BYTES) {
+                let size = len as f64 / f64::from(1 << 20);
+                let message = format!(
+                    "card {:?}: {size:.1} MiB of text; a card's {field} may hold at most {} MiB",
+                    card.id,
+                    MAX_TEXT_BYTES >> 20
+                );
+                return Err(err(&card.id, field, message));
+            }
             if let Some(other) = seen.insert(&card.id, &deck.deck.id) {
                 return Err(err(
                     &card.id,
@@ -312,6 +326,25 @@ pub fn validate(file: &str, parsed: &Parsed, lines: &HashMap<String, usize>) -> 
         }
     }
     Ok(())
+}
+
+/// The card's longest text field and its length in bytes.
+fn longest_text(card: &super::CardSpec) -> Option<(&'static str, usize)> {
+    let example = card.example.as_ref();
+    let lists = |list: &[String]| list.iter().map(String::len).max().unwrap_or(0);
+    [
+        ("id", card.id.len()),
+        ("prompt", card.prompt.len()),
+        ("answer", card.answer.len()),
+        ("follow_ups", lists(&card.follow_ups)),
+        ("tags", lists(&card.tags)),
+        ("roles", lists(&card.roles)),
+        ("level", card.level.as_ref().map_or(0, String::len)),
+        ("area", card.area.as_ref().map_or(0, String::len)),
+        ("example", example.map_or(0, |e| e.setup.len() + e.code.len() + e.expect.as_ref().map_or(0, String::len))),
+    ]
+    .into_iter()
+    .max_by_key(|(_, len)| *len)
 }
 
 #[cfg(test)]
@@ -365,6 +398,21 @@ mod tests {
         assert_eq!(detect("deck", b"[deck]\nid = 'x'"), Format::Toml);
         assert_eq!(detect("notes", b"## What?\nThat."), Format::Markdown);
         assert_eq!(detect("notes.md", b"Q: a"), Format::Markdown);
+    }
+
+    #[test]
+    fn a_card_text_over_the_cap_is_an_error_naming_the_card_and_field() {
+        let mut card = crate::deck::csv::blank_card();
+        (card.id, card.prompt, card.answer) = ("d/1".into(), "Q?".into(), "x".repeat(MAX_TEXT_BYTES + 1));
+        let info = crate::deck::DeckInfo { id: "d".into(), name: "d".into(), area: "a".into(), description: "".into() };
+        let parsed = Parsed { decks: vec![Deck { deck: info, cards: vec![card] }], ..Parsed::default() };
+        let lines = HashMap::from([("d/1".to_owned(), 7)]);
+        let e = validate("big.csv", &parsed, &lines).unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (7, "answer"));
+        assert!(e.message.contains("1.0 MiB of text; a card's answer may hold at most 1 MiB"), "{e}");
+        let mut ok = parsed.clone();
+        ok.decks[0].cards[0].answer.truncate(MAX_TEXT_BYTES);
+        assert!(validate("big.csv", &ok, &lines).is_ok());
     }
 
     #[test]

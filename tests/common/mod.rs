@@ -106,6 +106,21 @@ pub fn review_log(conn: &rusqlite::Connection) -> Vec<(i64, String, i64)> {
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
 }
 
+/// Every row an import can touch, as text: equal snapshots mean an unchanged database.
+pub fn snapshot(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT key || '|' || name || '|' || area || '|' || description FROM decks ORDER BY key",
+        "SELECT key || '|' || prompt || '|' || answer || '|' || tags || '|' || suspended || '|' || position FROM cards ORDER BY key",
+        "SELECT card_id || '|' || at || '|' || rating || '|' || kind || '|' || duration_ms || '|' || ifnull(stability, '') FROM reviews ORDER BY id",
+        "SELECT card_id || '|' || stability || '|' || difficulty || '|' || due || '|' || reps FROM card_state ORDER BY card_id",
+    ] {
+        let mut stmt = conn.prepare(sql).expect("snapshot query");
+        out.extend(stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap));
+    }
+    out
+}
+
 /// `PRAGMA integrity_check`'s verdict.
 pub fn integrity(conn: &rusqlite::Connection) -> String {
     conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("integrity_check")
