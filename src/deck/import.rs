@@ -213,40 +213,57 @@ pub fn finish(mut parsed: Parsed, options: &ImportOptions) -> Parsed {
     parsed
 }
 
-/// Makes every text of a deck safe to print and trims it.
+/// Makes every text of a deck safe to print and trims it. A text that was nothing but control
+/// characters is gone afterwards: an optional one becomes absent, a deck's name its id and its
+/// area `general`, so the deck exports as a file that imports back the same.
 fn clean_deck(deck: &mut Deck) {
+    let one_line = |text: &str| safe_lines(text).replace(['\n', '\t'], " ").trim().to_owned();
     let info = &mut deck.deck;
     for text in [&mut info.id, &mut info.name, &mut info.area] {
-        *text = safe(text).replace(['\n', '\t'], " ").trim().to_owned();
+        *text = one_line(text);
+    }
+    if info.name.is_empty() {
+        info.name = info.id.clone();
+    }
+    if info.area.is_empty() {
+        info.area = "general".to_owned();
     }
     info.description = tidy(&info.description);
     for card in &mut deck.cards {
-        card.id = safe(&card.id).replace(['\n', '\t'], " ").trim().to_owned();
+        card.id = one_line(&card.id);
         card.prompt = tidy(&card.prompt);
         card.answer = tidy(&card.answer);
         for list in [&mut card.follow_ups, &mut card.tags, &mut card.roles] {
             list.iter_mut().for_each(|t| *t = tidy(t));
             list.retain(|t| !t.is_empty());
         }
-        for text in [&mut card.level, &mut card.area].into_iter().flatten() {
-            *text = tidy(text);
+        for text in [&mut card.level, &mut card.area] {
+            *text = text.as_deref().map(tidy).filter(|t| !t.is_empty());
         }
         if let Some(example) = &mut card.example {
             for text in [&mut example.lang, &mut example.show, &mut example.setup, &mut example.code] {
                 *text = safe(text);
             }
-            if let Some(expect) = &mut example.expect {
-                *expect = safe(expect);
+            for text in [&mut example.expect, &mut example.min_python].into_iter().flatten() {
+                *text = safe(text);
             }
         }
     }
 }
 
-/// Safe text without trailing spaces on lines or blank lines around it.
+/// Safe text without trailing spaces on lines or whitespace around it. Trimmed after the
+/// control characters are gone: CSV and Markdown trim their fields, and a stripped escape
+/// could uncover a space they left, which the next import of the export would drop.
 pub fn tidy(text: &str) -> String {
-    let safe = safe(text).replace("\r\n", "\n");
+    let safe = safe_lines(text);
     let lines: Vec<&str> = safe.lines().map(str::trim_end).collect();
-    lines.join("\n").trim_matches('\n').to_owned()
+    lines.join("\n").trim().to_owned()
+}
+
+/// [`safe`] line by line: an escape sequence left open (`ESC ]` with no end) swallows
+/// everything after it, and must not take more than the rest of its own line.
+pub fn safe_lines(text: &str) -> String {
+    text.split('\n').map(safe).collect::<Vec<_>>().join("\n")
 }
 
 /// Refuses decks and cards that would take a built-in deck's place: a deck id of a built-in
@@ -416,7 +433,21 @@ mod tests {
     }
 
     #[test]
+    fn texts_that_were_only_control_characters_are_gone_after_cleaning() {
+        let mut card = crate::deck::csv::blank_card();
+        (card.id, card.prompt, card.answer) = ("d/1".into(), "Q?".into(), "A.".into());
+        (card.level, card.area) = (Some("\x01".into()), Some("\x1b[0m ".into()));
+        let info = crate::deck::DeckInfo { id: "d".into(), name: "\x07".into(), area: "\x1b".into(), description: "".into() };
+        let parsed = finish(Parsed { decks: vec![Deck { deck: info, cards: vec![card] }], ..Parsed::default() }, &ImportOptions::default());
+        let deck = &parsed.decks[0];
+        assert_eq!((deck.deck.name.as_str(), deck.deck.area.as_str()), ("d", "general"));
+        assert_eq!((&deck.cards[0].level, &deck.cards[0].area), (&None, &None));
+    }
+
+    #[test]
     fn tidy_strips_escapes_and_outer_blank_lines() {
         assert_eq!(tidy("\n\n- a  \r\n- b\x1b[2J\n\n"), "- a\n- b");
+        assert_eq!(tidy("\x1b[1m  bold\n  indented"), "bold\n  indented");
+        assert_eq!(tidy("a\x1b]0;never closed\nb\r\nc"), "a\nb\nc");
     }
 }
