@@ -90,6 +90,35 @@ impl Env {
         rusqlite::Connection::open(self.db()).expect("open db")
     }
 
+    /// Waits until some process holds the write lock of this database (a `BEGIN IMMEDIATE`
+    /// from here is refused at once) and returns when it saw that, or `None` if `child` ended
+    /// first. The probe takes the lock for a moment when it is free, which the other process's
+    /// busy timeout rides out; it writes nothing.
+    pub fn wait_for_write_lock(&self, child: &mut std::process::Child) -> Option<std::time::Instant> {
+        use std::time::{Duration, Instant};
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut probe: Option<rusqlite::Connection> = None;
+        while Instant::now() < deadline {
+            if child.try_wait().ok().flatten().is_some() {
+                return None;
+            }
+            if probe.is_none() && self.db().exists() {
+                let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE;
+                // No busy timeout (rusqlite's default waits 5 s): a held lock must show at once.
+                probe = rusqlite::Connection::open_with_flags(self.db(), flags)
+                    .ok()
+                    .filter(|c| c.busy_timeout(Duration::ZERO).is_ok());
+            }
+            if let Some(conn) = &probe
+                && conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK").is_err()
+            {
+                return Some(Instant::now());
+            }
+            std::thread::sleep(Duration::from_micros(300));
+        }
+        None
+    }
+
     /// Writes a file under the temp dir and returns its path.
     pub fn write(&self, name: &str, text: &str) -> PathBuf {
         let path = self.dir.path().join(name);
