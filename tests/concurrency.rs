@@ -1,12 +1,13 @@
 //! Several grills on one database at once: nobody is told "database is locked", every rating
-//! lands exactly once, and undo only ever takes back the session's own rating.
+//! lands exactly once, an import running beside two drills lands whole, and undo only ever
+//! takes back the session's own rating.
 
 mod common;
 
 use std::time::Duration;
 
 use common::live::{Live, is_confirmation, shown_card};
-use common::{Env, integrity, review_log, states_match_replay};
+use common::{Env, integrity, review_log, s, states_match_replay};
 
 /// Ratings each drill types; both drills see the same queue (same seed and clock), so they
 /// rate the same cards, the hardest case for keeping the log and the states consistent.
@@ -62,6 +63,95 @@ fn two_drills_and_a_deck_resync_at_once_save_every_rating_once_and_never_report_
         drop(conn);
         states_match_replay(&env.db()).unwrap_or_else(|e| panic!("round {round}: {e}"));
         env.run(&["unsuspend", "sql/anti-join"], "");
+    }
+}
+
+/// A large deck file: `cards` cards whose texts say `version`, as CSV or as TOML.
+fn bulk_deck(env: &Env, name: &str, cards: usize, version: usize) -> std::path::PathBuf {
+    let text = if name.ends_with(".csv") {
+        let rows: String = (0..cards)
+            .map(|i| format!("q{i},\"Question {i}, take {version}?\",\"- point {i}\n- point two\",bulk\n"))
+            .collect();
+        format!("id,prompt,answer,tags\n{rows}")
+    } else {
+        let card = |i: usize| grill::deck::CardSpec {
+            id: format!("bulk-toml/q{i}"),
+            prompt: format!("Question {i}, take {version}?"),
+            answer: format!("- point {i}\n- point two"),
+            follow_ups: Vec::new(),
+            tags: vec!["bulk".into()],
+            roles: Vec::new(),
+            level: None,
+            time_limit_secs: None,
+            area: None,
+            example: None,
+        };
+        let info = grill::deck::DeckInfo {
+            id: "bulk-toml".into(),
+            name: "Bulk".into(),
+            area: "testing".into(),
+            description: String::new(),
+        };
+        grill::deck::export::to_toml(&grill::Deck { deck: info, cards: (0..cards).map(card).collect() })
+    };
+    env.write(name, &text)
+}
+
+#[test]
+fn two_drills_and_a_large_import_at_once_save_every_rating_once_and_import_every_card() {
+    const CARDS: usize = 6000;
+    let env = Env::new();
+    env.run(&["decks"], "");
+    // A new CSV deck, a new TOML deck, then the CSV again with every text changed.
+    for (round, (file, version, deck)) in
+        [("bulk.csv", 1, "bulk"), ("bulk.toml", 1, "bulk-toml"), ("bulk.csv", 2, "bulk")].into_iter().enumerate()
+    {
+        let path = bulk_deck(&env, file, CARDS, version);
+        let before = review_log(&env.sql()).len();
+        let mut a = Live::start(&env, &["drill", "--new", "30"]);
+        let mut b = Live::start(&env, &["drill", "--new", "30"]);
+        a.wait_for_prompt("answer> ");
+        b.wait_for_prompt("answer> ");
+        let (first, rest) = RATINGS.split_at(4);
+        for rating in first {
+            a.send(&format!("\n{rating}\n"));
+            b.send(&format!("\n{rating}\n"));
+        }
+        // The rest of the ratings are typed while the import holds the write lock.
+        let mut import = piped(env.command(&["import", s(&path)])).spawn().expect("import starts");
+        let writing = env.wait_for_write_lock(&mut import);
+        for rating in rest {
+            a.send(&format!("\n{rating}\n"));
+            b.send(&format!("\n{rating}\n"));
+        }
+        a.send("q\n");
+        b.send("q\n");
+        let (status_a, out_a, err_a) = a.finish();
+        let (status_b, out_b, err_b) = b.finish();
+        let import = import.wait_with_output().expect("import runs");
+        assert!(writing.is_some(), "round {round}: the import never held the write lock while the drills ran");
+        assert_no_lock_error("drill A", status_a, &out_a, &err_a);
+        assert_no_lock_error("drill B", status_b, &out_b, &err_b);
+        let (stdout, stderr) = (String::from_utf8_lossy(&import.stdout), String::from_utf8_lossy(&import.stderr));
+        assert_no_lock_error("import", import.status, &stdout, &stderr);
+        let verb = if version == 1 { "added" } else { "updated" };
+        assert!(stdout.contains(&format!("{verb} {CARDS} ")), "round {round}: {stdout}");
+
+        let confirmed = out_a.lines().chain(out_b.lines()).filter(|l| is_confirmation(l)).count();
+        assert_eq!(confirmed, 2 * RATINGS.len(), "round {round}: every typed rating is confirmed");
+        let conn = env.sql();
+        assert_eq!(review_log(&conn).len() - before, confirmed, "round {round}: each rating saved exactly once");
+        let imported: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = ?1 AND c.prompt LIKE ?2",
+                [deck, &format!("% take {version}?")],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(imported as usize, CARDS, "round {round}: every card of the file, with its text");
+        assert_eq!(integrity(&conn), "ok");
+        drop(conn);
+        states_match_replay(&env.db()).unwrap_or_else(|e| panic!("round {round}: {e}"));
     }
 }
 

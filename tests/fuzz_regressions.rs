@@ -13,11 +13,14 @@ use proptest::prelude::*;
 /// A fuzz target's check: panics when grill misbehaves on the input.
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 4] = [
+const TARGETS: [(&str, Check); 7] = [
     ("deck_toml", checks::deck_toml),
     ("config_toml", checks::config_toml),
     ("drill_line", checks::drill_line),
     ("terminal_text", checks::terminal_text),
+    ("deck_csv", checks::deck_csv),
+    ("deck_markdown", checks::deck_markdown),
+    ("anki_package", checks::anki_package),
 ];
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {

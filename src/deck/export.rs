@@ -2,7 +2,7 @@
 //! same cards.
 
 use super::csv::COLUMNS;
-use super::markdown::{META_CLOSE, META_OPEN, escape};
+use super::markdown::{META_CLOSE, META_OPEN, escape, fence_marker};
 use super::{CardSpec, Deck};
 
 /// A deck in grill's TOML format (multi-line strings for multi-line texts).
@@ -56,10 +56,17 @@ pub fn to_markdown(decks: &[Deck]) -> String {
 }
 
 fn card_markdown(card: &CardSpec, area: &str, out: &mut String) {
-    let mut prompt = card.prompt.lines();
-    let first = prompt.next().unwrap_or_default();
-    let multi_line = card.prompt.contains('\n');
-    out.push_str(&format!("{} {first}\n", if multi_line { "Q:" } else { "##" }));
+    let lines: Vec<&str> = card.prompt.lines().collect();
+    let first = lines.first().copied().unwrap_or_default();
+    let multi_line = lines.len() > 1;
+    // Text on the `Q:` or `A:` line is never read as a fence: a text opening with a code block
+    // starts on the next line, or the block's closing line would open a fence instead.
+    let prompt_fenced = multi_line && opens_closed_fence(&lines);
+    if prompt_fenced {
+        out.push_str("Q:\n");
+    } else {
+        out.push_str(&format!("{} {first}\n", if multi_line { "Q:" } else { "##" }));
+    }
     out.push_str(&format!("{META_OPEN}\nid: {}\narea: {area}\n", card.id));
     let pairs = [("tags", card.tags.join(", ")), ("roles", card.roles.join(", "))];
     for (key, value) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
@@ -79,33 +86,47 @@ fn card_markdown(card: &CardSpec, area: &str, out: &mut String) {
     }
     out.push_str(&format!("{META_CLOSE}\n"));
     if multi_line {
-        out.push_str(&escaped(&prompt.collect::<Vec<_>>().join("\n")));
-        out.push_str("A: ");
+        out.push_str(&escaped(if prompt_fenced { &lines } else { &lines[1..] }));
+        let answer: Vec<&str> = card.answer.lines().collect();
+        out.push_str(if opens_closed_fence(&answer) { "A:\n" } else { "A: " });
     } else {
         out.push('\n');
     }
-    out.push_str(&escaped(&card.answer));
+    out.push_str(&escaped(&card.answer.lines().collect::<Vec<_>>()));
     out.push('\n');
 }
 
-/// Text lines with structure-looking lines escaped outside code fences.
-fn escaped(text: &str) -> String {
+/// Whether `lines` start with a code fence that a later line closes.
+fn opens_closed_fence(lines: &[&str]) -> bool {
+    lines.first().and_then(|l| fence_marker(l)).is_some_and(|marker| closes(&lines[1..], marker))
+}
+
+fn closes(lines: &[&str], marker: &str) -> bool {
+    lines.iter().any(|l| l.trim_start().starts_with(marker))
+}
+
+/// Text lines as the Markdown reader gets them back: code fences that close stay fences, with
+/// their lines as they are; outside them, lines that would read as structure (a fence that
+/// never closes included) are escaped.
+fn escaped(lines: &[&str]) -> String {
     let mut out = String::new();
     let mut fence: Option<&str> = None;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
+    for (i, line) in lines.iter().enumerate() {
         match fence {
-            Some(marker) if trimmed.starts_with(marker) => fence = None,
-            Some(_) => {}
-            None if trimmed.starts_with("```") => fence = Some("```"),
-            None if trimmed.starts_with("~~~") => fence = Some("~~~"),
-            None => {
-                out.push_str(&escape(line));
-                out.push('\n');
-                continue;
+            Some(marker) => {
+                if line.trim_start().starts_with(marker) {
+                    fence = None;
+                }
+                out.push_str(line);
             }
+            None => match fence_marker(line) {
+                Some(marker) if closes(&lines[i + 1..], marker) => {
+                    fence = Some(marker);
+                    out.push_str(line);
+                }
+                _ => out.push_str(&escape(line)),
+            },
         }
-        out.push_str(line);
         out.push('\n');
     }
     out

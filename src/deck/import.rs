@@ -213,40 +213,57 @@ pub fn finish(mut parsed: Parsed, options: &ImportOptions) -> Parsed {
     parsed
 }
 
-/// Makes every text of a deck safe to print and trims it.
+/// Makes every text of a deck safe to print and trims it. A text that was nothing but control
+/// characters is gone afterwards: an optional one becomes absent, a deck's name its id and its
+/// area `general`, so the deck exports as a file that imports back the same.
 fn clean_deck(deck: &mut Deck) {
+    let one_line = |text: &str| safe_lines(text).replace(['\n', '\t'], " ").trim().to_owned();
     let info = &mut deck.deck;
     for text in [&mut info.id, &mut info.name, &mut info.area] {
-        *text = safe(text).replace(['\n', '\t'], " ").trim().to_owned();
+        *text = one_line(text);
+    }
+    if info.name.is_empty() {
+        info.name = info.id.clone();
+    }
+    if info.area.is_empty() {
+        info.area = "general".to_owned();
     }
     info.description = tidy(&info.description);
     for card in &mut deck.cards {
-        card.id = safe(&card.id).replace(['\n', '\t'], " ").trim().to_owned();
+        card.id = one_line(&card.id);
         card.prompt = tidy(&card.prompt);
         card.answer = tidy(&card.answer);
         for list in [&mut card.follow_ups, &mut card.tags, &mut card.roles] {
             list.iter_mut().for_each(|t| *t = tidy(t));
             list.retain(|t| !t.is_empty());
         }
-        for text in [&mut card.level, &mut card.area].into_iter().flatten() {
-            *text = tidy(text);
+        for text in [&mut card.level, &mut card.area] {
+            *text = text.as_deref().map(tidy).filter(|t| !t.is_empty());
         }
         if let Some(example) = &mut card.example {
             for text in [&mut example.lang, &mut example.show, &mut example.setup, &mut example.code] {
                 *text = safe(text);
             }
-            if let Some(expect) = &mut example.expect {
-                *expect = safe(expect);
+            for text in [&mut example.expect, &mut example.min_python].into_iter().flatten() {
+                *text = safe(text);
             }
         }
     }
 }
 
-/// Safe text without trailing spaces on lines or blank lines around it.
+/// Safe text without trailing spaces on lines or whitespace around it. Trimmed after the
+/// control characters are gone: CSV and Markdown trim their fields, and a stripped escape
+/// could uncover a space they left, which the next import of the export would drop.
 pub fn tidy(text: &str) -> String {
-    let safe = safe(text).replace("\r\n", "\n");
+    let safe = safe_lines(text);
     let lines: Vec<&str> = safe.lines().map(str::trim_end).collect();
-    lines.join("\n").trim_matches('\n').to_owned()
+    lines.join("\n").trim().to_owned()
+}
+
+/// [`safe`] line by line: an escape sequence left open (`ESC ]` with no end) swallows
+/// everything after it, and must not take more than the rest of its own line.
+pub fn safe_lines(text: &str) -> String {
+    text.split('\n').map(safe).collect::<Vec<_>>().join("\n")
 }
 
 /// Refuses decks and cards that would take a built-in deck's place: a deck id of a built-in
@@ -278,8 +295,13 @@ pub fn check_reserved(file: &str, parsed: &Parsed, builtin_decks: &[String]) -> 
     Ok(())
 }
 
-/// Checks what all formats must guarantee: ids, prompts and answers present, and each card id
-/// used once in the whole import. `lines` maps a card id to where it came from, for errors.
+/// The most text one field of a card may hold. A card is read in a drill, not a document;
+/// the cap keeps a hostile 50 MB field out of the database and off the terminal.
+pub const MAX_TEXT_BYTES: usize = 1 << 20;
+
+/// Checks what all formats must guarantee: ids, prompts and answers present, no text over
+/// [`MAX_TEXT_BYTES`], and each card id used once in the whole import. `lines` maps a card id
+/// to where it came from, for errors.
 pub fn validate(file: &str, parsed: &Parsed, lines: &HashMap<String, usize>) -> Result<(), DeckError> {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     let err = |key: &str, field: &str, message: String| DeckError {
@@ -302,6 +324,15 @@ pub fn validate(file: &str, parsed: &Parsed, lines: &HashMap<String, usize>) -> 
             if card.answer.is_empty() {
                 return Err(err(&card.id, "answer", format!("card {:?} has an empty answer", card.id)));
             }
+            if let Some((field, len)) = longest_text(card).filter(|(_, len)| *len > MAX_TEXT_BYTES) {
+                let size = len as f64 / f64::from(1 << 20);
+                let message = format!(
+                    "card {:?}: {size:.1} MiB of text; a card's {field} may hold at most {} MiB",
+                    card.id,
+                    MAX_TEXT_BYTES >> 20
+                );
+                return Err(err(&card.id, field, message));
+            }
             if let Some(other) = seen.insert(&card.id, &deck.deck.id) {
                 return Err(err(
                     &card.id,
@@ -312,6 +343,25 @@ pub fn validate(file: &str, parsed: &Parsed, lines: &HashMap<String, usize>) -> 
         }
     }
     Ok(())
+}
+
+/// The card's longest text field and its length in bytes.
+fn longest_text(card: &super::CardSpec) -> Option<(&'static str, usize)> {
+    let example = card.example.as_ref();
+    let lists = |list: &[String]| list.iter().map(String::len).max().unwrap_or(0);
+    [
+        ("id", card.id.len()),
+        ("prompt", card.prompt.len()),
+        ("answer", card.answer.len()),
+        ("follow_ups", lists(&card.follow_ups)),
+        ("tags", lists(&card.tags)),
+        ("roles", lists(&card.roles)),
+        ("level", card.level.as_ref().map_or(0, String::len)),
+        ("area", card.area.as_ref().map_or(0, String::len)),
+        ("example", example.map_or(0, |e| e.setup.len() + e.code.len() + e.expect.as_ref().map_or(0, String::len))),
+    ]
+    .into_iter()
+    .max_by_key(|(_, len)| *len)
 }
 
 #[cfg(test)]
@@ -368,7 +418,36 @@ mod tests {
     }
 
     #[test]
+    fn a_card_text_over_the_cap_is_an_error_naming_the_card_and_field() {
+        let mut card = crate::deck::csv::blank_card();
+        (card.id, card.prompt, card.answer) = ("d/1".into(), "Q?".into(), "x".repeat(MAX_TEXT_BYTES + 1));
+        let info = crate::deck::DeckInfo { id: "d".into(), name: "d".into(), area: "a".into(), description: "".into() };
+        let parsed = Parsed { decks: vec![Deck { deck: info, cards: vec![card] }], ..Parsed::default() };
+        let lines = HashMap::from([("d/1".to_owned(), 7)]);
+        let e = validate("big.csv", &parsed, &lines).unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (7, "answer"));
+        assert!(e.message.contains("1.0 MiB of text; a card's answer may hold at most 1 MiB"), "{e}");
+        let mut ok = parsed.clone();
+        ok.decks[0].cards[0].answer.truncate(MAX_TEXT_BYTES);
+        assert!(validate("big.csv", &ok, &lines).is_ok());
+    }
+
+    #[test]
+    fn texts_that_were_only_control_characters_are_gone_after_cleaning() {
+        let mut card = crate::deck::csv::blank_card();
+        (card.id, card.prompt, card.answer) = ("d/1".into(), "Q?".into(), "A.".into());
+        (card.level, card.area) = (Some("\x01".into()), Some("\x1b[0m ".into()));
+        let info = crate::deck::DeckInfo { id: "d".into(), name: "\x07".into(), area: "\x1b".into(), description: "".into() };
+        let parsed = finish(Parsed { decks: vec![Deck { deck: info, cards: vec![card] }], ..Parsed::default() }, &ImportOptions::default());
+        let deck = &parsed.decks[0];
+        assert_eq!((deck.deck.name.as_str(), deck.deck.area.as_str()), ("d", "general"));
+        assert_eq!((&deck.cards[0].level, &deck.cards[0].area), (&None, &None));
+    }
+
+    #[test]
     fn tidy_strips_escapes_and_outer_blank_lines() {
         assert_eq!(tidy("\n\n- a  \r\n- b\x1b[2J\n\n"), "- a\n- b");
+        assert_eq!(tidy("\x1b[1m  bold\n  indented"), "bold\n  indented");
+        assert_eq!(tidy("a\x1b]0;never closed\nb\r\nc"), "a\nb\nc");
     }
 }

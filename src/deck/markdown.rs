@@ -64,7 +64,7 @@ pub fn parse(file: &str, text: &str, options: &ImportOptions) -> Result<Parsed, 
 }
 
 /// ``` or ~~~ opening a fenced code block: inside one, nothing is structure.
-fn fence_marker(line: &str) -> Option<&'static str> {
+pub fn fence_marker(line: &str) -> Option<&'static str> {
     let t = line.trim_start();
     if t.starts_with("```") {
         Some("```")
@@ -75,18 +75,22 @@ fn fence_marker(line: &str) -> Option<&'static str> {
     }
 }
 
-/// Lines of an answer that would read as structure are written with a backslash in front.
+/// Whether a line would read as structure: a heading, `Q:`, `A:`, the metadata comment or a
+/// code fence.
+fn is_structure(line: &str) -> bool {
+    let starts = |p: &str| line.starts_with(p);
+    starts("#") || starts("Q:") || starts("A:") || starts(META_OPEN) || fence_marker(line).is_some()
+}
+
+/// Lines of an answer that would read as structure are written with a backslash in front, and
+/// so are such lines already behind backslashes (`\## x`): reading takes exactly one away.
 pub fn escape(line: &str) -> String {
-    if line.starts_with('#') || line.starts_with("Q:") || line.starts_with("A:") || line.starts_with(META_OPEN) {
-        format!("\\{line}")
-    } else {
-        line.to_owned()
-    }
+    if is_structure(line.trim_start_matches('\\')) { format!("\\{line}") } else { line.to_owned() }
 }
 
 fn unescape(line: &str) -> String {
     match line.strip_prefix('\\') {
-        Some(rest) if escape(rest) != rest => rest.to_owned(),
+        Some(rest) if is_structure(rest.trim_start_matches('\\')) => rest.to_owned(),
         _ => line.to_owned(),
     }
 }
@@ -332,8 +336,15 @@ mod tests {
 
     #[test]
     fn escaped_structure_lines_are_answer_text() {
-        let parsed = parse_default("## P\n\\## not a heading\n\\Q: not a question\n");
-        assert_eq!(parsed.decks[0].cards[0].answer, "## not a heading\nQ: not a question");
+        let parsed = parse_default("## P\n\\## not a heading\n\\Q: not a question\n\\\\# one backslash\n\\x\n");
+        assert_eq!(parsed.decks[0].cards[0].answer, "## not a heading\nQ: not a question\n\\# one backslash\n\\x");
+    }
+
+    #[test]
+    fn escaping_then_reading_gives_back_any_line() {
+        for line in ["# h", "\\# h", "\\\\Q: q", "\\", "\\x", "A:", "<!-- grill", "plain", "\\\\", "```", "\\  ~~~"] {
+            assert_eq!(unescape(&escape(line)), line, "{line:?} escaped as {:?}", escape(line));
+        }
     }
 
     #[test]

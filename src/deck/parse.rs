@@ -5,14 +5,24 @@ use std::collections::HashSet;
 use super::Deck;
 
 /// A deck file that could not be read: where, and what is wrong. Line 0 means the error has no
-/// line (a package's note names itself in `field`), and is not printed.
+/// line (a package's note names itself in `field`), and is not printed. Always one line: a
+/// newline in a quoted value or a file name is shown as `\n`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{file}{}: {field}: {message}", if *line > 0 { format!(":{line}") } else { String::new() })]
+#[error(
+    "{}{}: {field}: {}",
+    one_line(file),
+    if *line > 0 { format!(":{line}") } else { String::new() },
+    one_line(message)
+)]
 pub struct DeckError {
     pub file: String,
     pub line: usize,
     pub field: String,
     pub message: String,
+}
+
+fn one_line(text: &str) -> String {
+    text.replace('\n', "\\n").replace('\r', "\\r")
 }
 
 /// Parses `text` (the contents of `file`) as a grill deck and checks what the type system
@@ -85,6 +95,12 @@ fn find_nth_line(text: &str, needle: &str, n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_is_one_line_whatever_it_quotes() {
+        let e = DeckError { file: "a\nb.md".into(), line: 3, field: "example".into(), message: "key `x\ny`".into() };
+        assert_eq!(e.to_string(), "a\\nb.md:3: example: key `x\\ny`");
+    }
 
     const GOOD: &str = r#"
 [deck]

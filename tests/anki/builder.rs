@@ -1,6 +1,7 @@
 //! Builds small Anki packages for the tests, in both the legacy format (schema-11
 //! `collection.anki2`, JSON note types) and the current one (zstd `collection.anki21b`,
 //! schema 18 with protobuf blobs, `meta`, zstd media map).
+#![allow(dead_code)]
 
 use std::io::Write;
 
@@ -128,7 +129,7 @@ fn db_bytes(build: impl FnOnce(&Connection)) -> Vec<u8> {
 }
 
 /// A schema-11 collection: note types and decks as JSON in `col`.
-fn legacy_collection(spec: &Spec) -> Vec<u8> {
+pub fn legacy_collection(spec: &Spec) -> Vec<u8> {
     db_bytes(|conn| {
         conn.execute_batch(NOTES_AND_CARDS).unwrap();
         let models: serde_json::Map<String, serde_json::Value> = [BASIC, REVERSED, CLOZE]

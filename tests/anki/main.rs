@@ -4,12 +4,14 @@
 mod builder;
 #[path = "../common/mod.rs"]
 mod common;
+mod hostile;
+mod rawzip;
 
 use std::path::PathBuf;
 
 use builder::{Note, Rev, Spec, card_id, legacy_package, modern_package};
 use chrono::{TimeZone, Utc};
-use common::{Env, s};
+use common::{Env, s, snapshot};
 use grill::scheduler::{DayClock, Rating, Review, ReviewKind, Scheduler};
 
 const DAY: i64 = 86_400_000;
@@ -89,22 +91,6 @@ fn text(env: &Env, key: &str) -> (String, String) {
         .unwrap()
 }
 
-/// Every row an import can touch, as text: equal snapshots mean an unchanged database.
-fn snapshot(env: &Env) -> Vec<String> {
-    let conn = env.sql();
-    let mut out = Vec::new();
-    for sql in [
-        "SELECT key || '|' || name || '|' || area || '|' || description FROM decks ORDER BY key",
-        "SELECT key || '|' || prompt || '|' || answer || '|' || tags || '|' || suspended || '|' || position FROM cards ORDER BY key",
-        "SELECT card_id || '|' || at || '|' || rating || '|' || kind || '|' || duration_ms || '|' || ifnull(stability, '') FROM reviews ORDER BY id",
-        "SELECT card_id || '|' || stability || '|' || difficulty || '|' || due || '|' || reps FROM card_state ORDER BY card_id",
-    ] {
-        let mut stmt = conn.prepare(sql).unwrap();
-        out.extend(stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap));
-    }
-    out
-}
-
 fn reviews_of(env: &Env, key: &str) -> Vec<(i64, i64)> {
     let conn = env.sql();
     let mut stmt = conn
@@ -174,7 +160,7 @@ fn a_modern_zstd_package_gives_the_same_cards_and_history_as_the_legacy_one() {
     let out = modern.run(&["import", s(&write(&modern, "i.apkg", &modern_package(&spec())))], "");
     assert!(out.contains("added 6"), "the dummy collection.anki2 must be ignored: {out}");
     assert!(out.contains("1 media file(s)"), "{out}");
-    assert_eq!(snapshot(&legacy), snapshot(&modern));
+    assert_eq!(snapshot(&legacy.sql()), snapshot(&modern.sql()));
 }
 
 #[test]
@@ -182,11 +168,11 @@ fn importing_the_same_package_twice_changes_nothing() {
     let env = Env::new();
     let pkg = write(&env, "i.apkg", &modern_package(&spec()));
     env.run(&["import", s(&pkg)], "");
-    let before = snapshot(&env);
+    let before = snapshot(&env.sql());
     let out = env.run(&["import", s(&pkg)], "");
     assert!(out.contains("added 0 · updated 0 · unchanged 6 · missing 0"), "{out}");
     assert!(out.contains("added 0 reviews (5 already in the log)"), "{out}");
-    assert_eq!(before, snapshot(&env));
+    assert_eq!(before, snapshot(&env.sql()));
 }
 
 #[test]
@@ -218,19 +204,19 @@ fn reimporting_an_edited_package_updates_texts_and_keeps_every_review() {
 fn a_dry_run_reports_and_writes_nothing() {
     let env = Env::new();
     env.run(&["decks"], "");
-    let before = snapshot(&env);
+    let before = snapshot(&env.sql());
     let out = env.run(&["import", "--dry-run", s(&write(&env, "i.apkg", &modern_package(&spec())))], "");
     assert!(out.contains("Dry run"), "{out}");
     assert!(out.contains("would add 6"), "{out}");
     assert!(out.contains("would add: anki:cloze3:1"), "{out}");
-    assert_eq!(before, snapshot(&env));
+    assert_eq!(before, snapshot(&env.sql()));
 }
 
 #[test]
 fn an_entry_escaping_the_package_is_refused_and_nothing_is_written() {
     let env = Env::new();
     env.run(&["decks"], "");
-    let before = snapshot(&env);
+    let before = snapshot(&env.sql());
     let mut evil = spec();
     evil.extra.push(("../evil".to_owned(), b"owned".to_vec()));
     let pkg = write(&env, "evil.apkg", &legacy_package(&evil));
@@ -238,7 +224,7 @@ fn an_entry_escaping_the_package_is_refused_and_nothing_is_written() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("evil.apkg: package: entry \"../evil\" points outside the package"));
-    assert_eq!(before, snapshot(&env));
+    assert_eq!(before, snapshot(&env.sql()));
     assert!(!env.dir.path().join("evil").exists());
 }
 

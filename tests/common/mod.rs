@@ -90,6 +90,35 @@ impl Env {
         rusqlite::Connection::open(self.db()).expect("open db")
     }
 
+    /// Waits until some process holds the write lock of this database (a `BEGIN IMMEDIATE`
+    /// from here is refused at once) and returns when it saw that, or `None` if `child` ended
+    /// first. The probe takes the lock for a moment when it is free, which the other process's
+    /// busy timeout rides out; it writes nothing.
+    pub fn wait_for_write_lock(&self, child: &mut std::process::Child) -> Option<std::time::Instant> {
+        use std::time::{Duration, Instant};
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut probe: Option<rusqlite::Connection> = None;
+        while Instant::now() < deadline {
+            if child.try_wait().ok().flatten().is_some() {
+                return None;
+            }
+            if probe.is_none() && self.db().exists() {
+                let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE;
+                // No busy timeout (rusqlite's default waits 5 s): a held lock must show at once.
+                probe = rusqlite::Connection::open_with_flags(self.db(), flags)
+                    .ok()
+                    .filter(|c| c.busy_timeout(Duration::ZERO).is_ok());
+            }
+            if let Some(conn) = &probe
+                && conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK").is_err()
+            {
+                return Some(Instant::now());
+            }
+            std::thread::sleep(Duration::from_micros(300));
+        }
+        None
+    }
+
     /// Writes a file under the temp dir and returns its path.
     pub fn write(&self, name: &str, text: &str) -> PathBuf {
         let path = self.dir.path().join(name);
@@ -104,6 +133,21 @@ pub fn review_log(conn: &rusqlite::Connection) -> Vec<(i64, String, i64)> {
         .prepare("SELECT r.id, c.key, r.rating FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id")
         .expect("review log query");
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+/// Every row an import can touch, as text: equal snapshots mean an unchanged database.
+pub fn snapshot(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT key || '|' || name || '|' || area || '|' || description FROM decks ORDER BY key",
+        "SELECT key || '|' || prompt || '|' || answer || '|' || tags || '|' || suspended || '|' || position FROM cards ORDER BY key",
+        "SELECT card_id || '|' || at || '|' || rating || '|' || kind || '|' || duration_ms || '|' || ifnull(stability, '') FROM reviews ORDER BY id",
+        "SELECT card_id || '|' || stability || '|' || difficulty || '|' || due || '|' || reps FROM card_state ORDER BY card_id",
+    ] {
+        let mut stmt = conn.prepare(sql).expect("snapshot query");
+        out.extend(stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap));
+    }
+    out
 }
 
 /// `PRAGMA integrity_check`'s verdict.

@@ -81,6 +81,9 @@ pub fn read(mut image: Vec<u8>) -> Result<Collection, String> {
     let len = image.len();
     conn.deserialize_read_exact(MAIN_DB, image.as_slice(), len, true).map_err(sql)?;
     conn.pragma_update(None, "trusted_schema", "OFF").map_err(sql)?;
+    // Sorting a large log may spill to temporary files: keep those in memory too, so reading a
+    // package never writes anything anywhere.
+    conn.pragma_update(None, "temp_store", "MEMORY").map_err(sql)?;
     // Anki's schema-18 tables sort names with its own collation; comparisons need it defined.
     conn.create_collation("unicase", |a: &str, b: &str| a.to_lowercase().cmp(&b.to_lowercase())).map_err(sql)?;
     let version: i64 = conn.query_row("SELECT ver FROM col", [], |r| r.get(0)).map_err(sql)?;
@@ -188,12 +191,24 @@ fn read_legacy_col(conn: &Connection, out: &mut Collection) -> Result<(), String
     Ok(())
 }
 
+/// The most a note's fields may hold, HTML included (embedded images can make a real note a
+/// few MiB). Checked before any rendering, so a hostile note costs no time; the text that
+/// comes out must still fit `import::MAX_TEXT_BYTES`.
+const MAX_NOTE_BYTES: usize = 16 << 20;
+
 fn read_notes(conn: &Connection, out: &mut Collection) -> Result<(), String> {
     let mut stmt = conn.prepare("SELECT id, guid, mid, tags, flds FROM notes").map_err(sql)?;
     let rows =
         stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, raw(r, 1)?, r.get::<_, i64>(2)?, raw(r, 3)?, raw(r, 4)?)));
     for row in rows.map_err(sql)? {
         let (id, guid, notetype, tags, flds) = row.map_err(sql)?;
+        if flds.len() > MAX_NOTE_BYTES {
+            return Err(format!(
+                "note {id}: its fields hold {:.1} MiB; a note may hold at most {} MiB (a flashcard, not a document)",
+                flds.len() as f64 / f64::from(1 << 20),
+                MAX_NOTE_BYTES >> 20
+            ));
+        }
         let text = |bytes: Vec<u8>, field: &str| {
             String::from_utf8(bytes).map_err(|_| format!("note {id}: {field}: not valid UTF-8"))
         };

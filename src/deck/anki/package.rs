@@ -44,10 +44,13 @@ pub fn open(bytes: &[u8], limits: &Limits) -> Result<Package, PackageError> {
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| format!("damaged zip entry {i} ({e})"))?;
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| "(a name that is not UTF-8)".to_owned());
-        // `enclosed_name` allows `a/../b`; an Anki package has no folders, so any `..` is hostile.
-        let climbs = name.split(['/', '\\']).any(|part| part == "..");
-        if entry.enclosed_name().is_none() || climbs || name.starts_with(['/', '\\']) {
+        if leaves_package(&name) || entry.enclosed_name().is_none() {
             return Err(format!("entry {name:?} points outside the package; refusing the whole package"));
+        }
+        // grill never writes entries out, but a link is never part of an Anki package: one is a
+        // sign of a package made to trick an unpacker, so nothing in it is trusted.
+        if entry.is_symlink() {
+            return Err(format!("entry {name:?} is a symbolic link; refusing the whole package"));
         }
     }
     if let Some(meta) = read_entry(&mut zip, "meta", limits.small_file_bytes)? {
@@ -74,6 +77,15 @@ pub fn open(bytes: &[u8], limits: &Limits) -> Result<Package, PackageError> {
     Ok(Package { collection, media })
 }
 
+/// Whether an entry name climbs out (`..`, even as `a/../b`, which `enclosed_name` allows) or
+/// is absolute (`/x`, `\\x`, or a Windows drive, `C:x`, which Unix paths take as relative). An
+/// Anki package has no folders, so any of these is hostile.
+fn leaves_package(name: &str) -> bool {
+    let climbs = name.split(['/', '\\']).any(|part| part == "..");
+    let drive = name.as_bytes().get(1) == Some(&b':') && name.as_bytes()[0].is_ascii_alphabetic();
+    climbs || drive || name.starts_with(['/', '\\'])
+}
+
 /// The bytes of entry `name`, if present, refusing more than `limit` bytes whatever the
 /// entry's header claims.
 fn read_entry(
@@ -97,8 +109,14 @@ fn read_entry(
     Ok(Some(data))
 }
 
-/// zstd-decompresses `data`, refusing more than `limit` bytes.
+/// zstd-decompresses `data`, refusing more than `limit` bytes: at once when the first frame
+/// declares more, else once that much has come out.
 fn decompress(data: &[u8], limit: u64, name: &str) -> Result<Vec<u8>, PackageError> {
+    if let Ok(Some(declared)) = zstd::zstd_safe::get_frame_content_size(data)
+        && declared > limit
+    {
+        return Err(too_big(name, limit));
+    }
     let decoder = zstd::stream::read::Decoder::new(data).map_err(|e| format!("cannot decompress {name} ({e})"))?;
     let mut out = Vec::new();
     decoder.take(limit + 1).read_to_end(&mut out).map_err(|e| format!("cannot decompress {name} ({e})"))?;
