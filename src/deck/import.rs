@@ -437,8 +437,12 @@ mod tests {
         let mut card = crate::deck::csv::blank_card();
         (card.id, card.prompt, card.answer) = ("d/1".into(), "Q?".into(), "A.".into());
         (card.level, card.area) = (Some("\x01".into()), Some("\x1b[0m ".into()));
-        let info = crate::deck::DeckInfo { id: "d".into(), name: "\x07".into(), area: "\x1b".into(), description: "".into() };
-        let parsed = finish(Parsed { decks: vec![Deck { deck: info, cards: vec![card] }], ..Parsed::default() }, &ImportOptions::default());
+        let info =
+            crate::deck::DeckInfo { id: "d".into(), name: "\x07".into(), area: "\x1b".into(), description: "".into() };
+        let parsed = finish(
+            Parsed { decks: vec![Deck { deck: info, cards: vec![card] }], ..Parsed::default() },
+            &ImportOptions::default(),
+        );
         let deck = &parsed.decks[0];
         assert_eq!((deck.deck.name.as_str(), deck.deck.area.as_str()), ("d", "general"));
         assert_eq!((&deck.cards[0].level, &deck.cards[0].area), (&None, &None));
