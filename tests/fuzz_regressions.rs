@@ -61,10 +61,10 @@ fn every_built_in_deck_passes_the_deck_check() {
     }
 }
 
-/// A built-in deck with a few bytes changed, inserted or removed: inputs close to valid,
-/// where parsers break most often.
-fn mutated_deck() -> impl Strategy<Value = Vec<u8>> {
-    let text = std::fs::read(root().join("decks").join("testing.toml")).unwrap();
+/// The file at `path` (from the project root) with a few bytes changed, inserted or removed:
+/// inputs close to valid, where parsers break most often.
+fn mutated(path: &str) -> impl Strategy<Value = Vec<u8>> {
+    let text = std::fs::read(root().join(path)).unwrap();
     let len = text.len();
     prop::collection::vec((0..len, any::<u8>(), 0u8..3), 1..8).prop_map(move |edits| {
         let mut bytes = text.clone();
@@ -100,7 +100,26 @@ proptest! {
     }
 
     #[test]
-    fn the_deck_check_holds_on_mutated_built_in_decks(data in mutated_deck()) {
+    fn the_deck_check_holds_on_mutated_built_in_decks(data in mutated("decks/testing.toml")) {
         checks::deck_toml(&data);
+    }
+
+    #[test]
+    fn the_csv_check_holds_on_mutated_exports(data in mutated("fuzz/seeds/deck_csv/export.csv")) {
+        checks::deck_csv(&data);
+    }
+
+    #[test]
+    fn the_markdown_check_holds_on_mutated_exports(data in mutated("fuzz/seeds/deck_markdown/export.md")) {
+        checks::deck_markdown(&data);
+    }
+
+    #[test]
+    fn the_anki_check_holds_on_mutated_packages_and_collections(
+        package in mutated("fuzz/seeds/anki_package/modern.apkg"),
+        collection in mutated("fuzz/seeds/anki_package/legacy-collection"),
+    ) {
+        checks::anki_package(&package);
+        checks::anki_package(&collection);
     }
 }

@@ -193,6 +193,17 @@ fn markdown_headings_and_q_a_blocks_both_become_cards() {
 }
 
 #[test]
+fn two_markdown_decks_with_the_same_heading_are_one_deck_and_nothing_is_reported_missing() {
+    let env = Env::new();
+    let md = env.write("notes.md", "# SQL notes\n\n## One?\nA.\n\n# SQL notes\n\n## Two?\nB.\n");
+    let out = env.run(&["import", s(&md)], "");
+    assert!(out.contains("added 2 · updated 0 · unchanged 0 · missing 0"), "{out}");
+    let again = env.run(&["import", s(&md)], "");
+    assert!(again.contains("added 0 · updated 0 · unchanged 2 · missing 0"), "{again}");
+    assert_eq!(env.cards(&["--deck", "sql-notes"]).len(), 2);
+}
+
+#[test]
 fn anki_plain_text_exports_import_with_guids() {
     let env = Env::new();
     let txt = "#separator:tab\n#html:true\n#guid column:1\n#tags column:4\nabc\tWhat is <b>MVCC</b>?\tRow&nbsp;versions\tsql\n";

@@ -136,19 +136,28 @@ pub fn deck_id_for_file(file: &str) -> String {
 /// A stable card id from a deck and a prompt (used when a file gives no id): FNV-1a, because
 /// std's hasher may change between Rust releases and a changed id would orphan the history.
 pub fn hashed_key(deck: &str, prompt: &str) -> String {
+    let clean = clean_line(deck);
     let hash = deck
         .bytes()
         .chain([0x1f])
         .chain(prompt.trim().bytes())
         .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    format!("{deck}/{hash:016x}")
+    format!("{clean}/{hash:016x}")
 }
 
 /// A card id from a file: kept as written when it already names a namespace (`deck/x`,
 /// `anki:...`), else put in the deck's (`x` -> `deck/x`) so two files' `1`s never meet.
 pub fn namespaced_key(deck: &str, id: &str) -> String {
-    let id = id.trim();
-    if id.contains('/') || id.contains(':') { id.to_owned() } else { format!("{deck}/{id}") }
+    // Decided on the id as it will be stored: a `/` inside an escape sequence is no namespace,
+    // and a deck id ending in ESC must not eat the `/` after it.
+    let id = clean_line(id);
+    if id.contains('/') || id.contains(':') { id } else { format!("{}/{id}", clean_line(deck)) }
+}
+
+/// A one-line text as imports store it (ids, names, areas): safe, tabs and newlines made
+/// spaces, trimmed.
+pub fn clean_line(text: &str) -> String {
+    safe_lines(text).replace(['\n', '\t'], " ").trim().to_owned()
 }
 
 /// The areas grill's scorecard knows, and words in a deck name that point to them.
@@ -210,17 +219,31 @@ pub fn finish(mut parsed: Parsed, options: &ImportOptions) -> Parsed {
         }
         clean_deck(deck);
     }
+    parsed.decks = merge_same_ids(std::mem::take(&mut parsed.decks));
     parsed
+}
+
+/// Decks of one file with the same id (two `# SQL` headings, or ids that differed only in
+/// control characters) are one deck, in the place of the first: synced apart, each would
+/// report the other's cards missing.
+fn merge_same_ids(decks: Vec<Deck>) -> Vec<Deck> {
+    let mut merged: Vec<Deck> = Vec::with_capacity(decks.len());
+    for deck in decks {
+        match merged.iter_mut().find(|d| d.deck.id == deck.deck.id) {
+            Some(first) => first.cards.extend(deck.cards),
+            None => merged.push(deck),
+        }
+    }
+    merged
 }
 
 /// Makes every text of a deck safe to print and trims it. A text that was nothing but control
 /// characters is gone afterwards: an optional one becomes absent, a deck's name its id and its
 /// area `general`, so the deck exports as a file that imports back the same.
 fn clean_deck(deck: &mut Deck) {
-    let one_line = |text: &str| safe_lines(text).replace(['\n', '\t'], " ").trim().to_owned();
     let info = &mut deck.deck;
     for text in [&mut info.id, &mut info.name, &mut info.area] {
-        *text = one_line(text);
+        *text = clean_line(text);
     }
     if info.name.is_empty() {
         info.name = info.id.clone();
@@ -230,7 +253,7 @@ fn clean_deck(deck: &mut Deck) {
     }
     info.description = tidy(&info.description);
     for card in &mut deck.cards {
-        card.id = one_line(&card.id);
+        card.id = clean_line(&card.id);
         card.prompt = tidy(&card.prompt);
         card.answer = tidy(&card.answer);
         for list in [&mut card.follow_ups, &mut card.tags, &mut card.roles] {
@@ -388,6 +411,10 @@ mod tests {
         assert_eq!(namespaced_key("notes", "1"), "notes/1");
         assert_eq!(namespaced_key("notes", "other/1"), "other/1");
         assert_eq!(namespaced_key("notes", "anki:abc:0"), "anki:abc:0");
+        // The id as stored decides: here the `/` belongs to an escape sequence.
+        assert_eq!(namespaced_key("notes", "q1\x1b/x"), "notes/q1");
+        assert_eq!(namespaced_key("notes\x1b", "q1"), "notes/q1");
+        assert!(hashed_key("d\x1b", "Why?").starts_with("d/"));
     }
 
     #[test]
@@ -446,6 +473,21 @@ mod tests {
         let deck = &parsed.decks[0];
         assert_eq!((deck.deck.name.as_str(), deck.deck.area.as_str()), ("d", "general"));
         assert_eq!((&deck.cards[0].level, &deck.cards[0].area), (&None, &None));
+    }
+
+    #[test]
+    fn decks_of_one_file_with_the_same_id_are_merged_in_the_first_ones_place() {
+        let deck = |id: &str, card: &str| {
+            let mut spec = crate::deck::csv::blank_card();
+            (spec.id, spec.prompt, spec.answer) = (card.into(), "Q?".into(), "A.".into());
+            let info =
+                crate::deck::DeckInfo { id: id.into(), name: "n".into(), area: "a".into(), description: "".into() };
+            Deck { deck: info, cards: vec![spec] }
+        };
+        let parsed = Parsed { decks: vec![deck("a", "1"), deck("b", "2"), deck("a\x07", "3")], ..Parsed::default() };
+        let decks = finish(parsed, &ImportOptions::default()).decks;
+        let ids: Vec<(&str, usize)> = decks.iter().map(|d| (d.deck.id.as_str(), d.cards.len())).collect();
+        assert_eq!(ids, [("a", 2), ("b", 1)]);
     }
 
     #[test]
