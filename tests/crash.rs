@@ -121,7 +121,6 @@ enum Kill {
     InWrite(Duration),
 }
 
-
 /// Runs `args`, types `ops`, kills it as `kill` says, and returns everything it printed
 /// before it died (what is in the pipe was written before the kill).
 fn run_and_kill(env: &Env, args: &[&str], ops: &[Op], kill: Kill, rng: &mut Xoshiro256PlusPlus) -> String {
@@ -273,7 +272,9 @@ fn a_first_start_killed_while_syncing_decks_leaves_all_or_nothing() {
 fn bulk_csv(cards: usize, version: usize) -> String {
     let mut out = String::from("id,prompt,answer,tags\n");
     for i in 0..cards {
-        out.push_str(&format!("q{i},\"Question {i}, take {version}?\",\"- point one of {i}\n- point two\",bulk v{version}\n"));
+        out.push_str(&format!(
+            "q{i},\"Question {i}, take {version}?\",\"- point one of {i}\n- point two\",bulk v{version}\n"
+        ));
     }
     out
 }
@@ -375,7 +376,10 @@ fn killed_imports_leave_the_database_as_before_or_fully_imported() {
         let conn = env.sql();
         assert_eq!(integrity(&conn), "ok", "kill {i} of {file} after {delay:?} (seed {seed})");
         let now = snapshot(&conn);
-        assert!(now == before || now == *after, "kill {i} of {file} after {delay:?} left part of the import (seed {seed})");
+        assert!(
+            now == before || now == *after,
+            "kill {i} of {file} after {delay:?} left part of the import (seed {seed})"
+        );
         interrupted += usize::from(now == before);
         in_transaction += usize::from(now == before && matches!(kill, Kill::InWrite(_)));
         finished += usize::from(now == *after);
@@ -387,7 +391,9 @@ fn killed_imports_leave_the_database_as_before_or_fully_imported() {
             assert!(snapshot(&env.sql()) == *after, "kill {i}: the import run again is complete");
         }
     }
-    eprintln!("{interrupted} imports interrupted ({in_transaction} while writing), {finished} finished before the kill");
+    eprintln!(
+        "{interrupted} imports interrupted ({in_transaction} while writing), {finished} finished before the kill"
+    );
     // The kills must really have cut transactions short, not only parsing or the exit.
     assert!(in_transaction >= IMPORT_KILLS / 8, "only {in_transaction} kills cut a transaction (seed {seed})");
 }

@@ -30,7 +30,8 @@ fn footprint(env: &Env) -> Footprint {
                 walk(&path, root, files);
             }
             let bytes = if path.is_file() { std::fs::read(&path).unwrap() } else { Vec::new() };
-            let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+            let hash =
+                bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
             files.insert(path.strip_prefix(root).unwrap().to_owned(), (bytes.len() as u64, hash));
         }
     }
@@ -66,7 +67,8 @@ fn assert_refused(env: &Env, name: &str, bytes: &[u8], expected: &str) {
 
 /// The good package's entries, stored, plus `extra`.
 fn package_with(extra: Vec<Entry>) -> Vec<u8> {
-    let mut entries = vec![Entry::stored("collection.anki2", legacy_collection(&spec())), Entry::stored("media", b"{}".to_vec())];
+    let mut entries =
+        vec![Entry::stored("collection.anki2", legacy_collection(&spec())), Entry::stored("media", b"{}".to_vec())];
     entries.extend(extra);
     archive(&entries)
 }
@@ -132,7 +134,12 @@ fn a_zstd_bomb_in_a_current_package_is_refused() {
     assert_refused(&env, "zstd-bomb.apkg", &modern(declared), "collection.anki21b decompresses to more than 1024 MiB");
     // Many frames that do not say how big they are: unpacked up to the cap, then refused.
     let undeclared = zstd_zeros(2, blocks / 2 + 1, false);
-    assert_refused(&env, "zstd-bomb2.apkg", &modern(undeclared), "collection.anki21b decompresses to more than 1024 MiB");
+    assert_refused(
+        &env,
+        "zstd-bomb2.apkg",
+        &modern(undeclared),
+        "collection.anki21b decompresses to more than 1024 MiB",
+    );
 }
 
 #[test]
@@ -148,7 +155,12 @@ fn a_note_with_a_50_mb_field_is_refused_before_it_is_rendered() {
         deck: 10,
     });
     let pkg = archive(&[Entry::stored("collection.anki2", legacy_collection(&huge))]);
-    assert_refused(&env, "huge.apkg", &pkg, "collection: note 9: its fields hold 50.0 MiB; a note may hold at most 16 MiB");
+    assert_refused(
+        &env,
+        "huge.apkg",
+        &pkg,
+        "collection: note 9: its fields hold 50.0 MiB; a note may hold at most 16 MiB",
+    );
 }
 
 #[test]
@@ -164,7 +176,12 @@ fn a_note_whose_text_is_over_a_mebibyte_is_refused_naming_its_card() {
         deck: 10,
     });
     let pkg = archive(&[Entry::stored("collection.anki2", legacy_collection(&big))]);
-    assert_refused(&env, "big.apkg", &pkg, "answer: card \"anki:big9:0\": 1.4 MiB of text; a card's answer may hold at most 1 MiB");
+    assert_refused(
+        &env,
+        "big.apkg",
+        &pkg,
+        "answer: card \"anki:big9:0\": 1.4 MiB of text; a card's answer may hold at most 1 MiB",
+    );
 }
 
 #[test]
