@@ -215,7 +215,20 @@ fn configure(conn: &mut Connection) -> Result<(), StoreError> {
     conn.busy_timeout(Duration::from_secs(10))?;
     // WAL: readers never block the writer. synchronous=NORMAL in WAL mode keeps every committed
     // transaction across a crash of the process (only a power loss can drop the last ones).
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // SQLite can answer SQLITE_BUSY here without calling the busy handler (another grill is
+    // creating the file or switching it to WAL at that moment): try again for up to 2 s.
+    let mut attempts = 0;
+    while let Err(e) = conn.pragma_update(None, "journal_mode", "WAL") {
+        let busy = matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        );
+        if !busy || attempts == 100 {
+            return Err(e.into());
+        }
+        attempts += 1;
+        std::thread::sleep(Duration::from_millis(20));
+    }
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Every write transaction takes the write lock when it begins: a deferred one that read first
