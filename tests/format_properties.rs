@@ -201,14 +201,7 @@ fn import_then_export(format: Format, text: &str) -> Result<(Vec<Deck>, String),
     let mut store = Store::open_in_memory().unwrap();
     let scheduler = grill::Scheduler::default_params();
     let now = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z").unwrap().to_utc();
-    let how = grill::store::SyncOptions {
-        source: "import",
-        suspend_missing: false,
-        dry_run: false,
-        now,
-        scheduler: &scheduler,
-        clock: &clock,
-    };
+    let how = grill::store::SyncOptions::import(now, &scheduler, &clock);
     store.sync_decks(&parsed.decks, &parsed.history, &how, &mut || {}).unwrap();
     let ids: Vec<String> = parsed.decks.iter().map(|d| d.deck.id.clone()).collect();
     let exported = store.export_decks(&ids).unwrap();

@@ -70,12 +70,8 @@ fn sync(store: &mut Store, text: &str, now: chrono::DateTime<Utc>) -> grill::sto
     let clock = DayClock::new(Utc, 4);
     let scheduler = Scheduler::default_params();
     let how = grill::store::SyncOptions {
-        source: "import",
         suspend_missing: true,
-        dry_run: false,
-        now,
-        scheduler: &scheduler,
-        clock: &clock,
+        ..grill::store::SyncOptions::import(now, &scheduler, &clock)
     };
     store.sync_decks(&[parse_toml("team.toml", text).unwrap()], &[], &how, &mut || {}).unwrap()
 }

@@ -52,14 +52,7 @@ fn plant_hostile_deck(env: &Env) {
     let mut store = grill::Store::open(&env.db()).unwrap();
     let now = chrono::DateTime::parse_from_rfc3339(&env.now).unwrap().with_timezone(&chrono::Utc);
     let (scheduler, clock) = (grill::Scheduler::default_params(), grill::DayClock::new(chrono::Utc, 4));
-    let how = grill::store::SyncOptions {
-        source: "import",
-        suspend_missing: false,
-        dry_run: false,
-        now,
-        scheduler: &scheduler,
-        clock: &clock,
-    };
+    let how = grill::store::SyncOptions::import(now, &scheduler, &clock);
     // Straight into the store, past the importer's own cleaning: rendering must be safe by itself.
     store.sync_decks(&[deck], &[], &how, &mut || {}).unwrap();
 }

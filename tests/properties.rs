@@ -192,14 +192,7 @@ fn deck() -> impl Strategy<Value = Deck> {
 fn sync(store: &mut grill::Store, deck: &grill::Deck) -> grill::store::SyncReport {
     let clock = grill::DayClock::new(chrono::Utc, 4);
     let scheduler = grill::Scheduler::default_params();
-    let how = grill::store::SyncOptions {
-        source: "import",
-        suspend_missing: false,
-        dry_run: false,
-        now: start(),
-        scheduler: &scheduler,
-        clock: &clock,
-    };
+    let how = grill::store::SyncOptions::import(start(), &scheduler, &clock);
     store.sync_decks(std::slice::from_ref(deck), &[], &how, &mut || {}).unwrap()
 }
 

@@ -113,14 +113,7 @@ fn write_db(args: &DbArgs) -> Result<()> {
     let builtin = grill::deck::builtin_decks()?;
     store.sync_builtin(&builtin, &grill::deck::builtin_fingerprint(), created)?;
     let decks = cards::synthetic_decks("bench", args.cards, args.decks, args.seed);
-    let how = grill::store::SyncOptions {
-        source: "import",
-        suspend_missing: false,
-        dry_run: false,
-        now: created,
-        scheduler: &scheduler,
-        clock: &clock,
-    };
+    let how = grill::store::SyncOptions::import(created, &scheduler, &clock);
     store.sync_decks(&decks, &[], &how, &mut || {})?;
     let keys: Vec<String> = decks.iter().map(|d| d.deck.id.clone()).collect();
     let mut rows = store.cards(&CardFilter { decks: keys, ..CardFilter::default() })?;

@@ -29,14 +29,7 @@ pub fn run(app: &mut App, args: &ImportArgs) -> Result<()> {
     }
     let total = all.decks.iter().map(|d| d.cards.len()).sum::<usize>() + all.history.len();
     let bar = progress_bar(total);
-    let how = SyncOptions {
-        source: "import",
-        suspend_missing: false,
-        dry_run: args.dry_run,
-        now: app.now(),
-        scheduler: &app.scheduler,
-        clock: &app.days,
-    };
+    let how = SyncOptions { dry_run: args.dry_run, ..SyncOptions::import(app.now(), &app.scheduler, &app.days) };
     let report = app.store.sync_decks(&all.decks, &all.history, &how, &mut || bar.inc(1))?;
     bar.finish_and_clear();
     let mut out = anstream::stdout();

@@ -83,14 +83,7 @@ mod tests {
         {
             let (sch, clk) =
                 (crate::scheduler::Scheduler::default_params(), crate::scheduler::DayClock::new(chrono::Utc, 4));
-            let how = crate::store::SyncOptions {
-                source: "import",
-                suspend_missing: false,
-                dry_run: false,
-                now,
-                scheduler: &sch,
-                clock: &clk,
-            };
+            let how = crate::store::SyncOptions::import(now, &sch, &clk);
             store.sync_decks(&[deck], &[], &how, &mut || {}).unwrap();
         }
         let ids = store.cards(&Default::default()).unwrap().iter().map(|c| c.id).collect();

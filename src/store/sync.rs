@@ -101,6 +101,14 @@ pub struct SyncOptions<'a, Tz: TimeZone> {
     pub clock: &'a DayClock<Tz>,
 }
 
+impl<'a, Tz: TimeZone> SyncOptions<'a, Tz> {
+    /// What `grill import` does: source `import`, cards missing from the file only reported,
+    /// changes kept. Set `suspend_missing` or `dry_run` with struct update syntax.
+    pub fn import(now: DateTime<Utc>, scheduler: &'a Scheduler, clock: &'a DayClock<Tz>) -> Self {
+        SyncOptions { source: "import", suspend_missing: false, dry_run: false, now, scheduler, clock }
+    }
+}
+
 pub(super) fn sync_deck(
     tx: &Transaction,
     deck: &Deck,

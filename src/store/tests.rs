@@ -45,14 +45,8 @@ fn the_new_card_index_follows_syncs_ratings_undo_and_rebuilds() {
     {
         let (sch, clk) =
             (crate::scheduler::Scheduler::default_params(), crate::scheduler::DayClock::new(chrono::Utc, 4));
-        let how = crate::store::SyncOptions {
-            source: "import",
-            suspend_missing: true,
-            dry_run: false,
-            now: now(),
-            scheduler: &sch,
-            clock: &clk,
-        };
+        let how =
+            crate::store::SyncOptions { suspend_missing: true, ..crate::store::SyncOptions::import(now(), &sch, &clk) };
         store.sync_decks(&[deck(&["t/a", "t/b", "t/c", "t/d"])], &[], &how, &mut || {}).unwrap();
     }
     assert_index_matches_definition(&store);
@@ -74,14 +68,8 @@ fn the_new_card_index_follows_syncs_ratings_undo_and_rebuilds() {
     {
         let (sch, clk) =
             (crate::scheduler::Scheduler::default_params(), crate::scheduler::DayClock::new(chrono::Utc, 4));
-        let how = crate::store::SyncOptions {
-            source: "import",
-            suspend_missing: true,
-            dry_run: false,
-            now: now(),
-            scheduler: &sch,
-            clock: &clk,
-        };
+        let how =
+            crate::store::SyncOptions { suspend_missing: true, ..crate::store::SyncOptions::import(now(), &sch, &clk) };
         store.sync_decks(&[deck(&["t/d", "t/c", "t/b"])], &[], &how, &mut || {}).unwrap();
     }
     assert_index_matches_definition(&store);
@@ -102,14 +90,8 @@ fn new_cards_come_from_every_deck_up_to_the_limit_in_deck_order() {
     {
         let (sch, clk) =
             (crate::scheduler::Scheduler::default_params(), crate::scheduler::DayClock::new(chrono::Utc, 4));
-        let how = crate::store::SyncOptions {
-            source: "import",
-            suspend_missing: true,
-            dry_run: false,
-            now: now(),
-            scheduler: &sch,
-            clock: &clk,
-        };
+        let how =
+            crate::store::SyncOptions { suspend_missing: true, ..crate::store::SyncOptions::import(now(), &sch, &clk) };
         store.sync_decks(&[deck(&["t/1", "t/2", "t/3"]), other], &[], &how, &mut || {}).unwrap();
     }
     rate(&mut store, "t/1", now());
