@@ -1,11 +1,9 @@
 //! `grill backup` and `grill restore` through the real binary.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::live::{Live, is_confirmation};
-use common::{Env, integrity, review_log, s};
+use crate::common::live::{Live, is_confirmation};
+use crate::common::{Env, integrity, review_log, s};
 
 fn reviews_in(path: &Path) -> usize {
     review_log(&rusqlite::Connection::open(path).unwrap()).len()

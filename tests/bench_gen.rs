@@ -1,11 +1,9 @@
 //! The benchmark generator (`grill-bench-gen`, used by `bench/run`) writes valid data: a small
 //! collection whose stored schedule equals what replaying its log gives, and importable files.
 
-mod common;
-
+use crate::common::{Env, s};
 use assert_cmd::Command;
 use chrono::{TimeZone, Utc};
-use common::{Env, s};
 use grill::{DayClock, Scheduler, Store};
 
 fn generator() -> Command {

@@ -1,8 +1,6 @@
 //! `grill decks`, `grill cards`, `--version` and `--help` through the real binary.
 
-mod common;
-
-use common::Env;
+use crate::common::Env;
 use predicates::prelude::*;
 
 #[test]

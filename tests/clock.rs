@@ -1,9 +1,7 @@
 //! Clock trouble: a clock set back before the last review, daylight-saving switches across the
 //! day rollover, a changed time zone. No panic, no negative elapsed time, no card lost.
 
-mod common;
-
-use common::Env;
+use crate::common::Env;
 
 /// `grill ARGS` in time zone `tz`.
 fn run_in(env: &Env, tz: &str, args: &[&str], stdin: &str) -> String {
@@ -59,10 +57,10 @@ fn a_clock_set_back_before_the_last_review_keeps_the_log_in_order() {
     env.at("2026-02-20T09:00:00Z");
     let out = run_in(&env, "UTC", &["drill", "--new", "2"], "\n3\n\n3\n");
     assert!(out.contains("due 0 · new 2"), "{out}");
-    assert_eq!(common::review_log(&env.sql()).len(), 4);
+    assert_eq!(crate::common::review_log(&env.sql()).len(), 4);
     assert_eq!(reviews_out_of_order(&env), 0, "a review logged after another is never timed before it");
     assert_eq!(due_before_last_review(&env), 0);
-    common::states_match_replay(&env.db()).unwrap();
+    crate::common::states_match_replay(&env.db()).unwrap();
     assert_no_card_lost(&mut env, "UTC");
 }
 

@@ -2,12 +2,10 @@
 //! lands exactly once, an import running beside two drills lands whole, and undo only ever
 //! takes back the session's own rating.
 
-mod common;
-
 use std::time::Duration;
 
-use common::live::{Live, is_confirmation, shown_card};
-use common::{Env, integrity, review_log, s, states_match_replay};
+use crate::common::live::{Live, is_confirmation, shown_card};
+use crate::common::{Env, integrity, review_log, s, states_match_replay};
 
 /// Ratings each drill types; both drills see the same queue (same seed and clock), so they
 /// rate the same cards, the hardest case for keeping the log and the states consistent.

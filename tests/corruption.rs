@@ -2,11 +2,9 @@
 //! database from a newer grill, a damaged one. Each gets a clear error and keeps every byte.
 //! Also: an older database is copied before it is migrated, and the files are private.
 
-mod common;
-
 use std::path::Path;
 
-use common::Env;
+use crate::common::Env;
 
 /// Every byte of the database file and which files sit beside it.
 fn snapshot(env: &Env) -> (Vec<u8>, Vec<String>) {
@@ -27,7 +25,7 @@ fn assert_refused_untouched(env: &Env, message: &str) {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "grill {args:?} accepted the file");
         assert!(stderr.contains(message), "grill {args:?}: {stderr}");
-        assert!(stderr.contains(common::s(&env.db())), "the error names the file: {stderr}");
+        assert!(stderr.contains(crate::common::s(&env.db())), "the error names the file: {stderr}");
     }
     let after = snapshot(env);
     assert!(before.0 == after.0, "the file's bytes changed");
@@ -133,9 +131,13 @@ fn an_older_database_is_copied_before_it_is_migrated() {
     let copy = rusqlite::Connection::open(&backup).unwrap();
     let copied_version: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(copied_version, version, "the backup is the database before the migration");
-    assert_eq!(common::integrity(&copy), "ok");
+    assert_eq!(crate::common::integrity(&copy), "ok");
     if version >= 1 {
-        assert_eq!(common::review_log(&copy), common::review_log(&env.sql()), "no review lost in the migration");
+        assert_eq!(
+            crate::common::review_log(&copy),
+            crate::common::review_log(&env.sql()),
+            "no review lost in the migration"
+        );
     } else {
         assert!(copy.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)).unwrap() == 0);
     }
@@ -170,7 +172,7 @@ fn the_data_folder_is_private_and_the_database_owner_only_whatever_the_umask() {
     assert_eq!(mode(env.db().parent().unwrap()), 0o700, "data folder");
     assert_eq!(mode(&env.db()), 0o600, "database");
     // The -wal and -shm files exist while a grill is running.
-    let mut live = common::live::Live::spawn(with_open_umask(&env, &["drill", "--new", "1"]));
+    let mut live = crate::common::live::Live::spawn(with_open_umask(&env, &["drill", "--new", "1"]));
     live.wait_for_prompt("answer> ");
     for suffix in ["-wal", "-shm"] {
         let side = env.db().with_file_name(format!("grill.db{suffix}"));

@@ -1,9 +1,7 @@
 //! `grill cram` through the real binary: what it targets, what it logs, what it leaves alone.
 
-mod common;
-
+use crate::common::Env;
 use chrono::Utc;
-use common::Env;
 use grill::{DayClock, Scheduler, Store};
 
 /// The card keys in the order the session showed them.

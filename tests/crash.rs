@@ -3,17 +3,14 @@
 //! nothing, and the database passes `PRAGMA integrity_check`.
 //!
 //! The kill moments come from a seeded generator: a failure prints the seed, and
-//! `GRILL_CRASH_SEED=N cargo test --test crash` replays the same kills.
-
-#[path = "anki/builder.rs"]
-mod builder;
-mod common;
+//! `GRILL_CRASH_SEED=N cargo test crash::` replays the same kills.
 
 use std::io::{Read, Write};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{Env, integrity, review_log, s, snapshot, states_match_replay};
+use crate::anki::builder;
+use crate::common::{Env, integrity, review_log, s, snapshot, states_match_replay};
 use rand::{RngExt, SeedableRng, rngs::Xoshiro256PlusPlus};
 
 /// Drill processes killed in the main loop (the issue asks for at least 100).

@@ -1,8 +1,6 @@
 //! `grill profile`, `grill dashboard` and `grill remind` through the real binary.
 
-mod common;
-
-use common::{Env, s, script};
+use crate::common::{Env, s, script};
 use icalendar::Component;
 use predicates::prelude::*;
 

@@ -5,13 +5,11 @@
 //! (`unshare -m`), so nothing outside the test sees it. That needs root (CI runs as root);
 //! elsewhere these tests say they were skipped, and under `CI` they fail instead.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
-use common::Env;
+use crate::common::Env;
 
 /// A small tmpfs in a private mount namespace, held open by a sleeping process.
 struct SmallDisk {
@@ -128,7 +126,7 @@ fn saved(env: &Env, disk: &SmallDisk) -> (usize, String) {
         std::fs::copy(wal, &copy_wal).unwrap();
     }
     let conn = rusqlite::Connection::open(&copy).unwrap();
-    let result = (common::review_log(&conn).len(), common::integrity(&conn));
+    let result = (crate::common::review_log(&conn).len(), crate::common::integrity(&conn));
     drop(conn);
     let _ = std::fs::remove_file(&copy);
     let _ = std::fs::remove_file(&copy_wal);
@@ -143,8 +141,8 @@ fn a_full_disk_stops_the_drill_with_a_clear_message_and_keeps_every_saved_rating
     let out = disk.grill(&env, &["drill", "--new", "60"], &"\n3\n".repeat(60));
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(!out.status.success(), "the drill cannot have saved 60 ratings on a full disk:\n{stdout}");
-    assert!(stderr.contains("the disk is full") && stderr.contains(common::s(&env.db())), "{stderr}");
-    let confirmed = stdout.lines().filter(|l| common::live::is_confirmation(l)).count();
+    assert!(stderr.contains("the disk is full") && stderr.contains(crate::common::s(&env.db())), "{stderr}");
+    let confirmed = stdout.lines().filter(|l| crate::common::live::is_confirmation(l)).count();
     assert!(stdout.contains(&format!("The drill stopped. The {confirmed} ratings")), "{stdout}");
     assert!(confirmed > 0, "some ratings fitted before the disk filled:\n{stdout}");
 
@@ -180,7 +178,7 @@ fn a_read_only_disk_is_a_clear_error_and_loses_nothing() {
         let stderr = text(&out.stderr);
         assert!(!out.status.success(), "grill {args:?} on a read-only disk");
         assert!(stderr.contains("read-only") || stderr.contains("folder exists and is writable"), "{stderr}");
-        assert!(stderr.contains(common::s(&env.db())), "{stderr}");
+        assert!(stderr.contains(crate::common::s(&env.db())), "{stderr}");
     }
     disk.remount("rw");
     assert_eq!(saved(&env, &disk), (2, "ok".to_owned()));
@@ -221,12 +219,15 @@ fn a_write_protected_database_file_is_a_clear_error_and_loses_nothing() {
         let out = env.grill(args).write_stdin("\n3\n").output().unwrap();
         let stderr = text(&out.stderr);
         assert!(!out.status.success(), "grill {args:?} on a write-protected file");
-        assert!(stderr.contains("the database is read-only") && stderr.contains(common::s(&env.db())), "{stderr}");
+        assert!(
+            stderr.contains("the database is read-only") && stderr.contains(crate::common::s(&env.db())),
+            "{stderr}"
+        );
     }
     // A backup only reads: it still works.
     let copy = env.dir.path().join("copy.db");
-    env.run(&["backup", "-o", common::s(&copy)], "");
+    env.run(&["backup", "-o", crate::common::s(&copy)], "");
     drop(guard);
     assert!(std::fs::read(env.db()).unwrap() == before, "the file was not modified");
-    assert_eq!(common::review_log(&env.sql()).len(), 2);
+    assert_eq!(crate::common::review_log(&env.sql()).len(), 2);
 }

@@ -1,8 +1,6 @@
 //! The daily drill through the real binary, with stdin from a pipe.
 
-mod common;
-
-use common::Env;
+use crate::common::Env;
 
 /// The reviewed cards only (short enough to read in a failed assertion).
 fn reviewed(env: &Env) -> Vec<serde_json::Value> {

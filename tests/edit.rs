@@ -1,8 +1,6 @@
 //! `grill edit CARD` through the real binary, with EDITOR set to small scripts.
 
-mod common;
-
-use common::{Env, s, script};
+use crate::common::{Env, s, script};
 use predicates::prelude::*;
 
 fn with_interview(env: &Env) {

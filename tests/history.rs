@@ -1,13 +1,11 @@
 //! The review log is the source of truth: replay reproduces the stored states, deck edits keep
 //! history, newer or foreign databases are refused untouched, and a killed drill loses nothing.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
 
+use crate::common::{Env, s};
 use chrono::{Local, TimeZone, Utc};
-use common::{Env, s};
 use grill::deck::parse_toml;
 use grill::{DayClock, Scheduler, Store};
 use predicates::prelude::*;

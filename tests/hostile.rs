@@ -3,9 +3,7 @@
 //! and error messages, even with colour forced on (so grill's own styling passes through and
 //! the only thing that can remove the payloads is grill's sanitising).
 
-mod common;
-
-use common::Env;
+use crate::common::Env;
 
 /// Escape sequences a hostile deck might carry, and what each would do.
 const PAYLOADS: [&str; 11] = [

@@ -1,8 +1,6 @@
 //! `grill import` and `grill export` of text formats through the real binary.
 
-mod common;
-
-use common::{Env, s};
+use crate::common::{Env, s};
 
 const CSV: &str = "id,prompt,answer,tags,follow_ups\n\
 q1,\"What does a LEFT JOIN keep, exactly?\",\"- every left row\n- NULLs where nothing matches\",sql joins,\"And RIGHT JOIN?\nWhy avoid it?\"\n\

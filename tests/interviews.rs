@@ -1,10 +1,8 @@
 //! The interview log through the real binary: `grill log add` (scripted), `grill log`,
 //! `grill log show`, and `grill gaps` on a temp database.
 
-mod common;
-
+use crate::common::Env;
 use chrono::Utc;
-use common::Env;
 use grill::{DayClock, Scheduler, Store};
 use predicates::prelude::*;
 

@@ -1,9 +1,7 @@
 //! `grill market` through the real binary: keeping listings, the tally, changes between periods
 //! and "study next", on listings written for the tests (tests/data/listings).
 
-mod common;
-
-use common::{Env, s};
+use crate::common::{Env, s};
 use predicates::prelude::*;
 
 fn listing(name: &str) -> String {

@@ -1,9 +1,7 @@
 //! `grill optimize` through the real binary, on a review log drawn from known parameters.
 
-mod common;
-
+use crate::common::Env;
 use chrono::{TimeZone, Utc};
-use common::Env;
 use grill::scheduler::synthetic::{Learner, history};
 use grill::{DayClock, Scheduler, Store};
 

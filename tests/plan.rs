@@ -1,9 +1,7 @@
 //! `grill plan`, target roles in the daily drill, `grill interview` and `grill config`, through
 //! the real binary.
 
-mod common;
-
-use common::Env;
+use crate::common::Env;
 
 /// The areas of the cards reviewed so far, in the order they were first answered.
 fn answered_areas(env: &Env) -> Vec<String> {

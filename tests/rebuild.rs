@@ -1,8 +1,6 @@
 //! `grill rebuild`: the schedule is recomputed from the review log, the source of truth.
 
-mod common;
-
-use common::Env;
+use crate::common::Env;
 
 /// (card id, due, stability) of every card with a state.
 fn schedule(env: &Env) -> Vec<(i64, i64, f64)> {

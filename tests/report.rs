@@ -1,12 +1,10 @@
 //! `grill report` through the real binary, and the page rendered in headless Chromium: to PNG
 //! and PDF, with no console error, and with the charts' elements in the rendered DOM.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{Env, s};
+use crate::common::{Env, s};
 use serde_json::Value;
 
 /// A few weeks of drills, so every chart has marks.

@@ -3,9 +3,7 @@
 //! a new card rated Good has stability w2 = 2.3065 days, and R(t) = (1 + F t / S)^(-0.1542)
 //! with F = 0.9^(-1/0.1542) - 1.
 
-mod common;
-
-use common::Env;
+use crate::common::Env;
 use serde_json::Value;
 
 /// The debugging deck: the smallest built-in area.

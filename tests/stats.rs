@@ -1,8 +1,6 @@
 //! `grill stats`, leeches and `grill edit` through the real binary.
 
-mod common;
-
-use common::{Env, script};
+use crate::common::{Env, script};
 use predicates::prelude::*;
 use serde_json::Value;
 

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::builder::{Note, legacy_collection, legacy_package};
-use super::common::{Env, s};
 use super::rawzip::{Entry, archive, crc32_of_zeros, deflate_zeros, zstd_zeros};
 use super::{spec, write};
+use crate::common::{Env, s};
 
 /// grill's cap on a decompressed collection (`anki::Limits::default()`).
 const CAP: u64 = 1 << 30;

@@ -1,17 +1,16 @@
 //! Importing Anki packages through the real binary: packages the tests build in both formats,
 //! hostile ones, and (when `../shared/data` is present) real packages written by others.
 
-mod builder;
-#[path = "../common/mod.rs"]
-mod common;
+pub mod builder;
+
 mod hostile;
 mod rawzip;
 
 use std::path::PathBuf;
 
+use crate::common::{Env, s, snapshot};
 use builder::{Note, Rev, Spec, card_id, legacy_package, modern_package};
 use chrono::{TimeZone, Utc};
-use common::{Env, s, snapshot};
 use grill::scheduler::{DayClock, Rating, Review, ReviewKind, Scheduler};
 
 const DAY: i64 = 86_400_000;
