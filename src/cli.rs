@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::values::{Area, DayOrInstant, Span};
+
 /// grill: drill backend-interview questions with spaced repetition.
 ///
 /// With no command, starts today's drill.
@@ -90,7 +92,7 @@ pub enum Command {
 pub struct DrillArgs {
     /// Only cards of this area (repeatable)
     #[arg(long = "area", value_name = "AREA")]
-    pub areas: Vec<String>,
+    pub areas: Vec<Area>,
     /// New cards to introduce in this session (overrides what is left of today's limit)
     #[arg(long, value_name = "N")]
     pub new: Option<usize>,
@@ -110,7 +112,7 @@ pub struct CardsArgs {
     pub decks: Vec<String>,
     /// Only cards of this area (repeatable)
     #[arg(long = "area", value_name = "AREA")]
-    pub areas: Vec<String>,
+    pub areas: Vec<Area>,
     /// Only cards whose id, prompt, answer or tags contain TEXT
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
@@ -134,14 +136,14 @@ pub struct ScoreArgs {
     pub action: Option<ScoreAction>,
     /// The scorecard at DATE (YYYY-MM-DD: the end of that day; or an RFC 3339 time), assuming no
     /// practice after it
-    #[arg(long, value_name = "DATE", value_parser = crate::scorecard::parse_when, conflicts_with = "in_days")]
-    pub at: Option<crate::scorecard::When>,
+    #[arg(long, value_name = "DATE", conflicts_with = "in_days")]
+    pub at: Option<DayOrInstant>,
     /// The scorecard projected this far ahead (5d, 2w), assuming no more practice
-    #[arg(long = "in", id = "in_days", value_name = "DURATION", value_parser = crate::scorecard::parse_in)]
-    pub in_days: Option<u32>,
+    #[arg(long = "in", id = "in_days", value_name = "SPAN")]
+    pub in_days: Option<Span>,
     /// Only this area (repeatable)
     #[arg(long = "area", value_name = "AREA")]
-    pub areas: Vec<String>,
+    pub areas: Vec<Area>,
     /// The score per area per week, replayed from the review log
     #[arg(long)]
     pub history: bool,
@@ -220,7 +222,7 @@ pub struct PlanArgs {
     pub week_minutes: u32,
     /// Only cards of this area (repeatable)
     #[arg(long = "area", value_name = "AREA")]
-    pub areas: Vec<String>,
+    pub areas: Vec<Area>,
 }
 
 /// `grill cram`.
@@ -228,16 +230,16 @@ pub struct PlanArgs {
 pub struct CramArgs {
     /// The interview day: YYYY-MM-DD or an RFC 3339 time [default: the next `grill interview`]
     #[arg(long, value_name = "DATE", conflicts_with = "within")]
-    pub until: Option<String>,
+    pub until: Option<DayOrInstant>,
     /// The interview is this many days or weeks away: 3d, 2w
     #[arg(long = "in", value_name = "SPAN")]
-    pub within: Option<String>,
+    pub within: Option<Span>,
     /// Target role (repeatable) [default: the interview's roles, else config.toml's]
     #[arg(long = "role", value_name = "ROLE")]
     pub roles: Vec<String>,
     /// Only cards of this area (repeatable)
     #[arg(long = "area", value_name = "AREA")]
-    pub areas: Vec<String>,
+    pub areas: Vec<Area>,
     /// Minutes you have for this session
     #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
     pub minutes: u32,
@@ -271,7 +273,7 @@ pub struct InterviewAddArgs {
     pub name: String,
     /// The day: YYYY-MM-DD or an RFC 3339 time
     #[arg(long, value_name = "DATE")]
-    pub on: String,
+    pub on: DayOrInstant,
     /// The role type it is for (repeatable) [default: the roles in config.toml]
     #[arg(long = "role", value_name = "ROLE")]
     pub roles: Vec<String>,
@@ -430,7 +432,7 @@ pub struct RestoreArgs {
 pub struct StatsArgs {
     /// Only cards of this area (repeatable)
     #[arg(long = "area", value_name = "AREA")]
-    pub areas: Vec<String>,
+    pub areas: Vec<Area>,
     /// One JSON object instead of text
     #[arg(long)]
     pub json: bool,

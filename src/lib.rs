@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod cycle;
 pub mod deck;
+pub mod error;
 pub mod render;
 pub mod repl;
 pub mod scheduler;
@@ -17,6 +18,7 @@ pub mod scorecard;
 pub mod session;
 pub mod stats;
 pub mod store;
+pub mod values;
 
 /// Files embedded at build time (see `build.rs`).
 pub mod embedded {
@@ -27,17 +29,3 @@ pub use app::App;
 pub use deck::{Deck, parse_toml};
 pub use scheduler::{CardState, DayClock, Rating, ReviewKind, Scheduler};
 pub use store::Store;
-
-/// Exit codes: 1 for a failed command, 2 for bad input or usage (clap uses 2 too).
-pub fn exit_code(error: &anyhow::Error) -> i32 {
-    if error.chain().any(|e| {
-        e.is::<deck::DeckError>()
-            || e.is::<clock::ClockError>()
-            || e.is::<scorecard::UnknownArea>()
-            || e.is::<session::InputError>()
-    }) {
-        2
-    } else {
-        1
-    }
-}

@@ -1,5 +1,7 @@
 //! The one integration-test binary: links grill once; each module tests one area through the
 //! real `grill` binary (see tests/common for the shared environment).
+// Tests say why they skip, and which seed failed, on the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod common;
 

@@ -238,13 +238,13 @@ fn bad_input_is_refused_with_a_clear_error_and_exit_code_2() {
     };
     refused(&["score", "--at", "next friday"], "is not a date (YYYY-MM-DD");
     refused(&["score", "--at", "2026-02-30"], "is not a date");
-    refused(&["score", "--in", "5x"], "is not a duration like 5d");
+    refused(&["score", "--in", "5x"], "is not a span");
     refused(&["score", "--in", "5d", "--at", "2026-03-09"], "cannot be used with");
     refused(&["score", "--weeks", "3"], "--history");
     refused(&["score", "--history", "--weeks", "0"], "0 is not in 1..=520");
     refused(&["score", "set", "sql", "6"], "6 is not in 1..=5");
     refused(&["score", "set", "kubernetes", "3"], "\"kubernetes\" is not an area; known: api-design, behavioral");
-    refused(&["score", "--area", "nosuch"], "\"nosuch\" is not an area");
+    refused(&["score", "--area", "nosuch"], "--area: no cards in area \"nosuch\"");
     let rows: i64 = env.sql().query_row("SELECT count(*) FROM self_assessments", [], |r| r.get(0)).unwrap();
     assert_eq!(rows, 0, "nothing was written");
 }

@@ -100,7 +100,10 @@ fn stats_narrow_to_an_area_and_refuse_an_unknown_one() {
     assert_eq!(sql["answers"], 0);
     let java = stats_json(&env, &["--area", "Java"]);
     assert_eq!((java["areas"][0].as_str(), java["answers"].as_i64()), (Some("java"), Some(7)));
-    env.grill(&["stats", "--area", "sqll"]).assert().failure().stderr(predicate::str::contains("--area \"sqll\""));
+    env.grill(&["stats", "--area", "sqll"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("grill: --area: no cards in area \"sqll\"; the areas are: "));
 }
 
 /// Forgets the first java card on eight review days, relearning it each time.

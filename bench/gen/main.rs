@@ -5,6 +5,7 @@
 //!   before `--today`. Everything is seeded: the same arguments write the same database.
 //! - `files`: one large deck as TOML and as CSV, for timing imports.
 //! - `size`: how many bytes the database and its review log take, per review.
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line generator: its output is the point
 
 mod cards;
 mod simulate;

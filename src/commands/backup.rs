@@ -1,6 +1,7 @@
 //! `grill backup` and `grill restore`: they run without opening the app, so they work on a
 //! database that needs a migration or that grill refuses to open.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -11,33 +12,33 @@ use crate::clock::Clock;
 use crate::store::{self, BackupReport};
 
 /// Runs `backup` or `restore`; `None` for every other command.
-pub fn without_app(cli: &Cli) -> Option<Result<()>> {
+pub fn without_app(cli: &Cli, out: &mut dyn Write) -> Option<Result<()>> {
     match &cli.command {
-        Some(Command::Backup(args)) => Some(db_path(&cli.global).and_then(|db| backup(&db, args))),
-        Some(Command::Restore(args)) => Some(db_path(&cli.global).and_then(|db| restore(&db, args))),
+        Some(Command::Backup(args)) => Some(db_path(&cli.global).and_then(|db| backup(&db, args, out))),
+        Some(Command::Restore(args)) => Some(db_path(&cli.global).and_then(|db| restore(&db, args, out))),
         _ => None,
     }
 }
 
 /// Copies the database to `-o FILE` or a time-stamped file in the backups folder.
-pub fn backup(db: &Path, args: &BackupArgs) -> Result<()> {
+pub fn backup(db: &Path, args: &BackupArgs, out: &mut dyn Write) -> Result<()> {
     let target = match &args.output {
         Some(path) => path.clone(),
         None => backups_dir(db)?.join(format!("grill-{}.db", stamp()?)),
     };
     let report = store::backup(db, &target).with_context(|| format!("backing up to {}", target.display()))?;
-    println!("backed up {} to {}", db.display(), describe(&report));
+    writeln!(out, "backed up {} to {}", db.display(), describe(&report))?;
     Ok(())
 }
 
 /// Replaces the database with a backup, keeping the current one in the backups folder.
-pub fn restore(db: &Path, args: &RestoreArgs) -> Result<()> {
+pub fn restore(db: &Path, args: &RestoreArgs, out: &mut dyn Write) -> Result<()> {
     let keep = backups_dir(db)?.join(format!("grill-before-restore-{}.db", stamp()?));
     let report = store::restore(db, &args.file, &keep)?;
-    println!("restored {} from {}", db.display(), describe(&report.restored));
+    writeln!(out, "restored {} from {}", db.display(), describe(&report.restored))?;
     match &report.previous {
-        Some(previous) => println!("the database as it was is kept at {}", previous.display()),
-        None => println!("there was no database before"),
+        Some(previous) => writeln!(out, "the database as it was is kept at {}", previous.display())?,
+        None => writeln!(out, "there was no database before")?,
     }
     Ok(())
 }

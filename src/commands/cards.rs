@@ -3,8 +3,9 @@
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
 use serde::Serialize;
+use std::io::Write;
 
-use crate::app::App;
+use crate::app::{App, Ui, queries};
 use crate::cli::CardsArgs;
 use crate::render::safe_line;
 use crate::store::{CardFilter, CardRow};
@@ -42,12 +43,16 @@ impl<'a> From<&'a CardRow> for CardJson<'a> {
 }
 
 /// Lists the cards matching the filters.
-pub fn run(app: &App, args: &CardsArgs) -> Result<()> {
-    let filter = CardFilter { decks: args.decks.clone(), areas: args.areas.clone(), search: args.search.clone() };
+pub fn run(app: &App, args: &CardsArgs, out: &mut Ui) -> Result<()> {
+    let filter = CardFilter {
+        decks: queries::decks(app, &args.decks)?,
+        areas: queries::areas(app, &args.areas)?,
+        search: args.search.clone(),
+    };
     let cards = app.store.cards(&filter)?;
     if args.json {
         let json: Vec<CardJson> = cards.iter().map(CardJson::from).collect();
-        println!("{}", crate::render::json_safe(&serde_json::to_string_pretty(&json)?));
+        writeln!(out, "{}", crate::render::json_safe(&serde_json::to_string_pretty(&json)?))?;
         return Ok(());
     }
     let mut table = Table::new();
@@ -76,7 +81,7 @@ pub fn run(app: &App, args: &CardsArgs) -> Result<()> {
             state(&|s| if c.is_leech() { format!("{} leech", s.lapses) } else { s.lapses.to_string() }),
         ]);
     }
-    println!("{table}");
-    println!("{} cards", cards.len());
+    writeln!(out, "{table}")?;
+    writeln!(out, "{} cards", cards.len())?;
     Ok(())
 }

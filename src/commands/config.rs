@@ -1,6 +1,8 @@
 //! `grill config get | set | path`: read and change config.toml, keeping the user's comments
 //! and layout (toml_edit), validating before anything is written.
 
+use crate::app::Ui;
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -10,14 +12,14 @@ use crate::config::Config;
 use crate::session::InputError;
 
 /// Runs one `grill config` subcommand on the file at `path`.
-pub fn run(path: &Path, command: &ConfigCommand) -> Result<()> {
+pub fn run(path: &Path, command: &ConfigCommand, out: &mut Ui) -> Result<()> {
     match command {
-        ConfigCommand::Path => println!("{}", path.display()),
-        ConfigCommand::Get { key: None } => print!("{}", toml::to_string(&Config::load(path)?)?),
+        ConfigCommand::Path => writeln!(out, "{}", path.display())?,
+        ConfigCommand::Get { key: None } => write!(out, "{}", toml::to_string(&Config::load(path)?)?)?,
         ConfigCommand::Get { key: Some(key) } => {
             let value = settings(&Config::load(path)?);
             let value = value.get(key.as_str()).ok_or_else(|| unknown(key))?;
-            println!("{}", plain(value));
+            writeln!(out, "{}", plain(value))?;
         }
         ConfigCommand::Set { key, value } => {
             let text = match std::fs::read_to_string(path) {
@@ -27,7 +29,7 @@ pub fn run(path: &Path, command: &ConfigCommand) -> Result<()> {
             };
             let (new_text, config) = set(&path.display().to_string(), &text, key, value)?;
             write_atomically(path, &new_text)?;
-            println!("{key} = {}", plain(&settings(&config)[key.as_str()]));
+            writeln!(out, "{key} = {}", plain(&settings(&config)[key.as_str()]))?;
         }
     }
     Ok(())

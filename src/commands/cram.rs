@@ -8,16 +8,17 @@ use std::time::{Duration, Instant};
 use anstyle::Style;
 use anyhow::Result;
 
-use super::targets::{self, day_label, from_today, percent, percent_tenths, roles_label};
-use crate::app::App;
+use crate::app::queries as targets;
+use crate::app::{App, Ui};
 use crate::cli::CramArgs;
 use crate::cycle::gaps;
 use crate::render::safe_line;
+use crate::render::{day_label, from_today, percent, percent_tenths, roles_label};
 use crate::repl::{self, Input};
 use crate::scheduler::{Rating, Review, ReviewKind, changes_state};
 use crate::session::cram::{CramGoal, CramPlan, plan_cram};
 use crate::session::forecast::Context;
-use crate::session::when::{parse_day, parse_offset};
+use crate::session::when::day_of;
 use crate::session::{InputError, PlanCard, Readiness, Session, SessionKind};
 
 /// The day to cram for, and for whom.
@@ -30,10 +31,9 @@ struct Target {
 }
 
 /// Runs a cram session, reading answers from stdin.
-pub fn run(app: &mut App, args: &CramArgs) -> Result<()> {
+pub fn run(app: &mut App, args: &CramArgs, out: &mut Ui) -> Result<()> {
     let mut input = repl::stdin_input()?;
-    let mut out = anstream::stdout();
-    cram(app, args, input.as_mut(), &mut out)
+    cram(app, args, input.as_mut(), out)
 }
 
 /// A cram session with explicit input and output.
@@ -65,8 +65,7 @@ pub fn cram(app: &mut App, args: &CramArgs, input: &mut dyn Input, out: &mut dyn
     repl::print_summary(out, ending, &session, started.elapsed(), "Done: every planned card answered.", "")?;
     // The same cards as before the session (answers may change which cards the gaps name).
     let ids: HashSet<i64> = cards.iter().map(|c| c.card.id).collect();
-    let now_cards: Vec<PlanCard> =
-        targets::cards(app, &args.areas)?.into_iter().filter(|c| ids.contains(&c.card.id)).collect();
+    let now_cards: Vec<PlanCard> = targets::cards(app, &[])?.into_iter().filter(|c| ids.contains(&c.card.id)).collect();
     let after = Readiness::on(&app.scheduler, &app.days, &now_cards, &goal.weights, goal.day);
     writeln!(
         out,
@@ -76,17 +75,18 @@ pub fn cram(app: &mut App, args: &CramArgs, input: &mut dyn Input, out: &mut dyn
         percent_tenths(after.overall),
         (after.overall - plan.before.overall) * 100.0
     )?;
-    super::drill::report_leeches(app, &session.answered_cards(), out)
+    crate::render::leeches(out, &targets::leeches(app, &session.answered_cards())?)
 }
 
 /// The cards to cram and the areas asked for: with `--gaps` exactly the cards `grill gaps`
 /// names (their areas named, so no role weight leaves one out), else the `--area` selection.
 fn cram_cards(app: &App, args: &CramArgs) -> Result<(Vec<PlanCard>, Vec<String>)> {
-    let cards = targets::cards(app, &args.areas)?;
+    let areas = targets::areas(app, &args.areas)?;
+    let cards = targets::cards(app, &areas)?;
     if !args.gaps {
-        return Ok((cards, args.areas.clone()));
+        return Ok((cards, areas));
     }
-    let keys: HashSet<String> = gaps::gap_card_keys(&super::gaps::compute(app)?).into_iter().collect();
+    let keys: HashSet<String> = gaps::gap_card_keys(&crate::app::queries::gaps(app)?).into_iter().collect();
     let cards: Vec<PlanCard> = cards.into_iter().filter(|c| keys.contains(&c.card.key)).collect();
     let mut areas: Vec<String> = cards.iter().map(|c| c.area().to_owned()).collect();
     areas.sort();
@@ -100,8 +100,8 @@ fn target(app: &App, args: &CramArgs) -> Result<Target> {
     targets::check_roles(&args.roles)?;
     let today = targets::today(app);
     let (day, name, interview_roles) = match (&args.until, &args.within) {
-        (Some(until), _) => (parse_day("--until", until, today, &app.days)?, None, Vec::new()),
-        (None, Some(span)) => (today + parse_offset("--in", span)?, None, Vec::new()),
+        (Some(until), _) => (day_of("--until", *until, today, &app.days)?, None, Vec::new()),
+        (None, Some(span)) => (today + i64::from(span.days), None, Vec::new()),
         (None, None) => match targets::next_interview(app)? {
             Some(i) => (crate::session::when::day_of_date(i.day), Some(i.name), i.roles),
             // Closing interview gaps needs no interview date: aim at tomorrow.

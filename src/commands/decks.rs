@@ -2,12 +2,13 @@
 
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
+use std::io::Write;
 
-use crate::app::App;
+use crate::app::{App, Ui};
 use crate::render::safe_line;
 
 /// Prints one row per deck.
-pub fn run(app: &App) -> Result<()> {
+pub fn run(app: &App, out: &mut Ui) -> Result<()> {
     let decks = app.store.deck_summaries(app.tomorrow())?;
     let mut table = Table::new();
     table.load_style(UTF8_BORDERS_ONLY).set_header(["deck", "area", "cards", "new", "due today", "suspended"]);
@@ -21,6 +22,6 @@ pub fn run(app: &App) -> Result<()> {
             d.suspended.to_string(),
         ]);
     }
-    println!("{table}");
+    writeln!(out, "{table}")?;
     Ok(())
 }

@@ -5,9 +5,10 @@
 
 use anyhow::{Result, bail};
 use serde::Serialize;
+use std::io::Write;
 
-use super::editor::edit_until_valid;
-use crate::app::App;
+use crate::app::editor::edit_until_valid;
+use crate::app::{App, Ui};
 use crate::cli::EditArgs;
 use crate::deck::{CardSpec, DeckError, parse_toml};
 use crate::stats::LEECH_LAPSES;
@@ -20,11 +21,11 @@ struct OneCard<'a> {
 
 /// Opens the card in the editor and saves the result (or, with `--reset`, drops the rewrite of
 /// a built-in card).
-pub fn run(app: &mut App, args: &EditArgs) -> Result<()> {
+pub fn run(app: &mut App, args: &EditArgs, out: &mut Ui) -> Result<()> {
     let card = app.store.card_by_key(&args.card)?;
     let builtin = app.store.deck_source(&card.deck)?.as_deref() == Some("builtin");
     if args.reset {
-        return reset(app, &card, builtin);
+        return reset(app, &card, builtin, out);
     }
     let initial = render(&card, builtin)?;
     let name = format!("{}.toml", card.key.replace('/', "_"));
@@ -33,7 +34,7 @@ pub fn run(app: &mut App, args: &EditArgs) -> Result<()> {
         if builtin { only_text_changed(file, text, &spec, &card).map(|()| spec) } else { Ok(spec) }
     })?;
     let Some(spec) = saved else {
-        println!("No changes to {}.", card.key);
+        writeln!(out, "No changes to {}.", card.key)?;
         return Ok(());
     };
     let area = spec.area.clone().unwrap_or_else(|| card.area.clone());
@@ -41,21 +42,26 @@ pub fn run(app: &mut App, args: &EditArgs) -> Result<()> {
         CardText { prompt: spec.prompt.clone(), answer: spec.answer.clone(), follow_ups: spec.follow_ups.clone() };
     let rewrite = if builtin { Rewrite::BuiltIn(&text) } else { Rewrite::InPlace { spec: &spec, area: &area } };
     let cleared = app.store.rewrite_card(&card, rewrite, app.now())?;
-    println!("Saved {}.", card.key);
+    writeln!(out, "Saved {}.", card.key)?;
     if builtin {
-        println!(
+        writeln!(
+            out,
             "Your rewrite shows instead of the built-in text, release after release (`grill edit {} --reset` undoes it).",
             card.key
-        );
+        )?;
     }
     if cleared {
-        println!("It no longer counts as a leech; it will again if you forget it {} more times.", LEECH_LAPSES / 2);
+        writeln!(
+            out,
+            "It no longer counts as a leech; it will again if you forget it {} more times.",
+            LEECH_LAPSES / 2
+        )?;
     }
     Ok(())
 }
 
 /// `--reset`: the built-in text shows again.
-fn reset(app: &App, card: &CardRow, builtin: bool) -> Result<()> {
+fn reset(app: &App, card: &CardRow, builtin: bool, out: &mut dyn Write) -> Result<()> {
     if !builtin {
         bail!(
             "{} is not a built-in card: it was edited in place (import its deck's file again to restore it)",
@@ -63,9 +69,9 @@ fn reset(app: &App, card: &CardRow, builtin: bool) -> Result<()> {
         );
     }
     if app.store.drop_edit(card.id)? {
-        println!("{}: your rewrite is gone; the built-in text shows again.", card.key);
+        writeln!(out, "{}: your rewrite is gone; the built-in text shows again.", card.key)?;
     } else {
-        println!("{}: not rewritten, nothing to reset.", card.key);
+        writeln!(out, "{}: not rewritten, nothing to reset.", card.key)?;
     }
     Ok(())
 }

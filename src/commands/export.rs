@@ -1,35 +1,36 @@
 //! `grill export`: decks as TOML, CSV or Markdown, or the review log as CSV.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use chrono::SecondsFormat;
 
-use crate::app::App;
+use crate::app::{App, Ui};
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::deck::{Deck, export};
 use crate::store::ExportedReview;
 
 /// Writes the chosen decks (or the review log) to `-o FILE` or standard output.
-pub fn run(app: &App, args: &ExportArgs) -> Result<()> {
+pub fn run(app: &App, args: &ExportArgs, out: &mut Ui) -> Result<()> {
     if args.reviews {
         let text = reviews_csv(&app.store.export_reviews()?)?;
-        return write(args.output.as_deref(), &text);
+        return write(out, args.output.as_deref(), &text);
     }
     let decks = app.store.export_decks(&args.decks)?;
     if decks.is_empty() {
         bail!("there are no imported decks to export; name a deck with --deck ID (see `grill decks`)");
     }
     match args.format {
-        ExportFormat::Csv => write(args.output.as_deref(), &export::to_csv(&decks)),
-        ExportFormat::Md => write(args.output.as_deref(), &export::to_markdown(&decks)),
-        ExportFormat::Toml if decks.len() == 1 => write(args.output.as_deref(), &export::to_toml(&decks[0])),
-        ExportFormat::Toml => toml_folder(args.output.as_deref(), &decks),
+        ExportFormat::Csv => write(out, args.output.as_deref(), &export::to_csv(&decks)),
+        ExportFormat::Md => write(out, args.output.as_deref(), &export::to_markdown(&decks)),
+        ExportFormat::Toml if decks.len() == 1 => write(out, args.output.as_deref(), &export::to_toml(&decks[0])),
+        ExportFormat::Toml => toml_folder(out, args.output.as_deref(), &decks),
     }
 }
 
 /// Several decks in TOML: one file per deck (`<deck id>.toml`) in the folder `-o` names.
-fn toml_folder(folder: Option<&Path>, decks: &[Deck]) -> Result<()> {
+fn toml_folder(out: &mut Ui, folder: Option<&Path>, decks: &[Deck]) -> Result<()> {
     let Some(folder) = folder else {
         bail!(
             "a TOML file holds one deck: export {} decks with -o FOLDER (one file each) or pick one with --deck",
@@ -39,7 +40,7 @@ fn toml_folder(folder: Option<&Path>, decks: &[Deck]) -> Result<()> {
     std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
     for deck in decks {
         let name = format!("{}.toml", deck.deck.id.replace(['/', '\\', ':'], "-"));
-        write(Some(&folder.join(name)), &export::to_toml(deck))?;
+        write(out, Some(&folder.join(name)), &export::to_toml(deck))?;
     }
     Ok(())
 }
@@ -62,16 +63,16 @@ fn reviews_csv(reviews: &[ExportedReview]) -> Result<String> {
 
 /// Writes `text` to `path` (through a temporary file, so a failure leaves no half-written
 /// file), or to standard output.
-fn write(path: Option<&Path>, text: &str) -> Result<()> {
+fn write(out: &mut Ui, path: Option<&Path>, text: &str) -> Result<()> {
     let Some(path) = path else {
-        use std::io::Write;
-        std::io::stdout().write_all(text.as_bytes())?;
+        out.write_all(text.as_bytes())?;
         return Ok(());
     };
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     std::fs::write(&tmp, text).with_context(|| format!("writing {}", path.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    eprintln!("wrote {}", path.display());
+    // On stderr: `grill export -o F` keeps stdout for what was exported.
+    writeln!(std::io::stderr(), "wrote {}", path.display())?;
     Ok(())
 }

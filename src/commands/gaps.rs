@@ -4,36 +4,14 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::app::App;
+use crate::app::{App, Ui};
 use crate::cli::GapsArgs;
-use crate::cycle::gaps::{self, CardInfo, Gap};
+use crate::cycle::gaps::{self, Gap};
 use crate::render::safe_line;
-use crate::store::CardFilter;
-
-/// The gaps from the interview log, the drill log and the cards.
-pub fn compute(app: &App) -> Result<Vec<Gap>> {
-    let questions = app.store.asked_questions()?;
-    let drill = app.store.drill_ratings()?;
-    let cards: Vec<CardInfo> = app
-        .store
-        .cards(&CardFilter::default())?
-        .into_iter()
-        .map(|c| CardInfo {
-            key: c.key,
-            deck: c.deck,
-            area: c.area,
-            tags: c.tags,
-            suspended: c.suspended,
-            stability: c.state.map(|s| s.stability),
-        })
-        .collect();
-    Ok(gaps::find_gaps(&questions, &drill, &cards))
-}
 
 /// Prints the gaps (or JSON).
-pub fn run(app: &App, args: &GapsArgs) -> Result<()> {
-    let gaps = compute(app)?;
-    let mut out = anstream::stdout();
+pub fn run(app: &App, args: &GapsArgs, out: &mut Ui) -> Result<()> {
+    let gaps = crate::app::queries::gaps(app)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&gaps)?)?;
         return Ok(());
@@ -51,7 +29,7 @@ pub fn run(app: &App, args: &GapsArgs) -> Result<()> {
     }
     writeln!(out, "The same gaps keep appearing ({} in {interviews} logged interviews):", gaps.len())?;
     for gap in &gaps {
-        print_gap(&mut out, gap)?;
+        print_gap(out, gap)?;
     }
     let n = gaps::gap_card_keys(&gaps).len();
     writeln!(out, "\n`grill cram --gaps` drills these {n} cards.")?;

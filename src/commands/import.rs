@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::app::App;
+use crate::app::{App, Ui};
 use crate::cli::ImportArgs;
 use crate::deck::{self, DeckError, ImportOptions, Parsed};
 use crate::render::safe_line;
@@ -20,7 +20,7 @@ const PROGRESS_FROM: usize = 500;
 const LIST_LIMIT: usize = 20;
 
 /// Imports the files, or with `--dry-run` reports what that would do.
-pub fn run(app: &mut App, args: &ImportArgs) -> Result<()> {
+pub fn run(app: &mut App, args: &ImportArgs, out: &mut Ui) -> Result<()> {
     let options = ImportOptions { deck: args.deck.clone(), area: args.area.clone() };
     let mut all = Parsed::default();
     for path in &args.files {
@@ -32,8 +32,7 @@ pub fn run(app: &mut App, args: &ImportArgs) -> Result<()> {
     let how = SyncOptions { dry_run: args.dry_run, ..SyncOptions::import(app.now(), &app.scheduler, &app.days) };
     let report = app.store.sync_decks(&all.decks, &all.history, &how, &mut || bar.inc(1))?;
     bar.finish_and_clear();
-    let mut out = anstream::stdout();
-    print_report(&mut out, &all, &report, args.dry_run)?;
+    print_report(out, &all, &report, args.dry_run)?;
     Ok(())
 }
 

@@ -3,58 +3,61 @@
 
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
+use std::io::Write;
 
-use super::targets::{self, day_label, from_today};
-use crate::app::App;
+use crate::app::queries as targets;
+use crate::app::{App, Ui};
 use crate::cli::{InterviewAddArgs, InterviewCommand};
 use crate::render::safe_line;
+use crate::render::{day_label, from_today};
 use crate::session::InputError;
-use crate::session::when::{date_of_day, day_of_date, parse_day};
+use crate::session::when::{date_of_day, day_of, day_of_date};
 
 /// Runs one `grill interview` subcommand.
-pub fn run(app: &App, command: &InterviewCommand) -> Result<()> {
+pub fn run(app: &App, command: &InterviewCommand, out: &mut Ui) -> Result<()> {
     match command {
-        InterviewCommand::Add(args) => add(app, args),
-        InterviewCommand::List => list(app),
+        InterviewCommand::Add(args) => add(app, args, out),
+        InterviewCommand::List => list(app, out),
         InterviewCommand::Remove { id } => {
             if !app.store.remove_interview(*id)? {
                 return Err(
                     InputError::new("id", format!("no interview with id {id} (see `grill interview list`)")).into()
                 );
             }
-            println!("removed interview {id}");
+            writeln!(out, "removed interview {id}")?;
             Ok(())
         }
     }
 }
 
-fn add(app: &App, args: &InterviewAddArgs) -> Result<()> {
+fn add(app: &App, args: &InterviewAddArgs, out: &mut dyn Write) -> Result<()> {
     let name = args.name.trim();
     if name.is_empty() {
         return Err(InputError::new("NAME", "must not be empty").into());
     }
     targets::check_roles(&args.roles)?;
     let today = targets::today(app);
-    let day = parse_day("--on", &args.on, today, &app.days)?;
+    let day = day_of("--on", args.on, today, &app.days)?;
     let id = app.store.add_interview(name, date_of_day(day), &args.roles, app.now())?;
     let roles = if args.roles.is_empty() { String::new() } else { format!(" · roles {}", args.roles.join(", ")) };
-    println!(
+    writeln!(
+        out,
         "interview {id}: {} on {} ({}){roles}",
         safe_line(name),
         date_of_day(day).format("%a %d %b %Y"),
         from_today(day - today)
-    );
+    )?;
     if targets::next_interview(app)?.is_some_and(|next| next.id == id) {
-        println!("`grill cram` now prepares for it.");
+        writeln!(out, "`grill cram` now prepares for it.")?;
     }
     Ok(())
 }
 
-fn list(app: &App) -> Result<()> {
+fn list(app: &App, out: &mut dyn Write) -> Result<()> {
     let today = targets::today(app);
     let interviews = app.store.interviews_from(date_of_day(today))?;
     if interviews.is_empty() {
-        println!("No upcoming interviews. Add one: grill interview add NAME --on YYYY-MM-DD [--role ROLE]");
+        writeln!(out, "No upcoming interviews. Add one: grill interview add NAME --on YYYY-MM-DD [--role ROLE]")?;
         return Ok(());
     }
     let mut table = Table::new();
@@ -69,6 +72,6 @@ fn list(app: &App) -> Result<()> {
             if i.roles.is_empty() { "(config)".to_owned() } else { i.roles.join(", ") },
         ]);
     }
-    println!("{table}");
+    writeln!(out, "{table}")?;
     Ok(())
 }

@@ -7,34 +7,26 @@ use anyhow::{Context, Result, bail};
 use chrono::{Local, NaiveDate, NaiveTime, TimeZone};
 use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
 
-use super::log_prompt;
-use crate::app::App;
+use crate::app::{App, Ui};
 use crate::cli::{LogAddArgs, LogArgs, LogCommand};
+use crate::cycle::interview::Filled;
 use crate::cycle::interview::{self, Format, Question};
 use crate::render::safe_line;
 use crate::repl;
+use crate::repl::log_prompt;
 use crate::store::NewInterview;
+use crate::values::InputError;
 
 /// Routes `grill log`, `grill log add` and `grill log show`.
-pub fn run(app: &mut App, args: &LogArgs) -> Result<()> {
+pub fn run(app: &mut App, args: &LogArgs, out: &mut Ui) -> Result<()> {
     match &args.command {
-        None => list(app),
-        Some(LogCommand::Add(add_args)) => add(app, add_args),
-        Some(LogCommand::Show { id }) => show(app, *id),
+        None => list(app, out),
+        Some(LogCommand::Add(add_args)) => add(app, add_args, out),
+        Some(LogCommand::Show { id }) => show(app, *id, out),
     }
 }
 
-/// An interview fully described, by flags or prompts.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Filled {
-    pub company: String,
-    pub on: NaiveDate,
-    pub role: String,
-    pub format: Format,
-    pub questions: Vec<Question>,
-}
-
-fn add(app: &mut App, args: &LogAddArgs) -> Result<()> {
+fn add(app: &mut App, args: &LogAddArgs, out: &mut dyn Write) -> Result<()> {
     let today = app.now().with_timezone(&Local).date_naive();
     let areas = app.store.known_areas()?;
     let complete = args.company.is_some() && args.role.is_some() && args.format.is_some();
@@ -46,7 +38,7 @@ fn add(app: &mut App, args: &LogAddArgs) -> Result<()> {
         match log_prompt::fill(args, input.as_mut(), &mut std::io::stdout(), &areas, today)? {
             Some(filled) => filled,
             None => {
-                println!("Nothing logged.");
+                writeln!(out, "Nothing logged.")?;
                 return Ok(());
             }
         }
@@ -54,9 +46,13 @@ fn add(app: &mut App, args: &LogAddArgs) -> Result<()> {
         scripted(args, &areas, today)?
     };
     if filled.on > today {
-        bail_usage(&format!("--on {}: the interview is in the future (today is {today})", filled.on));
+        return Err(InputError::new(
+            "--on",
+            format!("{}: the interview is in the future (today is {today})", filled.on),
+        )
+        .into());
     }
-    save(app, filled)
+    save(app, filled, out)
 }
 
 /// The flags and the questions from `--question` or stdin.
@@ -67,7 +63,11 @@ fn scripted(args: &LogAddArgs, areas: &[String], today: NaiveDate) -> Result<Fil
             .filter_map(|(flag, missing)| missing.then_some(flag))
             .collect();
     if !missing.is_empty() {
-        bail_usage(&format!("{} required when stdin is not a terminal", missing.join(", ")));
+        return Err(InputError::new(
+            "grill log add",
+            format!("{} required when stdin is not a terminal", missing.join(", ")),
+        )
+        .into());
     }
     let questions = if args.questions.is_empty() {
         let mut text = String::new();
@@ -79,9 +79,7 @@ fn scripted(args: &LogAddArgs, areas: &[String], today: NaiveDate) -> Result<Fil
         interview::parse_questions("--question", &args.questions.join("\n"), areas)?
     };
     if questions.is_empty() {
-        bail_usage(
-            "no questions: give each as `AREA[:TAG,TAG] RATING question text`, one per line on stdin or with --question",
-        );
+        return Err(InputError::new("grill log add", "no questions: give each as `AREA[:TAG,TAG] RATING question text`, one per line on stdin or with --question").into());
     }
     Ok(Filled {
         company: args.company.clone().unwrap_or_default().trim().to_owned(),
@@ -92,15 +90,9 @@ fn scripted(args: &LogAddArgs, areas: &[String], today: NaiveDate) -> Result<Fil
     })
 }
 
-/// A usage error: clap's message and exit code 2.
-fn bail_usage(message: &str) -> ! {
-    use clap::CommandFactory;
-    crate::cli::Cli::command().error(clap::error::ErrorKind::ValueValidation, message).exit()
-}
-
-fn save(app: &mut App, filled: Filled) -> Result<()> {
+fn save(app: &mut App, filled: Filled, out: &mut dyn Write) -> Result<()> {
     if filled.company.is_empty() {
-        bail_usage("--company must not be empty");
+        return Err(InputError::new("--company", "must not be empty").into());
     }
     let now = app.now();
     // A past interview's answers are dated noon of its day, so the memory model sees the real
@@ -120,7 +112,6 @@ fn save(app: &mut App, filled: Filled) -> Result<()> {
     let (scheduler, days) = (app.scheduler.clone(), app.days.clone());
     let state_for = |key: &str, rating| scheduler.answer(key, None, rating, at, &days);
     let (id, keys) = app.store.log_interview(&new, &filled.questions, &state_for)?;
-    let mut out = anstream::stdout();
     let counts = rating_counts(&filled.questions);
     writeln!(
         out,
@@ -151,10 +142,10 @@ fn rating_counts(questions: &[Question]) -> [usize; 4] {
     counts
 }
 
-fn list(app: &App) -> Result<()> {
+fn list(app: &App, out: &mut dyn Write) -> Result<()> {
     let interviews = app.store.interviews()?;
     if interviews.is_empty() {
-        println!("No interviews logged yet. After your next one: grill log add");
+        writeln!(out, "No interviews logged yet. After your next one: grill log add")?;
         return Ok(());
     }
     let mut table = Table::new();
@@ -183,20 +174,20 @@ fn list(app: &App) -> Result<()> {
         row.extend(i.ratings.iter().map(|n| n.to_string()));
         table.add_row(row);
     }
-    println!("{table}");
-    println!(
+    writeln!(out, "{table}")?;
+    writeln!(
+        out,
         "{} interview{}; `grill log show N` for the questions, `grill gaps` for what keeps coming back.",
         interviews.len(),
         if interviews.len() == 1 { "" } else { "s" }
-    );
+    )?;
     Ok(())
 }
 
-fn show(app: &App, id: i64) -> Result<()> {
+fn show(app: &App, id: i64, out: &mut dyn Write) -> Result<()> {
     let Some((i, questions)) = app.store.interview(id)? else {
         bail!("no interview #{id}; `grill log` lists them");
     };
-    let mut out = anstream::stdout();
     writeln!(out, "#{} {} · {} · {} · {}", i.id, safe_line(&i.company), i.held_on, i.role, i.format)?;
     for (n, q) in questions.iter().enumerate() {
         let tags = if q.tags.is_empty() { String::new() } else { format!(" ({})", safe_line(&q.tags.join(", "))) };

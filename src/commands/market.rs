@@ -6,8 +6,8 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::area_scores::area_scores;
-use crate::app::App;
+use crate::app::queries::area_scores;
+use crate::app::{App, Ui};
 use crate::cli::{MarketArgs, MarketCommand};
 use crate::cycle::lexicon::{Lexicon, Mention};
 use crate::cycle::market::{self, Change, StudyNext, Tally};
@@ -15,16 +15,16 @@ use crate::render::safe_line;
 use crate::store::{Added, ListingRow};
 
 /// Routes `grill market`, `grill market add` and `grill market list`.
-pub fn run(app: &mut App, args: &MarketArgs) -> Result<()> {
+pub fn run(app: &mut App, args: &MarketArgs, out: &mut Ui) -> Result<()> {
     let lexicon = Lexicon::builtin().context("the built-in lexicon is broken")?;
     match &args.command {
-        Some(MarketCommand::Add { files }) => add(app, &lexicon, files),
-        Some(MarketCommand::List) => list(app, &lexicon, args),
-        None => review(app, &lexicon, args),
+        Some(MarketCommand::Add { files }) => add(app, &lexicon, files, out),
+        Some(MarketCommand::List) => list(app, &lexicon, args, out),
+        None => review(app, &lexicon, args, out),
     }
 }
 
-fn add(app: &mut App, lexicon: &Lexicon, files: &[std::path::PathBuf]) -> Result<()> {
+fn add(app: &mut App, lexicon: &Lexicon, files: &[std::path::PathBuf], out: &mut dyn Write) -> Result<()> {
     let mut listings = Vec::new();
     for file in files {
         let (source, text) = if file.as_os_str() == "-" {
@@ -47,7 +47,6 @@ fn add(app: &mut App, lexicon: &Lexicon, files: &[std::path::PathBuf]) -> Result
         );
     }
     let added = app.store.add_listings(&listings, app.now())?;
-    let mut out = anstream::stdout();
     let mut new = 0;
     for ((_, text, _), result) in listings.iter().zip(&added) {
         let (id, note) = match result {
@@ -100,7 +99,7 @@ fn period(app: &App, args: &MarketArgs) -> (Option<DateTime<Utc>>, Option<DateTi
     }
 }
 
-fn review(app: &App, lexicon: &Lexicon, args: &MarketArgs) -> Result<()> {
+fn review(app: &App, lexicon: &Lexicon, args: &MarketArgs, out: &mut dyn Write) -> Result<()> {
     let now = app.now();
     let (from, before_from) = period(app, args);
     let current = mentions(lexicon, &app.store.listings_between(from, now + chrono::Duration::milliseconds(1))?);
@@ -118,12 +117,11 @@ fn review(app: &App, lexicon: &Lexicon, args: &MarketArgs) -> Result<()> {
         previous_listings: before.listings,
         tally,
     };
-    let mut out = anstream::stdout();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&review)?)?;
         return Ok(());
     }
-    print_review(&mut out, &review)
+    print_review(out, &review)
 }
 
 fn mentions(lexicon: &Lexicon, listings: &[ListingRow]) -> Vec<Vec<Mention>> {
@@ -203,10 +201,9 @@ fn print_review(out: &mut dyn Write, r: &Review) -> Result<()> {
     Ok(())
 }
 
-fn list(app: &App, lexicon: &Lexicon, args: &MarketArgs) -> Result<()> {
+fn list(app: &App, lexicon: &Lexicon, args: &MarketArgs, out: &mut dyn Write) -> Result<()> {
     let (from, _) = period(app, args);
     let listings = app.store.listings_between(from, app.now() + chrono::Duration::milliseconds(1))?;
-    let mut out = anstream::stdout();
     if listings.is_empty() {
         writeln!(out, "No listings kept in this period.")?;
     }

@@ -7,7 +7,7 @@ use anstyle::Style;
 use anyhow::Result;
 use comfy_table::{CellAlignment, Table, presets::NOTHING};
 
-use crate::app::App;
+use crate::app::{App, Ui};
 use crate::cli::OptimizeArgs;
 use crate::render::clock_time;
 use crate::scheduler::optimize::{Evaluation, Fit, OptimizeError, TrainingSet, fit};
@@ -23,16 +23,15 @@ const DIM: Style = Style::new().dimmed();
 const MIN_TIMED_ANSWERS: usize = 20;
 
 /// Fits, compares and (unless `--dry-run`) keeps better parameters; or `--reset`s them.
-pub fn run(app: &mut App, args: &OptimizeArgs) -> Result<()> {
-    let mut out = anstream::stdout();
+pub fn run(app: &mut App, args: &OptimizeArgs, out: &mut Ui) -> Result<()> {
     let log = app.store.review_log()?;
     let logs = logs_by_card(&log);
     if args.reset {
-        reset(app, &mut out)?;
+        reset(app, out)?;
     } else {
-        optimize(app, &logs, args.dry_run, &mut out)?;
+        optimize(app, &logs, args.dry_run, out)?;
     }
-    workload(app, &logs, &log, &mut out)
+    workload(app, &logs, &log, out)
 }
 
 fn in_use(app: &App) -> &[f32] {

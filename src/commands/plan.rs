@@ -7,54 +7,24 @@ use std::io::Write;
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
 
-use super::targets::{self, day_label, percent, roles_label};
-use crate::app::App;
+use crate::app::queries::{self as targets, todays_queue};
+use crate::app::{App, Ui};
 use crate::cli::PlanArgs;
 use crate::render::safe_line;
-use crate::scheduler::ReviewKind;
-use crate::session::forecast::{Context, new_card_shares};
+use crate::render::{day_label, percent, roles_label};
+use crate::session::forecast::Context;
 use crate::session::month::{MonthGoal, Week, plan_month};
 use crate::session::pace::{Pace, PaceSource};
-use crate::session::{Allowance, Candidate, Readiness, RoleBook, plan_queue_weighted};
-
-/// Today's queue as the drill will show it.
-#[derive(Debug, Clone)]
-pub struct Today {
-    pub queue: Vec<Candidate>,
-    /// Reviews logged today so far.
-    pub done_today: usize,
-}
-
-/// Plans today's queue: due reviews interleaved across areas, and new cards from the areas
-/// that weigh most for the target roles and score lowest, in proportion.
-pub fn todays_queue(app: &App, areas: &[String], new: Option<usize>, limit: Option<usize>) -> Result<Today> {
-    let today = app.store.reviews_between(app.today_start(), app.tomorrow())?;
-    let new_today = today.iter().filter(|r| r.review.kind == ReviewKind::Learn).count();
-    let reviews_today = today.iter().filter(|r| r.review.kind == ReviewKind::Review).count();
-    let allowance = Allowance {
-        new: new.unwrap_or(app.config.new_per_day.saturating_sub(new_today)),
-        reviews: app.config.reviews_per_day.saturating_sub(reviews_today),
-    };
-    let candidates = app.store.candidates(app.tomorrow(), allowance.reviews, allowance.new, areas)?;
-    let cards = app.store.plan_cards()?;
-    let weights = targets::weights(app, &app.config.roles, &cards, &[]);
-    let recall = Readiness::on(&app.scheduler, &app.days, &cards, &weights, targets::today(app));
-    let shares = new_card_shares(&recall, &weights, app.seed);
-    let mut queue = plan_queue_weighted(candidates, allowance, &shares, app.seed);
-    if let Some(limit) = limit {
-        queue.truncate(limit);
-    }
-    Ok(Today { queue, done_today: today.len() })
-}
+use crate::session::{Candidate, RoleBook};
 
 /// Prints today's plan or, with `--month`, the four-week cycle.
-pub fn run(app: &App, args: &PlanArgs) -> Result<()> {
-    let mut out = anstream::stdout();
+pub fn run(app: &App, args: &PlanArgs, out: &mut Ui) -> Result<()> {
     if args.month {
-        return month(app, args, &mut out);
+        return month(app, args, out);
     }
-    let cards = targets::cards(app, &args.areas)?;
-    let today = todays_queue(app, &args.areas, None, None)?;
+    let areas = targets::areas(app, &args.areas)?;
+    let cards = targets::cards(app, &areas)?;
+    let today = todays_queue(app, &areas, None, None)?;
     let pace = targets::pace(app, &cards)?;
     let weights = targets::weights(app, &app.config.roles, &cards, &[]);
     writeln!(out, "Today's plan · {} · {}", day_label(targets::today(app)), roles_label(&app.config.roles))?;
@@ -124,9 +94,10 @@ fn pace_note<'a>(pace: &Pace, areas: impl Iterator<Item = &'a String>) -> String
 
 /// `grill plan --month`.
 fn month(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
-    let cards = targets::cards(app, &args.areas)?;
+    let areas = targets::areas(app, &args.areas)?;
+    let cards = targets::cards(app, &areas)?;
     let pace = targets::pace(app, &cards)?;
-    let weights = targets::weights(app, &app.config.roles, &cards, &args.areas);
+    let weights = targets::weights(app, &app.config.roles, &cards, &areas);
     let goal = MonthGoal { weights: &weights, roles: &app.config.roles, week_minutes: f64::from(args.week_minutes) };
     let book = RoleBook::builtin();
     let is_language = |area: &str| book.is_language(area);

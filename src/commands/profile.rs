@@ -1,19 +1,21 @@
 //! `grill profile edit` / `grill profile path`: the hand-written half of the dashboard.
 
+use crate::app::Ui;
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::editor::{edit_until_valid, write_private};
+use crate::app::editor::{edit_until_valid, write_private};
 use crate::cli::{Global, ProfileArgs, ProfileCommand};
 use crate::cycle::profile::{Profile, TEMPLATE};
 
 /// Runs a `grill profile` subcommand.
-pub fn run(global: &Global, args: &ProfileArgs) -> Result<()> {
+pub fn run(global: &Global, args: &ProfileArgs, out: &mut Ui) -> Result<()> {
     let path = crate::app::profile_path(global)?;
     match args.command {
-        ProfileCommand::Path => println!("{}", path.display()),
-        ProfileCommand::Edit => edit(&path)?,
+        ProfileCommand::Path => writeln!(out, "{}", path.display())?,
+        ProfileCommand::Edit => edit(&path, out)?,
     }
     Ok(())
 }
@@ -27,7 +29,7 @@ pub fn load(path: &Path) -> Result<Profile> {
     }
 }
 
-fn edit(path: &Path) -> Result<()> {
+fn edit(path: &Path, out: &mut dyn Write) -> Result<()> {
     let initial = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => TEMPLATE.to_owned(),
@@ -36,7 +38,7 @@ fn edit(path: &Path) -> Result<()> {
     let saved =
         edit_until_valid(&initial, "profile.toml", |file, text| Profile::parse(file, text).map(|_| text.to_owned()))?;
     let Some(text) = saved else {
-        println!("No changes to {}.", path.display());
+        writeln!(out, "No changes to {}.", path.display())?;
         return Ok(());
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -46,6 +48,6 @@ fn edit(path: &Path) -> Result<()> {
     let partial = path.with_extension("toml.partial");
     write_private(&partial, &text)?;
     std::fs::rename(&partial, path).with_context(|| format!("saving {}", path.display()))?;
-    println!("Saved {}. See it with: grill dashboard", path.display());
+    writeln!(out, "Saved {}. See it with: grill dashboard", path.display())?;
     Ok(())
 }

@@ -2,23 +2,24 @@
 
 use anyhow::{Context, Result};
 use chrono::Local;
+use std::io::Write;
 
-use crate::app::App;
+use crate::app::{App, Ui};
 use crate::cli::RemindArgs;
 use crate::cycle::ics;
 
 /// Writes the calendar file (or prints it for `-`).
-pub fn run(app: &App, args: &RemindArgs) -> Result<()> {
+pub fn run(app: &App, args: &RemindArgs, out: &mut Ui) -> Result<()> {
     let today = app.now().with_timezone(&Local).date_naive();
     let start = args.start.unwrap_or_else(|| ics::default_start(today));
     let reminders = ics::rhythm(args.time);
     let text = ics::calendar(&reminders, start, app.now());
     if args.ics.as_os_str() == "-" {
-        print!("{text}");
+        write!(out, "{text}")?;
         return Ok(());
     }
     std::fs::write(&args.ics, &text).with_context(|| format!("writing {}", args.ics.display()))?;
-    println!("Wrote {} with {} recurring events from {start}:", args.ics.display(), reminders.len());
+    writeln!(out, "Wrote {} with {} recurring events from {start}:", args.ics.display(), reminders.len())?;
     for r in &reminders {
         let at = r.time.format("%H:%M");
         let when = match r.rule {
@@ -30,8 +31,8 @@ pub fn run(app: &App, args: &RemindArgs) -> Result<()> {
                 format!("the first {day} of every {every} at {at}")
             }
         };
-        println!("  {}: {when}", r.summary);
+        writeln!(out, "  {}: {when}", r.summary)?;
     }
-    println!("Import it into your calendar (Google Calendar: Settings > Import; Apple Calendar: File > Import).");
+    writeln!(out, "Import it into your calendar (Google Calendar: Settings > Import; Apple Calendar: File > Import).")?;
     Ok(())
 }

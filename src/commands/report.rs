@@ -1,17 +1,18 @@
 //! `grill report`: writes the HTML report.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::app::App;
+use crate::app::{App, Ui};
 use crate::cli::ReportArgs;
 use crate::render::report::{self, Readiness, Report};
 use crate::scorecard;
 
 /// Writes the report to `--output` (replacing it whole, never half-written).
-pub fn run(app: &App, args: &ReportArgs) -> Result<()> {
-    let stats = super::stats::load(app, &[])?;
+pub fn run(app: &App, args: &ReportArgs, out: &mut Ui) -> Result<()> {
+    let stats = crate::app::queries::stats(app, &[])?;
     let readiness = readiness(app)?;
     let generated = app.now().with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string();
     let parameters = match app.parameters.as_ref().filter(|p| !p.parameters.is_empty()) {
@@ -30,7 +31,7 @@ pub fn run(app: &App, args: &ReportArgs) -> Result<()> {
         parameters,
     });
     write_whole(&args.output, &page)?;
-    println!("wrote {}", args.output.display());
+    writeln!(out, "wrote {}", args.output.display())?;
     Ok(())
 }
 
@@ -39,7 +40,7 @@ const HISTORY_WEEKS: u32 = 12;
 
 /// Readiness per area over the last weeks and the scorecard now, from `src/scorecard`.
 fn readiness(app: &App) -> Result<Readiness> {
-    let inputs = super::score::inputs(app)?;
+    let inputs = crate::app::queries::scorecard_inputs(app)?;
     let now = app.now();
     let history = scorecard::history(&inputs, now, HISTORY_WEEKS, &[], &app.scheduler, &app.days)?;
     let card = scorecard::compute(&inputs, now, &app.scheduler, &app.days)?;

@@ -2,42 +2,42 @@
 //! and self-assessments (`grill score set AREA N`).
 
 use anyhow::Result;
-use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::io::Write;
 
-use crate::app::App;
+use crate::app::queries::{scorecard_at, scorecard_inputs};
+use crate::app::{App, Ui};
 use crate::cli::{ScoreAction, ScoreArgs};
 use crate::render::safe_line;
-use crate::scorecard::{
-    self, DIMENSIONS, HistoryPoint, Inputs, LANGUAGE_DEPTH, Scorecard, UnknownArea, canonical_name, days_after,
-};
+use crate::scorecard::{self, DIMENSIONS, HistoryPoint, LANGUAGE_DEPTH, UnknownArea, canonical_name, days_after};
+use crate::values::Area;
 
 /// Runs `grill score` (or `grill score set`).
-pub fn run(app: &App, args: &ScoreArgs) -> Result<()> {
+pub fn run(app: &App, args: &ScoreArgs, out: &mut Ui) -> Result<()> {
     if let Some(ScoreAction::Set { area, rating }) = &args.action {
-        return set(app, area, *rating);
+        return set(app, area, *rating, out);
     }
     let now = app.now();
     let at = match (args.at, args.in_days) {
         (Some(when), _) => when.resolve(&app.days),
-        (None, Some(days)) => days_after(now, days),
+        (None, Some(span)) => days_after(now, span.days),
         (None, None) => now,
     };
     let only = selected_areas(app, &args.areas)?;
     if !args.history {
         let card = scorecard_at(app, at)?.narrowed(&only);
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&card)?);
+            writeln!(out, "{}", serde_json::to_string_pretty(&card)?)?;
         } else {
-            print!("{}", scorecard::render_scorecard(&card, now, &app.days));
+            write!(out, "{}", scorecard::render_scorecard(&card, now, &app.days))?;
         }
         return Ok(());
     }
-    let points = scorecard::history(&inputs(app)?, at, args.weeks, &only, &app.scheduler, &app.days)?;
+    let points = scorecard::history(&scorecard_inputs(app)?, at, args.weeks, &only, &app.scheduler, &app.days)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&HistoryJson { weeks: &points })?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&HistoryJson { weeks: &points })?)?;
     } else {
-        print!("{}", scorecard::render_history(&points));
+        write!(out, "{}", scorecard::render_history(&points))?;
     }
     Ok(())
 }
@@ -48,58 +48,15 @@ struct HistoryJson<'a> {
     weeks: &'a [HistoryPoint],
 }
 
-/// The scorecard of every area at `at`, from the database as it is now.
-pub fn scorecard_at(app: &App, at: DateTime<Utc>) -> Result<Scorecard> {
-    Ok(scorecards_at(app, &[at])?.remove(0))
-}
-
-/// The scorecard at each of `moments` (oldest first), reading the database once.
-pub fn scorecards_at(app: &App, moments: &[DateTime<Utc>]) -> Result<Vec<Scorecard>> {
-    Ok(scorecard::compute_many(&inputs_for(app, moments)?, moments, &app.scheduler, &app.days)?)
-}
-
-/// The inputs for scorecards at `moments`: when they all come after the last review (now, or a
-/// projection), the stored card states and the last month's log suffice (the stored states equal
-/// the replayed ones; tests prove it), which keeps the drill's start instant with years of
-/// reviews. A moment in the past needs the whole log replayed.
-fn inputs_for(app: &App, moments: &[DateTime<Utc>]) -> Result<Inputs> {
-    let Some(first) = moments.iter().min() else { return inputs(app) };
-    if app.store.latest_review_at()?.is_some_and(|latest| latest > *first) {
-        return inputs(app);
-    }
-    // The retention window of the first moment starts RETENTION_DAYS - 1 days before its day.
-    let since = app.days.day_start(app.days.day_of(*first) - (scorecard::RETENTION_DAYS - 1));
-    Ok(Inputs {
-        cards: app.store.scorecard_cards_recent(since)?,
-        self_ratings: app.store.self_ratings()?,
-        languages: app.config.languages.clone(),
-    })
-}
-
-/// Everything the scorecard is computed from, read from the database (also the report's).
-pub fn inputs(app: &App) -> Result<Inputs> {
-    Ok(Inputs {
-        cards: app.store.scorecard_cards()?,
-        self_ratings: app.store.self_ratings()?,
-        languages: app.config.languages.clone(),
-    })
-}
-
-/// The areas `--area` names, canonical; `language-depth` stands for the language areas.
-fn selected_areas(app: &App, typed: &[String]) -> Result<Vec<String>> {
-    if typed.is_empty() {
-        return Ok(Vec::new());
-    }
-    let known = app.store.areas()?;
-    let mut out = Vec::new();
-    for name in typed {
-        match resolve(name, &known) {
-            Some(area) if area == LANGUAGE_DEPTH => {
-                out.extend(scorecard::language_areas(known.iter().map(String::as_str), &app.config.languages));
-            }
-            Some(area) => out.push(area),
-            None => return Err(unknown(name, &known).into()),
-        }
+/// The areas `--area` names, as the decks spell them; `language-depth` stands for the
+/// language areas.
+fn selected_areas(app: &App, typed: &[Area]) -> Result<Vec<String>> {
+    let (depth, areas): (Vec<&Area>, Vec<&Area>) = typed.iter().partition(|a| a.as_str() == LANGUAGE_DEPTH);
+    let areas: Vec<Area> = areas.into_iter().cloned().collect();
+    let mut out = crate::app::queries::areas(app, &areas)?;
+    if !depth.is_empty() {
+        let known = app.store.areas()?;
+        out.extend(scorecard::language_areas(known.iter().map(String::as_str), &app.config.languages));
     }
     Ok(out)
 }
@@ -123,7 +80,7 @@ fn unknown(name: &str, areas: &[String]) -> UnknownArea {
 }
 
 /// `grill score set AREA N`: records the rating and shows it beside the measured score.
-fn set(app: &App, typed: &str, rating: u8) -> Result<()> {
+fn set(app: &App, typed: &str, rating: u8, out: &mut dyn Write) -> Result<()> {
     let known = app.store.areas()?;
     let area = resolve(typed, &known).ok_or_else(|| unknown(typed, &known))?;
     let now = app.now();
@@ -142,6 +99,6 @@ fn set(app: &App, typed: &str, rating: u8) -> Result<()> {
         }
         _ => "nothing measured yet".to_owned(),
     };
-    println!("{}: your rating {rating} recorded ({measured}). Earlier ratings are kept.", safe_line(&area));
+    writeln!(out, "{}: your rating {rating} recorded ({measured}). Earlier ratings are kept.", safe_line(&area))?;
     Ok(())
 }

@@ -1,14 +1,15 @@
 //! `grill suspend` / `grill unsuspend`.
 
 use anyhow::Result;
+use std::io::Write;
 
-use crate::app::App;
+use crate::app::{App, Ui};
 use crate::cli::CardIdArgs;
 
 /// Suspends (or, with `suspended = false`, unsuspends) one card.
-pub fn run(app: &App, args: &CardIdArgs, suspended: bool) -> Result<()> {
+pub fn run(app: &App, args: &CardIdArgs, suspended: bool, out: &mut Ui) -> Result<()> {
     let card = app.store.card_by_key(&args.card)?;
     app.store.set_suspended(card.id, suspended, app.now())?;
-    println!("{} {}", if suspended { "suspended" } else { "unsuspended" }, crate::render::safe_line(&card.key));
+    writeln!(out, "{} {}", if suspended { "suspended" } else { "unsuspended" }, crate::render::safe_line(&card.key))?;
     Ok(())
 }

@@ -189,6 +189,16 @@ pub fn answer_missing(answer: &str) -> bool {
     answer.starts_with(ANSWER_PLACEHOLDER)
 }
 
+/// An interview fully described, by flags or prompts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filled {
+    pub company: String,
+    pub on: NaiveDate,
+    pub role: String,
+    pub format: Format,
+    pub questions: Vec<Question>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

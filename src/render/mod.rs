@@ -1,6 +1,7 @@
 //! Terminal output helpers: untrusted text made inert, intervals and durations in words.
 
 mod chart;
+mod labels;
 pub mod report;
 pub mod stats;
 pub mod svg;
@@ -8,7 +9,22 @@ pub mod svg_readiness;
 mod text;
 
 pub use chart::{bar, sparkline};
+pub use labels::{day_label, from_today, percent, percent_tenths, roles_label};
 pub use text::{json_safe, safe, safe_line, visible};
+
+/// Names the leeches of a session, with what to do about each: (card key, lapses).
+pub fn leeches(out: &mut dyn std::io::Write, leeches: &[(String, u32)]) -> anyhow::Result<()> {
+    let warn = anstyle::AnsiColor::Red.on_default();
+    for (key, lapses) in leeches {
+        let key = safe_line(key);
+        writeln!(
+            out,
+            "{warn}Leech{warn:#}: {key} has been forgotten {lapses} times. Rewrite it in your own words \
+             (grill edit {key}) or set it aside (grill suspend {key})."
+        )?;
+    }
+    Ok(())
+}
 
 /// An interval as the rating buttons show it: `now` (this session), `1d`, `3w`, `4mo`, `1.5y`.
 pub fn interval(days: u32) -> String {

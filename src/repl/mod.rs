@@ -2,6 +2,7 @@
 //! calls. Works the same on a terminal (rustyline) and on a pipe.
 
 mod input;
+pub mod log_prompt;
 mod timer;
 
 pub use input::{Input, Piped, stdin_input};

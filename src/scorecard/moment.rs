@@ -6,58 +6,17 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 
 use crate::scheduler::DayClock;
+use crate::values::DayOrInstant;
 
-/// The longest projection `--in` accepts (100 years, grill's longest interval).
-pub const MAX_IN_DAYS: u32 = 36_500;
-
-/// A moment typed by the user for `--at`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum When {
-    /// A calendar date: the end of that day.
-    Date(NaiveDate),
-    /// An exact moment (RFC 3339).
-    Instant(DateTime<Utc>),
-}
-
-impl When {
-    /// The instant this stands for, with days as `clock` counts them.
+impl DayOrInstant {
+    /// The instant this stands for, with days as `clock` counts them: a date means the end of
+    /// that day.
     pub fn resolve<Tz: TimeZone>(self, clock: &DayClock<Tz>) -> DateTime<Utc> {
         match self {
-            When::Date(date) => end_of_day(i64::from(date.num_days_from_ce()), clock),
-            When::Instant(at) => at,
+            DayOrInstant::Day(date) => end_of_day(i64::from(date.num_days_from_ce()), clock),
+            DayOrInstant::Instant(at) => at,
         }
     }
-}
-
-/// Parses `--at`: `YYYY-MM-DD` or an RFC 3339 time.
-pub fn parse_when(text: &str) -> Result<When, String> {
-    let text = text.trim();
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(When::Date(date));
-    }
-    DateTime::parse_from_rfc3339(text).map(|at| When::Instant(at.with_timezone(&Utc))).map_err(|_| {
-        format!("{text:?} is not a date (YYYY-MM-DD, e.g. 2026-03-20) or an RFC 3339 time (e.g. 2026-03-20T09:00:00Z)")
-    })
-}
-
-/// Parses `--in`: a whole number of days (`5d`) or weeks (`2w`); returns days.
-pub fn parse_in(text: &str) -> Result<u32, String> {
-    let text = text.trim();
-    let lower = text.to_ascii_lowercase();
-    let (number, unit_days) = match (lower.strip_suffix('d'), lower.strip_suffix('w')) {
-        (Some(n), _) => (n, 1),
-        (_, Some(n)) => (n, 7),
-        _ => ("", 0),
-    };
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("{text:?} is not a duration like 5d (days) or 2w (weeks)"));
-    }
-    number
-        .parse::<u32>()
-        .ok()
-        .and_then(|n| n.checked_mul(unit_days))
-        .filter(|days| *days <= MAX_IN_DAYS)
-        .ok_or_else(|| format!("{text:?} is more than {MAX_IN_DAYS} days ahead"))
 }
 
 /// `now` moved `days` days ahead.

@@ -42,13 +42,7 @@ pub const DIMENSIONS: [Dimension; 6] = [
 /// and a dimension measured from one area replaced by that area (`remote communication` ->
 /// `behavioral`, `SQL` -> `sql`), so a self-assessment shows wherever its area does.
 pub fn canonical_name(typed: &str) -> String {
-    let name: String = typed
-        .trim()
-        .to_lowercase()
-        .split([' ', '_', '-'])
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    let name = crate::values::Area::fold(typed).as_str().to_owned();
     match DIMENSIONS.iter().find(|d| d.id == name) {
         Some(Dimension { source: Source::Area(area), .. }) => (*area).to_owned(),
         _ => name,

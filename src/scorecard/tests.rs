@@ -285,28 +285,28 @@ fn json_rounds_numbers_as_the_terminal_shows_them() {
 
 #[test]
 fn a_date_means_the_end_of_that_day() {
-    let when = parse_when("2026-03-20").unwrap();
+    let when = parse_when_("2026-03-20").unwrap();
     // Days roll over at 4 a.m.: the 20th ends just before 04:00 on the 21st.
     assert_eq!(
         when.resolve(&clock()),
         Utc.with_ymd_and_hms(2026, 3, 21, 3, 59, 59).unwrap() + Duration::milliseconds(999)
     );
-    let exact = parse_when("2026-03-20T09:30:00+01:00").unwrap();
+    let exact = parse_when_("2026-03-20T09:30:00+01:00").unwrap();
     assert_eq!(exact.resolve(&clock()), Utc.with_ymd_and_hms(2026, 3, 20, 8, 30, 0).unwrap());
 }
 
 #[test]
 fn bad_dates_and_durations_are_refused_with_the_expected_form() {
-    let e = parse_when("20/03/2026").unwrap_err();
+    let e = parse_when_("20/03/2026").unwrap_err();
     assert!(e.contains("YYYY-MM-DD") && e.contains("RFC 3339"), "{e}");
-    assert!(parse_when("2026-02-30").is_err());
-    assert_eq!(parse_in("5d"), Ok(5));
-    assert_eq!(parse_in("2W"), Ok(14));
-    assert_eq!(parse_in("0d"), Ok(0));
+    assert!(parse_when_("2026-02-30").is_err());
+    assert_eq!(parse_in_("5d"), Ok(5));
+    assert_eq!(parse_in_("2W"), Ok(14));
+    assert_eq!(parse_in_("0d"), Ok(0));
     for bad in ["5", "d", "-1d", "1.5w", "5 days", "", "99999999999d"] {
-        assert!(parse_in(bad).is_err(), "{bad:?} should be refused");
+        assert!(parse_in_(bad).is_err(), "{bad:?} should be refused");
     }
-    assert!(parse_in("36501d").unwrap_err().contains("more than"));
+    assert!(parse_in_("36501d").unwrap_err().contains("more than"));
 }
 
 #[test]
@@ -315,7 +315,7 @@ fn history_points_are_a_week_apart_and_end_at_the_given_moment() {
     let points = history_moments(end, 3, &clock());
     let dates: Vec<String> = points.iter().map(|(d, _)| d.to_string()).collect();
     assert_eq!(dates, ["2026-03-06", "2026-03-13", "2026-03-20"]);
-    assert_eq!(points[0].1, parse_when("2026-03-06").unwrap().resolve(&clock()));
+    assert_eq!(points[0].1, parse_when_("2026-03-06").unwrap().resolve(&clock()));
     assert_eq!(points[2].1, end);
 }
 
@@ -412,4 +412,12 @@ fn the_drill_summary_shows_before_after_and_tomorrow_for_the_touched_areas() {
     python        3.8    3.8       3.8
     sql           3.1    3.5       3.3
     ");
+}
+
+fn parse_when_(text: &str) -> Result<crate::values::DayOrInstant, String> {
+    text.parse()
+}
+
+fn parse_in_(text: &str) -> Result<u32, String> {
+    text.parse::<crate::values::Span>().map(|s| s.days)
 }

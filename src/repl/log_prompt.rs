@@ -6,9 +6,8 @@ use std::io::Write;
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::log::Filled;
 use crate::cli::LogAddArgs;
-use crate::cycle::interview::{self, Format, Question, ROLE_TYPES};
+use crate::cycle::interview::{self, Filled, Format, Question, ROLE_TYPES};
 use crate::repl::Input;
 use crate::scheduler::Rating;
 

@@ -1,4 +1,11 @@
-//! What every command gets: the store, the clock, the config and the scheduler.
+//! What every command gets (the store, the clock, the config, the scheduler, the output) and
+//! the use cases several commands share (`queries`).
+
+pub mod editor;
+pub mod queries;
+pub mod ui;
+
+pub use ui::Ui;
 
 use std::path::PathBuf;
 

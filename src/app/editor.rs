@@ -33,9 +33,10 @@ pub fn edit_until_valid<T>(
                 return Ok(Some(value));
             }
             Err(error) if interactive() => {
-                eprintln!("grill: {error}");
+                // The conversation with the editor's user goes to stderr: stdout may be a pipe.
+                writeln!(std::io::stderr(), "grill: {error}")?;
                 if !ask("Edit again? [Y/n] ")? {
-                    eprintln!("Nothing changed; your edit is kept in {}", path.display());
+                    writeln!(std::io::stderr(), "Nothing changed; your edit is kept in {}", path.display())?;
                     return Err(error.into());
                 }
             }
@@ -52,8 +53,9 @@ fn interactive() -> bool {
 }
 
 fn ask(question: &str) -> Result<bool> {
-    eprint!("{question}");
-    std::io::stderr().flush()?;
+    let mut err = std::io::stderr();
+    write!(err, "{question}")?;
+    err.flush()?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     Ok(!answer.trim().to_ascii_lowercase().starts_with('n'))

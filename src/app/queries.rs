@@ -1,0 +1,251 @@
+//! The use cases several commands share: load what a computation needs from the store, run the
+//! pure core on it, and hand back plain values for a command to render. Commands are leaves:
+//! when two of them need the same thing, it lives here.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use crate::app::App;
+use crate::cycle::gaps::{self, CardInfo, Gap};
+use crate::render::{day_label, from_today};
+use crate::scheduler::ReviewKind;
+use crate::scorecard::{self, Inputs, Scorecard};
+use crate::session::forecast::new_card_shares;
+use crate::session::pace::{Pace, RECENT_ANSWERS};
+use crate::session::when::{date_of_day, day_of_date};
+use crate::session::{
+    Allowance, AreaWeights, Candidate, InputError, PlanCard, Readiness, RoleBook, plan_queue_weighted,
+};
+use crate::stats::{self, CardFacts, LogEntry, Stats};
+use crate::store::{CardFilter, CardRow, LoggedReview, UpcomingInterview};
+use crate::values::Area;
+
+/// Today's day number.
+pub fn today(app: &App) -> i64 {
+    app.days.day_of(app.now())
+}
+
+/// The areas `--area` names, as the decks spell them: checked against the cards once, for
+/// every command alike. A dimension (`remote-communication`) stands for the area it is measured
+/// from; an unknown name is an error that lists the areas there are.
+pub fn areas(app: &App, typed: &[Area]) -> Result<Vec<String>> {
+    if typed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let known = app.store.areas()?;
+    let mut found = Vec::new();
+    for area in typed {
+        let wanted = crate::scorecard::canonical_name(area.as_str());
+        match known.iter().find(|k| **k == wanted || Area::fold(k).as_str() == wanted) {
+            Some(k) if !found.contains(k) => found.push(k.clone()),
+            Some(_) => {}
+            None => {
+                let list: Vec<String> = known.iter().map(|k| crate::render::safe_line(k)).collect();
+                return Err(InputError::new(
+                    "--area",
+                    format!("no cards in area {:?}; the areas are: {}", area.as_str(), list.join(", ")),
+                )
+                .into());
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The decks `--deck` names, checked against the store: an unknown id is an error that lists
+/// the decks there are.
+pub fn decks(app: &App, typed: &[String]) -> Result<Vec<String>> {
+    if typed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut known: Vec<String> = app.store.deck_summaries(app.tomorrow())?.into_iter().map(|d| d.key).collect();
+    // The interview log's deck exists from the first logged interview on; its name is always valid.
+    known.push(crate::cycle::interview::DECK_ID.to_owned());
+    for deck in typed {
+        if !known.contains(deck) {
+            let list: Vec<String> = known.iter().map(|k| crate::render::safe_line(k)).collect();
+            return Err(InputError::new(
+                "--deck",
+                format!("no deck {:?}; the decks are: {}", crate::render::safe_line(deck), list.join(", ")),
+            )
+            .into());
+        }
+    }
+    Ok(typed.to_vec())
+}
+
+/// The active cards, only those of `areas` (as [`areas`] checked them) when any are given.
+pub fn cards(app: &App, areas: &[String]) -> Result<Vec<PlanCard>> {
+    let all = app.store.plan_cards()?;
+    Ok(all.into_iter().filter(|c| areas.is_empty() || areas.iter().any(|a| a == c.area())).collect())
+}
+
+/// The weight of every area of `cards` for `roles` and the configured languages; areas asked
+/// for by name count at least 1 even when the roles give them nothing.
+pub fn weights(app: &App, roles: &[String], cards: &[PlanCard], areas: &[String]) -> AreaWeights {
+    let mut names: Vec<&str> = cards.iter().map(PlanCard::area).collect();
+    names.sort_unstable();
+    names.dedup();
+    RoleBook::builtin().weights(roles, &app.config.languages, names).restricted_to(areas, 1.0)
+}
+
+/// Checks role names given on the command line.
+pub fn check_roles(roles: &[String]) -> Result<(), InputError> {
+    RoleBook::builtin().check("--role", roles)
+}
+
+/// The user's pace, from their recent answers.
+pub fn pace(app: &App, cards: &[PlanCard]) -> Result<Pace> {
+    Ok(Pace::new(&app.store.answer_times(RECENT_ANSWERS)?, cards))
+}
+
+/// The next interview, today or later.
+pub fn next_interview(app: &App) -> Result<Option<UpcomingInterview>> {
+    Ok(app.store.next_interview(date_of_day(today(app)))?)
+}
+
+/// One line about the next interview for the drill and plan headers, if there is one.
+pub fn interview_line(app: &App) -> Result<Option<String>> {
+    Ok(next_interview(app)?.map(|i| {
+        let day = day_of_date(i.day);
+        format!(
+            "Next interview: {} on {} ({}) · `grill cram` prepares for it",
+            crate::render::safe_line(&i.name),
+            day_label(day),
+            from_today(day - today(app))
+        )
+    }))
+}
+
+/// Today's queue as the drill will show it.
+#[derive(Debug, Clone)]
+pub struct Today {
+    pub queue: Vec<Candidate>,
+    /// Reviews logged today so far.
+    pub done_today: usize,
+}
+
+/// Plans today's queue: due reviews interleaved across areas, and new cards from the areas
+/// that weigh most for the target roles and score lowest, in proportion.
+pub fn todays_queue(app: &App, areas: &[String], new: Option<usize>, limit: Option<usize>) -> Result<Today> {
+    let today = app.store.reviews_between(app.today_start(), app.tomorrow())?;
+    let new_today = today.iter().filter(|r| r.review.kind == ReviewKind::Learn).count();
+    let reviews_today = today.iter().filter(|r| r.review.kind == ReviewKind::Review).count();
+    let allowance = Allowance {
+        new: new.unwrap_or(app.config.new_per_day.saturating_sub(new_today)),
+        reviews: app.config.reviews_per_day.saturating_sub(reviews_today),
+    };
+    let candidates = app.store.candidates(app.tomorrow(), allowance.reviews, allowance.new, areas)?;
+    let cards = app.store.plan_cards()?;
+    let weights = weights(app, &app.config.roles, &cards, &[]);
+    let recall = Readiness::on(&app.scheduler, &app.days, &cards, &weights, self::today(app));
+    let shares = new_card_shares(&recall, &weights, app.seed);
+    let mut queue = plan_queue_weighted(candidates, allowance, &shares, app.seed);
+    if let Some(limit) = limit {
+        queue.truncate(limit);
+    }
+    Ok(Today { queue, done_today: today.len() })
+}
+
+/// The scorecard of every area at `at`, from the database as it is now.
+pub fn scorecard_at(app: &App, at: DateTime<Utc>) -> Result<Scorecard> {
+    Ok(scorecards_at(app, &[at])?.remove(0))
+}
+
+/// The scorecard at each of `moments` (oldest first), reading the database once.
+pub fn scorecards_at(app: &App, moments: &[DateTime<Utc>]) -> Result<Vec<Scorecard>> {
+    Ok(scorecard::compute_many(&inputs_for(app, moments)?, moments, &app.scheduler, &app.days)?)
+}
+
+/// The inputs for scorecards at `moments`: when they all come after the last review (now, or a
+/// projection), the stored card states and the last month's log suffice (the stored states equal
+/// the replayed ones; tests prove it), which keeps the drill's start instant with years of
+/// reviews. A moment in the past needs the whole log replayed.
+fn inputs_for(app: &App, moments: &[DateTime<Utc>]) -> Result<Inputs> {
+    let Some(first) = moments.iter().min() else { return scorecard_inputs(app) };
+    if app.store.latest_review_at()?.is_some_and(|latest| latest > *first) {
+        return scorecard_inputs(app);
+    }
+    // The retention window of the first moment starts RETENTION_DAYS - 1 days before its day.
+    let since = app.days.day_start(app.days.day_of(*first) - (scorecard::RETENTION_DAYS - 1));
+    Ok(Inputs {
+        cards: app.store.scorecard_cards_recent(since)?,
+        self_ratings: app.store.self_ratings()?,
+        languages: app.config.languages.clone(),
+    })
+}
+
+/// Everything the scorecard is computed from, read from the database (also the report's).
+pub fn scorecard_inputs(app: &App) -> Result<Inputs> {
+    Ok(Inputs {
+        cards: app.store.scorecard_cards()?,
+        self_ratings: app.store.self_ratings()?,
+        languages: app.config.languages.clone(),
+    })
+}
+
+/// Per-area scores now: (area, 1-5), by area name, for the areas with at least one reviewed
+/// card (an area never drilled scores 1, which says it is unknown, not that it is weak), and
+/// whether any card has been reviewed at all.
+pub fn area_scores(app: &App) -> Result<(Vec<(String, f32)>, bool)> {
+    let card = scorecard_at(app, app.now())?;
+    let drilled = card.areas.iter().any(|a| a.seen > 0);
+    let scores =
+        card.areas.iter().filter(|a| a.seen > 0).filter_map(|a| Some((a.area.clone(), a.score? as f32))).collect();
+    Ok((scores, drilled))
+}
+
+/// Reads the cards and the log and computes the stats (what `grill report` shows too).
+pub fn stats(app: &App, areas: &[String]) -> Result<Stats> {
+    let cards: Vec<CardFacts> = app.store.cards(&CardFilter::default())?.iter().map(facts).collect();
+    let log: Vec<LogEntry> = app.store.review_log()?.iter().map(entry).collect();
+    Ok(stats::compute(&cards, &log, app.now(), &app.days, areas))
+}
+
+/// The gaps from the interview log, the drill log and the cards.
+pub fn gaps(app: &App) -> Result<Vec<Gap>> {
+    let questions = app.store.asked_questions()?;
+    let drill = app.store.drill_ratings()?;
+    let cards: Vec<CardInfo> = app
+        .store
+        .cards(&CardFilter::default())?
+        .into_iter()
+        .map(|c| CardInfo {
+            key: c.key,
+            deck: c.deck,
+            area: c.area,
+            tags: c.tags,
+            suspended: c.suspended,
+            stability: c.state.map(|s| s.stability),
+        })
+        .collect();
+    Ok(gaps::find_gaps(&questions, &drill, &cards))
+}
+
+fn facts(card: &CardRow) -> CardFacts {
+    CardFacts {
+        id: card.id,
+        key: card.key.clone(),
+        area: card.area.clone(),
+        time_limit_secs: card.time_limit_secs,
+        suspended: card.suspended,
+        leech_cleared_at: card.leech_cleared_at,
+        state: card.state,
+    }
+}
+
+fn entry(logged: &LoggedReview) -> LogEntry {
+    LogEntry { card_id: logged.card_id, review: logged.review, duration_ms: logged.duration_ms }
+}
+
+/// The cards among `answered` that are leeches: (card key, lapses).
+pub fn leeches(app: &App, answered: &[i64]) -> Result<Vec<(String, u32)>> {
+    let mut found = Vec::new();
+    for id in answered {
+        let card = app.store.card(*id)?;
+        if card.is_leech() {
+            found.push((card.key.clone(), card.state.map_or(0, |s| s.lapses)));
+        }
+    }
+    Ok(found)
+}
