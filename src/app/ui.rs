@@ -5,13 +5,17 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
+use comfy_table::Table;
+
+use crate::render::{table, wrap};
 
 /// Where a command's output goes, and how wide it may be.
 pub struct Ui {
     out: anstream::AutoStream<Box<dyn Write>>,
     width: Option<usize>,
     terminal: bool,
+    /// The line being written, until its newline: lines wider than `width` are wrapped whole.
+    line: Vec<u8>,
 }
 
 impl Ui {
@@ -23,12 +27,17 @@ impl Ui {
         // Buffered: a table or a card is dozens of lines; flushed before every prompt and at exit.
         let buffered: Box<dyn Write> = Box::new(io::BufWriter::new(stdout));
         let width = columns_env().or_else(|| terminal.then(terminal_width).flatten());
-        Ui { out: anstream::AutoStream::new(buffered, choice), width, terminal }
+        Ui { out: anstream::AutoStream::new(buffered, choice), width, terminal, line: Vec::new() }
     }
 
     /// Output into `writer` with no colour, `width` columns (none: unlimited): for tests.
     pub fn plain(writer: Box<dyn Write>, width: Option<usize>) -> Ui {
-        Ui { out: anstream::AutoStream::new(writer, anstream::ColorChoice::Never), width, terminal: false }
+        Ui {
+            out: anstream::AutoStream::new(writer, anstream::ColorChoice::Never),
+            width,
+            terminal: false,
+            line: Vec::new(),
+        }
     }
 
     /// The width output must fit in; `None` when unlimited (a pipe).
@@ -55,46 +64,41 @@ impl Ui {
 
 impl Write for Ui {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.out.write(buf)
+        let Some(width) = self.width else { return self.out.write(buf) };
+        // Every whole line that is too wide is wrapped at words with a hanging indent (prose,
+        // key points); tables arrange themselves to fit and pass through untouched.
+        for part in buf.split_inclusive(|&b| b == b'\n') {
+            self.line.extend_from_slice(part);
+            if part.ends_with(b"\n") {
+                let line = std::mem::take(&mut self.line);
+                let text = String::from_utf8_lossy(&line[..line.len() - 1]);
+                self.out.write_all(fit_line(&text, width).as_bytes())?;
+                self.out.write_all(b"\n")?;
+            }
+        }
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        // A prompt has no newline: it goes out as it is.
+        let line = std::mem::take(&mut self.line);
+        self.out.write_all(&line)?;
         self.out.flush()
     }
 }
 
-/// A table in grill's style fitted to `width` columns (unlimited: `None`).
-pub fn table(width: Option<usize>) -> Table {
-    let mut table = Table::new();
-    table.load_style(UTF8_BORDERS_ONLY);
-    match width {
-        Some(width) => {
-            table.set_content_arrangement(ContentArrangement::Dynamic).set_width(width.min(u16::MAX as usize) as u16);
-        }
-        None => {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
+/// `line` as is when it fits in `width` columns, else wrapped at words, each following line
+/// indented like the first plus two columns after a bullet (`- `, `• `, `* `).
+pub fn fit_line(line: &str, width: usize) -> String {
+    if textwrap::core::display_width(line) <= width {
+        return line.to_owned();
     }
-    table
-}
-
-/// Every paragraph line of `text` wrapped to `width` with `first` before its first line and
-/// `rest` before the others; without a width, each line only gets its indent.
-pub fn wrap(text: &str, width: Option<usize>, first: &str, rest: &str) -> String {
-    let lines: Vec<String> = text
-        .lines()
-        .map(|line| match width {
-            Some(width) => {
-                // Keep a line's own indentation (nested lists) inside the hanging indent.
-                let own = &line[..line.len() - line.trim_start().len()];
-                let hang = format!("{rest}{own}  ");
-                let options = textwrap::Options::new(width.max(20)).initial_indent(first).subsequent_indent(&hang);
-                textwrap::fill(line, &options)
-            }
-            None => format!("{first}{line}"),
-        })
-        .collect();
-    lines.join("\n")
+    let body = line.trim_start();
+    let indent = &line[..line.len() - body.len()];
+    let bullet = ["- ", "• ", "* "].iter().any(|b| body.starts_with(b));
+    let hang = if bullet { format!("{indent}  ") } else { indent.to_owned() };
+    let options = textwrap::Options::new(width).subsequent_indent(&hang).break_words(true);
+    textwrap::fill(line, &options)
 }
 
 /// `COLUMNS`, when set to a sensible number: an explicit request for a width, even on a pipe.
@@ -111,24 +115,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wrapped_lines_hang_under_their_bullet_and_fit() {
-        let text = "- a key point long enough that it has to wrap at a narrow width, twice over";
-        let wrapped = wrap(text, Some(30), "  ", "  ");
-        assert!(wrapped.lines().all(|l| l.chars().count() <= 30), "{wrapped}");
+    fn long_lines_wrap_with_a_hanging_indent_and_short_ones_pass() {
+        assert_eq!(fit_line("short", 20), "short");
+        let wrapped = fit_line("  - a key point long enough to wrap at twenty columns", 20);
+        assert!(wrapped.lines().all(|l| l.chars().count() <= 20), "{wrapped}");
         assert!(wrapped.lines().skip(1).all(|l| l.starts_with("    ")), "{wrapped}");
-        assert_eq!(wrapped.split_whitespace().collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>());
     }
 
     #[test]
-    fn without_a_width_text_is_only_indented() {
-        assert_eq!(wrap("one\ntwo", None, "> ", "  "), "> one\n> two");
-    }
-
-    #[test]
-    fn tables_fit_the_width_they_are_given() {
-        let mut t = table(Some(40));
-        t.set_header(["id", "prompt"]);
-        t.add_row(["sql/x", &"word ".repeat(40)]);
-        assert!(t.to_string().lines().all(|l| l.chars().count() <= 40), "{t}");
+    fn the_writer_wraps_whole_lines_and_keeps_a_prompt_as_it_is() {
+        let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut ui = Ui::plain(Box::new(Shared(buffer.clone())), Some(20));
+        write!(ui, "one two three four five six seven\nrate> ").unwrap();
+        ui.flush().unwrap();
+        let text = String::from_utf8(buffer.lock().unwrap().clone()).unwrap();
+        assert_eq!(text, "one two three four\nfive six seven\nrate> ");
     }
 }

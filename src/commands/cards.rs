@@ -1,7 +1,6 @@
 //! `grill cards`: the card browser.
 
 use anyhow::Result;
-use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
 use serde::Serialize;
 use std::io::Write;
 
@@ -55,8 +54,8 @@ pub fn run(app: &App, args: &CardsArgs, out: &mut Ui) -> Result<()> {
         writeln!(out, "{}", crate::render::json_safe(&serde_json::to_string_pretty(&json)?))?;
         return Ok(());
     }
-    let mut table = Table::new();
-    table.load_style(UTF8_BORDERS_ONLY).set_header(["id", "area", "prompt", "due", "stab.", "diff.", "reps", "lapses"]);
+    let mut table = crate::render::table(out.width());
+    table.set_header(["id", "area", "prompt", "due", "stab.", "diff.", "reps", "lapses"]);
     for c in &cards {
         let prompt = safe_line(&c.prompt);
         let short: String =

@@ -1,7 +1,6 @@
 //! `grill decks`: each deck with its area and counts.
 
 use anyhow::Result;
-use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
 use std::io::Write;
 
 use crate::app::{App, Ui};
@@ -10,8 +9,8 @@ use crate::render::safe_line;
 /// Prints one row per deck.
 pub fn run(app: &App, out: &mut Ui) -> Result<()> {
     let decks = app.store.deck_summaries(app.tomorrow())?;
-    let mut table = Table::new();
-    table.load_style(UTF8_BORDERS_ONLY).set_header(["deck", "area", "cards", "new", "due today", "suspended"]);
+    let mut table = crate::render::table(out.width());
+    table.set_header(["deck", "area", "cards", "new", "due today", "suspended"]);
     for d in &decks {
         table.add_row([
             safe_line(&d.key),

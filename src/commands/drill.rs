@@ -9,8 +9,8 @@ use anyhow::Result;
 use crate::app::queries;
 use crate::app::{App, Ui};
 use crate::cli::DrillArgs;
+use crate::render::scorecard::render_changes;
 use crate::repl::{self, Input};
-use crate::scorecard::render_changes;
 use crate::session::Session;
 
 /// Runs today's drill, reading answers from stdin.

@@ -2,7 +2,6 @@
 //! the daily drill mentions.
 
 use anyhow::Result;
-use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
 use std::io::Write;
 
 use crate::app::queries as targets;
@@ -53,15 +52,15 @@ fn add(app: &App, args: &InterviewAddArgs, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-fn list(app: &App, out: &mut dyn Write) -> Result<()> {
+fn list(app: &App, out: &mut Ui) -> Result<()> {
     let today = targets::today(app);
     let interviews = app.store.interviews_from(date_of_day(today))?;
     if interviews.is_empty() {
         writeln!(out, "No upcoming interviews. Add one: grill interview add NAME --on YYYY-MM-DD [--role ROLE]")?;
         return Ok(());
     }
-    let mut table = Table::new();
-    table.load_style(UTF8_BORDERS_ONLY).set_header(["id", "interview", "day", "when", "roles"]);
+    let mut table = crate::render::table(out.width());
+    table.set_header(["id", "interview", "day", "when", "roles"]);
     for i in &interviews {
         let day = day_of_date(i.day);
         table.add_row([

@@ -5,7 +5,6 @@ use std::io::{IsTerminal, Read, Write};
 
 use anyhow::{Context, Result, bail};
 use chrono::{Local, NaiveDate, NaiveTime, TimeZone};
-use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
 
 use crate::app::{App, Ui};
 use crate::cli::{LogAddArgs, LogArgs, LogCommand};
@@ -142,25 +141,14 @@ fn rating_counts(questions: &[Question]) -> [usize; 4] {
     counts
 }
 
-fn list(app: &App, out: &mut dyn Write) -> Result<()> {
+fn list(app: &App, out: &mut Ui) -> Result<()> {
     let interviews = app.store.interviews()?;
     if interviews.is_empty() {
         writeln!(out, "No interviews logged yet. After your next one: grill log add")?;
         return Ok(());
     }
-    let mut table = Table::new();
-    table.load_style(UTF8_BORDERS_ONLY).set_header([
-        "#",
-        "date",
-        "company",
-        "role",
-        "format",
-        "questions",
-        "again",
-        "hard",
-        "good",
-        "easy",
-    ]);
+    let mut table = crate::render::table(out.width());
+    table.set_header(["#", "date", "company", "role", "format", "questions", "again", "hard", "good", "easy"]);
     for i in &interviews {
         let total: usize = i.ratings.iter().sum();
         let mut row = vec![

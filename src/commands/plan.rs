@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
 
 use crate::app::queries::{self as targets, todays_queue};
 use crate::app::{App, Ui};
@@ -38,8 +37,8 @@ pub fn run(app: &App, args: &PlanArgs, out: &mut Ui) -> Result<()> {
     let rows = per_area(&today.queue, &pace);
     let mut ordered: Vec<(&String, &(usize, usize, f64))> = rows.iter().collect();
     ordered.sort_by(|a, b| weights.get(b.0).total_cmp(&weights.get(a.0)).then(a.0.cmp(b.0)));
-    let mut table = Table::new();
-    table.load_style(UTF8_BORDERS_ONLY).set_header(["area", "weight", "due", "new", "min/card", "minutes"]);
+    let mut table = crate::render::table(out.width());
+    table.set_header(["area", "weight", "due", "new", "min/card", "minutes"]);
     for (area, (due, new, minutes)) in ordered {
         table.add_row([
             safe_line(area),

@@ -29,7 +29,7 @@ pub fn run(app: &App, args: &ScoreArgs, out: &mut Ui) -> Result<()> {
         if args.json {
             writeln!(out, "{}", serde_json::to_string_pretty(&card)?)?;
         } else {
-            write!(out, "{}", scorecard::render_scorecard(&card, now, &app.days))?;
+            write!(out, "{}", crate::render::scorecard::render_scorecard(&card, now, &app.days, out.width()))?;
         }
         return Ok(());
     }
@@ -37,7 +37,7 @@ pub fn run(app: &App, args: &ScoreArgs, out: &mut Ui) -> Result<()> {
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&HistoryJson { weeks: &points })?)?;
     } else {
-        write!(out, "{}", scorecard::render_history(&points))?;
+        write!(out, "{}", crate::render::scorecard::render_history(&points, out.width()))?;
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ pub fn run(app: &App, args: &StatsArgs, out: &mut Ui) -> Result<()> {
         writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&stats)?)?;
         return Ok(());
     }
-    render::stats::print(out, &stats)?;
+    let width = out.width();
+    render::stats::print(out, &stats, width)?;
     Ok(())
 }

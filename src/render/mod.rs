@@ -2,7 +2,9 @@
 
 mod chart;
 mod labels;
+mod layout;
 pub mod report;
+pub mod scorecard;
 pub mod stats;
 pub mod svg;
 pub mod svg_readiness;
@@ -10,6 +12,7 @@ mod text;
 
 pub use chart::{bar, sparkline};
 pub use labels::{day_label, from_today, percent, percent_tenths, roles_label};
+pub use layout::{table, wrap};
 pub use text::{json_safe, safe, safe_line, visible};
 
 /// Names the leeches of a session, with what to do about each: (card key, lapses).

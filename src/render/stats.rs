@@ -20,7 +20,7 @@ pub const HEAT_GLYPHS: [&str; 5] = ["·", "░", "▒", "▓", "█"];
 const HEAT_COLOURS: [u8; 5] = [240, 22, 28, 34, 46];
 
 /// Writes the whole stats page.
-pub fn print(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
+pub fn print(out: &mut impl Write, stats: &Stats, width: Option<usize>) -> io::Result<()> {
     let c = stats.cards;
     writeln!(
         out,
@@ -45,14 +45,14 @@ pub fn print(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
         out,
         "{DIM}reviews a day or more after the card's last one; Again is a fail; cram repeats and previews left out{DIM:#}"
     )?;
-    writeln!(out, "{}", retention_table(&stats.retention))?;
+    writeln!(out, "{}", retention_table(&stats.retention, width))?;
     heading(out, "Due, next 30 days")?;
     forecast(out, &stats.forecast)?;
     heading(out, "Answer time, last 30 days")?;
     if stats.answer_times.is_empty() {
         writeln!(out, "no answers in the last 30 days")?;
     } else {
-        writeln!(out, "{}", times_table(&stats.answer_times))?;
+        writeln!(out, "{}", times_table(&stats.answer_times, width))?;
     }
     leeches(out, stats)
 }
@@ -121,8 +121,8 @@ fn percent(r: &Retention) -> String {
     }
 }
 
-fn retention_table(rows: &[AreaRetention]) -> Table {
-    let mut table = Table::new();
+fn retention_table(rows: &[AreaRetention], width: Option<usize>) -> Table {
+    let mut table = crate::render::table(width);
     table.load_style(NOTHING);
     let mut header = vec!["area".to_owned()];
     header.extend(
@@ -140,8 +140,8 @@ fn retention_table(rows: &[AreaRetention]) -> Table {
     table
 }
 
-fn times_table(rows: &[AreaTime]) -> Table {
-    let mut table = Table::new();
+fn times_table(rows: &[AreaTime], width: Option<usize>) -> Table {
+    let mut table = crate::render::table(width);
     table.load_style(NOTHING).set_header(["area", "answers", "median", "time limit", "over limit"]);
     for row in rows {
         let limit = row.limit_median_secs.map_or("–".to_owned(), |s| clock_time((s * 1000.0) as u64));

@@ -9,7 +9,6 @@
 mod compute;
 mod moment;
 mod names;
-mod render;
 
 #[cfg(test)]
 mod tests;
@@ -17,7 +16,6 @@ mod tests;
 pub use compute::{RETENTION_DAYS, RetentionEvent, compute, compute_many, history, recall_of, retention_events};
 pub use moment::{date_of_day, days_after, end_of_day, history_moments};
 pub use names::{DIMENSIONS, Dimension, LANGUAGE_AREAS, LANGUAGE_DEPTH, Source, canonical_name, language_areas};
-pub use render::{render_changes, render_history, render_scorecard};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::compute::{recall_of, retention_events, states_at};
 use super::*;
+use crate::render::scorecard::{render_changes, render_history, render_scorecard};
 use crate::scheduler::{CardState, DayClock, Rating, Review, ReviewKind, Scheduler};
 
 /// FSRS-6's default first stability after Good (parameter w2), in days.
@@ -349,7 +350,7 @@ fn sample() -> Inputs {
 #[test]
 fn the_scorecard_shows_dimensions_then_areas_with_their_numbers() {
     let scorecard = score_at(&sample(), t(20));
-    insta::assert_snapshot!(render_scorecard(&scorecard, t(20), &clock()), @r"
+    insta::assert_snapshot!(render_scorecard(&scorecard, t(20), &clock(), None), @r"
     Readiness now · Sun 22 Mar 2026
     ┌────────────────────────────────────────────────────────────────────────────────────────────────┐
     │ dimension              score   1 ─── 5    measured from                      self         gap  │
@@ -377,16 +378,16 @@ fn the_scorecard_shows_dimensions_then_areas_with_their_numbers() {
 #[test]
 fn a_projection_says_so_in_its_title() {
     let scorecard = score_at(&sample(), t(38));
-    let text = render_scorecard(&scorecard, t(20), &clock());
+    let text = render_scorecard(&scorecard, t(20), &clock(), None);
     assert!(text.starts_with("Readiness on Thu 09 Apr 2026, in 18 days, assuming no more practice\n"), "{text}");
-    let past = render_scorecard(&score_at(&sample(), t(13)), t(20), &clock());
+    let past = render_scorecard(&score_at(&sample(), t(13)), t(20), &clock(), None);
     assert!(past.starts_with("Readiness on Sun 15 Mar 2026, 7 days ago, from the reviews made by then\n"), "{past}");
 }
 
 #[test]
 fn the_history_draws_one_sparkline_per_area_on_the_fixed_scale() {
     let points = history(&sample(), t(20), 4, &[], &Scheduler::default_params(), &clock()).unwrap();
-    insta::assert_snapshot!(render_history(&points), @r"
+    insta::assert_snapshot!(render_history(&points, None), @r"
     Readiness by week, 01 Mar 2026 to 22 Mar 2026: one column per week, oldest left; ▁ is 1, █ is 5.
     Each week's scores are replayed from the review log as it stood at the end of that day.
     ┌──────────────────────────────────────────┐

@@ -5,12 +5,12 @@
 use std::fmt::Write;
 
 use chrono::{DateTime, TimeZone, Utc};
-use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_BORDERS_ONLY};
+use comfy_table::Table;
+use comfy_table::{Cell, CellAlignment};
 
-use super::moment::date_of_day;
-use super::{AreaScore, DimensionScore, HistoryPoint, Scorecard, SelfRating, round_to};
 use crate::render::{bar, safe_line, sparkline};
 use crate::scheduler::DayClock;
+use crate::scorecard::{AreaScore, DimensionScore, HistoryPoint, Scorecard, SelfRating, date_of_day, round_to};
 
 /// Width of the 1-5 bar, in cells.
 const BAR_WIDTH: usize = 8;
@@ -22,13 +22,18 @@ moment, from the FSRS memory model (cards never reviewed count 0). retention 30d
 made a day or more after the card's previous review (Anki's true retention). gap = self - score.";
 
 /// The scorecard as the terminal shows it.
-pub fn render_scorecard<Tz: TimeZone>(card: &Scorecard, now: DateTime<Utc>, clock: &DayClock<Tz>) -> String {
+pub fn render_scorecard<Tz: TimeZone>(
+    card: &Scorecard,
+    now: DateTime<Utc>,
+    clock: &DayClock<Tz>,
+    width: Option<usize>,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Readiness {}", when(card.at, now, clock));
     if !card.dimensions.is_empty() {
-        let _ = writeln!(out, "{}", dimension_table(&card.dimensions, clock));
+        let _ = writeln!(out, "{}", dimension_table(&card.dimensions, clock, width));
     }
-    let _ = writeln!(out, "{}", area_table(&card.areas, clock));
+    let _ = writeln!(out, "{}", area_table(&card.areas, clock, width));
     out.push_str(LEGEND);
     out.push('\n');
     out
@@ -48,9 +53,9 @@ fn when<Tz: TimeZone>(at: DateTime<Utc>, now: DateTime<Utc>, clock: &DayClock<Tz
     }
 }
 
-fn dimension_table<Tz: TimeZone>(dimensions: &[DimensionScore], clock: &DayClock<Tz>) -> Table {
-    let mut table = Table::new();
-    table.load_style(UTF8_BORDERS_ONLY).set_header(["dimension", "score", "1 ─── 5", "measured from", "self", "gap"]);
+fn dimension_table<Tz: TimeZone>(dimensions: &[DimensionScore], clock: &DayClock<Tz>, width: Option<usize>) -> Table {
+    let mut table = crate::render::table(width);
+    table.set_header(["dimension", "score", "1 ─── 5", "measured from", "self", "gap"]);
     for d in dimensions {
         let from = match (&d.area, d.from.len()) {
             (Some(area), 1) => safe_line(area),
@@ -70,18 +75,9 @@ fn dimension_table<Tz: TimeZone>(dimensions: &[DimensionScore], clock: &DayClock
     table
 }
 
-fn area_table<Tz: TimeZone>(areas: &[AreaScore], clock: &DayClock<Tz>) -> Table {
-    let mut table = Table::new();
-    table.load_style(UTF8_BORDERS_ONLY).set_header([
-        "area",
-        "score",
-        "1 ─── 5",
-        "recall",
-        "seen",
-        "retention 30d",
-        "self",
-        "gap",
-    ]);
+fn area_table<Tz: TimeZone>(areas: &[AreaScore], clock: &DayClock<Tz>, width: Option<usize>) -> Table {
+    let mut table = crate::render::table(width);
+    table.set_header(["area", "score", "1 ─── 5", "recall", "seen", "retention 30d", "self", "gap"]);
     for a in areas {
         let retention = match a.retention_30d {
             Some(r) => format!("{}/{} {}", a.passes_30d, a.reviews_30d, percent(r)),
@@ -130,7 +126,7 @@ fn gap_text(gap: Option<f64>) -> String {
 
 /// The weekly history: one sparkline per area (1 at the bottom, 5 at the top), with the first
 /// and last values.
-pub fn render_history(points: &[HistoryPoint]) -> String {
+pub fn render_history(points: &[HistoryPoint], width: Option<usize>) -> String {
     let (Some(first), Some(last)) = (points.first(), points.last()) else { return String::new() };
     let mut out = String::new();
     let _ = writeln!(
@@ -140,8 +136,8 @@ pub fn render_history(points: &[HistoryPoint]) -> String {
         last.date.format("%d %b %Y"),
     );
     let _ = writeln!(out, "Each week's scores are replayed from the review log as it stood at the end of that day.");
-    let mut table = Table::new();
-    table.load_style(UTF8_BORDERS_ONLY).set_header(["area", "by week", "first", "last", "change"]);
+    let mut table = crate::render::table(width);
+    table.set_header(["area", "by week", "first", "last", "change"]);
     for area in &first.areas {
         let score_in = |p: &HistoryPoint| p.areas.iter().find(|a| a.area == area.area).and_then(|a| a.score);
         let series: Vec<Option<f64>> =
