@@ -23,6 +23,9 @@ pub struct Config {
     pub roles: Vec<String>,
     /// The languages you interview in (lowercase area names, e.g. python); empty: all of them.
     pub languages: Vec<String>,
+    /// Seconds between the answer timer's lines above the prompt (a line also shows when a
+    /// card's time limit passes); 0 turns the timer off.
+    pub timer_secs: u32,
 }
 
 impl Default for Config {
@@ -34,6 +37,7 @@ impl Default for Config {
             day_rollover_hour: 4,
             roles: Vec::new(),
             languages: Vec::new(),
+            timer_secs: 30,
         }
     }
 }

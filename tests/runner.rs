@@ -33,3 +33,4 @@ mod rebuild;
 mod report;
 mod score;
 mod stats;
+mod terminal;

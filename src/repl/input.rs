@@ -13,6 +13,12 @@ pub trait Input {
     fn is_terminal(&self) -> bool {
         false
     }
+
+    /// A way to print lines above the line being edited without disturbing it (the timer);
+    /// `None` off a terminal.
+    fn printer(&mut self) -> Option<super::timer::Printer> {
+        None
+    }
 }
 
 /// Line editing and history on a terminal.
@@ -35,6 +41,14 @@ impl<R: BufRead> Piped<R> {
 impl Input for Terminal {
     fn is_terminal(&self) -> bool {
         true
+    }
+
+    fn printer(&mut self) -> Option<super::timer::Printer> {
+        use rustyline::ExternalPrinter;
+        let mut printer = self.editor.create_external_printer().ok()?;
+        Some(Box::new(move |line: String| {
+            let _ = printer.print(format!("{line}\n"));
+        }))
     }
 
     fn read_line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {

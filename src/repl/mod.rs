@@ -119,7 +119,9 @@ pub fn run<Tz: TimeZone>(
             let line = {
                 let limit = card.time_limit_secs.map(|s| u64::from(s) * 1000);
                 out.flush()?;
-                let _ticker = input.is_terminal().then(|| timer::Ticker::start(asked, limit));
+                let every = Duration::from_secs(u64::from(app.config.timer_secs));
+                let printer = if app.config.timer_secs == 0 { None } else { input.printer() };
+                let _ticker = printer.map(|p| timer::Ticker::start(p, asked, limit, Some(every)));
                 input.read_line("answer> ")?
             };
             let Some(line) = line else { return Ok(Ending::Quit) };

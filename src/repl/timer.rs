@@ -1,7 +1,8 @@
-//! The running answer timer: on a terminal, the hint line above the answer prompt counts the
-//! seconds while the user thinks. Off a terminal nothing is drawn (transcripts stay clean).
+//! The answer timer on a terminal. It never moves the cursor over what the user typed: every so
+//! often (and when the card's time limit passes) one line is printed ABOVE the answer prompt
+//! through the line editor, which then redraws the prompt and the typed text intact. Off a
+//! terminal nothing is printed (transcripts stay clean); the time taken shows on reveal.
 
-use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -9,30 +10,32 @@ use std::time::{Duration, Instant};
 
 use crate::render::clock_time;
 
-/// Redraws the line above the cursor once a second until dropped.
+/// Something that prints a line above the line being edited (rustyline's external printer).
+pub type Printer = Box<dyn FnMut(String) + Send>;
+
+/// Prints timer lines until dropped.
 pub struct Ticker {
     stop: Arc<AtomicBool>,
     handle: Option<JoinHandle<()>>,
 }
 
 impl Ticker {
-    /// Starts redrawing `line(elapsed)` on the line above the cursor, from `started`.
-    pub fn start(started: Instant, limit_ms: Option<u64>) -> Ticker {
+    /// Starts counting from `started`: a line every `every` (none: only at the limit) and one
+    /// when `limit_ms` passes.
+    pub fn start(mut print: Printer, started: Instant, limit_ms: Option<u64>, every: Option<Duration>) -> Ticker {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let dim = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         let handle = std::thread::spawn(move || {
+            let mut said = 0;
             while !flag.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(250));
-                if flag.load(Ordering::Relaxed) {
-                    break;
-                }
+                std::thread::sleep(Duration::from_millis(100));
                 let elapsed = started.elapsed().as_millis() as u64;
-                // Save the cursor, go up one line, rewrite it, restore: one write, so it cannot
-                // interleave with the line editor's own output.
-                let text = format!("\x1b7\x1b[1A\r\x1b[2K{}\x1b8", hint(elapsed, limit_ms, dim));
-                let mut out = std::io::stdout().lock();
-                let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+                let marks = marks_passed(elapsed, limit_ms, every.map(|e| e.as_millis() as u64));
+                if marks > said && !flag.load(Ordering::Relaxed) {
+                    said = marks;
+                    print(line(elapsed, limit_ms, colour));
+                }
             }
         });
         Ticker { stop, handle: Some(handle) }
@@ -48,17 +51,29 @@ impl Drop for Ticker {
     }
 }
 
-/// The hint line under a question: the time limit, then (while answering) the time taken.
-pub fn hint(elapsed_ms: u64, limit_ms: Option<u64>, dim: bool) -> String {
-    let aim = limit_ms.map(|l| format!("aim for {} · ", clock_time(l))).unwrap_or_default();
-    let over = limit_ms.is_some_and(|l| elapsed_ms > l);
-    let time = if elapsed_ms >= 1000 {
-        format!("{}{} · ", clock_time(elapsed_ms), if over { " over time" } else { "" })
-    } else {
-        String::new()
+/// How many timer lines are due after `elapsed_ms`: one per whole `every_ms`, plus one for
+/// the limit.
+pub fn marks_passed(elapsed_ms: u64, limit_ms: Option<u64>, every_ms: Option<u64>) -> u64 {
+    let ticks = every_ms.filter(|&e| e > 0).map_or(0, |e| elapsed_ms / e);
+    let limit = u64::from(limit_ms.is_some_and(|l| elapsed_ms >= l && every_ms.is_none_or(|e| e == 0 || l % e != 0)));
+    ticks + limit
+}
+
+/// One timer line: the time so far, against the limit.
+pub fn line(elapsed_ms: u64, limit_ms: Option<u64>, colour: bool) -> String {
+    let time = clock_time(elapsed_ms);
+    let (text, warn) = match limit_ms {
+        Some(limit) if elapsed_ms >= limit => {
+            (format!("⏱ {time} · over the {} a spoken answer should take", clock_time(limit)), true)
+        }
+        Some(limit) => (format!("⏱ {time} of {}", clock_time(limit)), false),
+        None => (format!("⏱ {time}"), false),
     };
-    let (on, off) = if dim { ("\x1b[2m", "\x1b[0m") } else { ("", "") };
-    format!("{on}({time}{aim}type notes or think aloud; Enter reveals){off}")
+    match (colour, warn) {
+        (false, _) => text,
+        (true, true) => format!("\x1b[33m{text}\x1b[0m"),
+        (true, false) => format!("\x1b[2m{text}\x1b[0m"),
+    }
 }
 
 #[cfg(test)]
@@ -66,13 +81,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_hint_counts_time_against_the_limit() {
-        assert_eq!(hint(0, Some(90_000), false), "(aim for 1:30 · type notes or think aloud; Enter reveals)");
-        assert_eq!(
-            hint(12_000, Some(90_000), false),
-            "(0:12 · aim for 1:30 · type notes or think aloud; Enter reveals)"
-        );
-        assert!(hint(95_000, Some(90_000), false).starts_with("(1:35 over time · "));
-        assert!(hint(5_000, None, true).starts_with("\x1b[2m(0:05 · type"));
+    fn a_line_is_due_every_interval_and_at_the_limit() {
+        assert_eq!(marks_passed(29_000, Some(90_000), Some(30_000)), 0);
+        assert_eq!(marks_passed(30_000, Some(90_000), Some(30_000)), 1);
+        // The limit falls on a tick: one line, not two.
+        assert_eq!(marks_passed(90_000, Some(90_000), Some(30_000)), 3);
+        assert_eq!(marks_passed(45_000, Some(45_000), Some(30_000)), 2);
+        assert_eq!(marks_passed(45_000, Some(45_000), None), 1);
+        assert_eq!(marks_passed(10_000, None, None), 0);
+    }
+
+    #[test]
+    fn the_line_says_the_time_against_the_limit() {
+        assert_eq!(line(12_000, Some(90_000), false), "⏱ 0:12 of 1:30");
+        assert_eq!(line(95_000, Some(90_000), false), "⏱ 1:35 · over the 1:30 a spoken answer should take");
+        assert_eq!(line(5_000, None, false), "⏱ 0:05");
+        assert!(line(95_000, Some(90_000), true).starts_with("\x1b[33m"));
     }
 }
