@@ -96,6 +96,9 @@ pub struct DrillArgs {
     /// New cards to introduce in this session (overrides what is left of today's limit)
     #[arg(long, value_name = "N")]
     pub new: Option<usize>,
+    /// Reviews to take in this session (overrides what is left of today's review limit)
+    #[arg(long, value_name = "N")]
+    pub reviews: Option<usize>,
     /// At most this many cards in this session
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,

@@ -77,11 +77,11 @@ fn events(stdout: &str) -> Vec<Event> {
             if parts.len() == 4 && parts[2].ends_with(" left") {
                 return Some(Event::Shown(parts[3].to_owned()));
             }
-            if parts.len() == 2 && (parts[1].starts_with("next in ") || parts[1] == "again in a few cards") {
+            if parts.len() == 2 && (parts[1].starts_with("next in ") || parts[1] == "back in a few cards") {
                 let rating = ["again", "hard", "good", "easy"].iter().position(|n| *n == parts[0])? as i64 + 1;
                 return Some(Event::Rated(rating));
             }
-            if line == "nothing to undo in this session" {
+            if line == "nothing to undo yet in this session" {
                 return Some(Event::NothingToUndo);
             }
             line.starts_with("undone: ").then_some(Event::Undone)

@@ -49,8 +49,8 @@ fn again_brings_the_card_back_in_the_same_session_after_other_cards() {
     let env = Env::new();
     // Four new cards; the first is forgotten and must come back after three others.
     let out = env.run(&["drill", "--new", "4"], "\n1\n\n3\n\n3\n\n3\n\n3\n");
-    assert!(out.contains("again in a few cards"), "{out}");
-    assert!(out.contains("5 cards rated"), "{out}");
+    assert!(out.contains("again · back in a few cards"), "{out}");
+    assert!(out.contains("5 answers to 4 cards rated"), "{out}");
     let (again_key, count): (String, i64) = env
         .sql()
         .query_row(
@@ -204,4 +204,81 @@ fn everything_is_on_screen_before_the_drill_waits_for_a_key() {
     assert!(seen.contains("good · next in"), "the confirmation shows before the next card waits: {seen}");
     drop(stdin);
     assert!(child.wait().unwrap().success());
+}
+
+/// The first card shown by a drill, as `area · kind · N left · KEY`.
+fn first_card(out: &str) -> String {
+    let line = out.lines().find(|l| l.contains(" left · ")).expect("a card was shown");
+    line.rsplit(" · ").next().unwrap().to_owned()
+}
+
+#[test]
+fn a_skipped_card_stays_away_for_the_rest_of_the_day_and_comes_back_tomorrow() {
+    let mut env = Env::new();
+    let out = env.run(&["drill", "--new", "3"], "s\nq\n");
+    let skipped = first_card(&out);
+    assert!(out.contains(&format!("skipped {skipped} for today")), "{out}");
+    // A second session the same day starts with another card and never shows the skipped one.
+    let out = env.run(&["drill", "--new", "3"], "\n3\n\n3\n\n3\n");
+    assert_ne!(first_card(&out), skipped, "{out}");
+    assert!(!out.contains(&skipped), "the skipped card came back the same day:\n{out}");
+    // Tomorrow it is offered again (still new, never answered): skipping through the new
+    // cards meets it.
+    env.day(1);
+    let out = env.run(&["drill", "--new", "10"], &"s\n".repeat(10));
+    assert!(out.contains(&format!(" left · {skipped}")), "{out}");
+}
+
+#[test]
+fn undo_takes_back_a_suspend_or_a_skip_not_the_rating_before_it() {
+    let env = Env::new();
+    // Rate one card, suspend the next, then undo: the suspension goes, the rating stays.
+    let out = env.run(&["drill", "--new", "3"], "\n3\n!\nu\nq\n");
+    assert!(out.contains("undone: suspending"), "{out}");
+    assert!(ids(&env.cards(&[]), |c| c["suspended"] == true).is_empty(), "the card is active again");
+    let n: i64 = env.sql().query_row("SELECT count(*) FROM reviews", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1, "the rating before the suspension is kept");
+    // A skip taken back puts the card in front again, today.
+    let out = env.run(&["drill", "--new", "3"], "s\nu\nq\n");
+    assert!(out.contains("undone: skipping"), "{out}");
+    let shown: Vec<&str> = out.lines().filter(|l| l.contains(" left · ")).collect();
+    assert_eq!(shown.len(), 3, "the card, the next one, then the card again: {out}");
+    assert_eq!(shown[0].rsplit(" · ").next(), shown[2].rsplit(" · ").next(), "the same card again: {out}");
+    let skips: i64 = env.sql().query_row("SELECT count(*) FROM skips", [], |r| r.get(0)).unwrap();
+    assert_eq!(skips, 0);
+}
+
+#[test]
+fn undo_with_nothing_to_undo_says_so_and_singular_counts_read_right() {
+    let env = Env::new();
+    let out = env.run(&["drill", "--new", "1"], "u\n\n3\n\n");
+    assert!(out.contains("nothing to undo yet in this session"), "{out}");
+    assert!(out.contains("1 card rated"), "{out}");
+    assert!(!out.contains("1 cards"), "{out}");
+}
+
+#[test]
+fn a_reached_review_limit_says_so_and_drill_reviews_takes_more() {
+    let mut env = Env::new();
+    env.run(&["drill", "--new", "3"], "\n3\n\n3\n\n3\n");
+    std::fs::write(env.config(), "reviews_per_day = 1\nnew_per_day = 0\n").unwrap();
+    env.day(30);
+    // The limit lets one review through; the other two wait, and the drill says so.
+    let out = env.run(&["drill"], "\n3\n");
+    assert!(out.contains("Today's review limit (1 a day) holds back 2 due cards"), "{out}");
+    assert!(out.contains("1 card rated"), "{out}");
+    let out = env.run(&["drill"], "q\n");
+    assert!(out.contains("holds back 2 due cards: `grill drill --reviews 2` takes them now"), "{out}");
+    assert!(!out.contains("no cards due"), "{out}");
+    let out = env.run(&["drill", "--reviews", "2"], "\n3\n\n3\n");
+    assert!(out.contains("2 cards rated"), "{out}");
+}
+
+#[test]
+fn before_the_rollover_the_header_shows_the_grill_day_not_the_calendar_day() {
+    let mut env = Env::new();
+    // 02:30 on Tuesday is still Monday's grill day (days roll over at 4 a.m.).
+    env.at("2026-03-03T02:30:00Z");
+    let out = env.run(&["drill", "--limit", "1"], "q\n");
+    assert!(out.starts_with("grill · Mon 02 Mar"), "{out}");
 }

@@ -115,7 +115,7 @@ fn make_a_leech(env: &mut Env) -> String {
         .to_owned();
     for round in 1..=8 {
         let out = env.day(round * 5).run(&["drill", "--area", "java", "--new", "0"], "\n1\n\n3\n");
-        assert!(out.contains("again in a few cards"), "round {round}: {out}");
+        assert!(out.contains("again · back in a few cards"), "round {round}: {out}");
         if round < 8 {
             assert!(!out.contains("Leech"), "round {round}: {out}");
         } else {

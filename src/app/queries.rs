@@ -123,19 +123,32 @@ pub struct Today {
     pub queue: Vec<Candidate>,
     /// Reviews logged today so far.
     pub done_today: usize,
+    /// When the daily review limit left due cards out: how many are still due today.
+    pub held_back: Option<usize>,
+}
+
+/// What the drill may take today beyond the config's daily limits (`--new N`, `--reviews N`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overrides {
+    pub new: Option<usize>,
+    pub reviews: Option<usize>,
+    pub limit: Option<usize>,
 }
 
 /// Plans today's queue: due reviews interleaved across areas, and new cards from the areas
 /// that weigh most for the target roles and score lowest, in proportion.
-pub fn todays_queue(app: &App, areas: &[String], new: Option<usize>, limit: Option<usize>) -> Result<Today> {
+pub fn todays_queue(app: &App, areas: &[String], overrides: Overrides) -> Result<Today> {
+    let Overrides { new, reviews, limit } = overrides;
     let today = app.store.reviews_between(app.today_start(), app.tomorrow())?;
     let new_today = today.iter().filter(|r| r.review.kind == ReviewKind::Learn).count();
     let reviews_today = today.iter().filter(|r| r.review.kind == ReviewKind::Review).count();
     let allowance = Allowance {
         new: new.unwrap_or(app.config.new_per_day.saturating_sub(new_today)),
-        reviews: app.config.reviews_per_day.saturating_sub(reviews_today),
+        reviews: reviews.unwrap_or(app.config.reviews_per_day.saturating_sub(reviews_today)),
     };
-    let candidates = app.store.candidates(app.tomorrow(), allowance.reviews, allowance.new, areas)?;
+    let skipped = app.store.skipped_at(app.now())?;
+    let mut candidates = app.store.candidates(app.tomorrow(), allowance.reviews, allowance.new, areas)?;
+    candidates.retain(|c| !skipped.contains(&c.id));
     let cards = app.store.plan_cards()?;
     let weights = weights(app, &app.config.roles, &cards, &[]);
     let recall = Readiness::on(&app.scheduler, &app.days, &cards, &weights, self::today(app));
@@ -144,7 +157,19 @@ pub fn todays_queue(app: &App, areas: &[String], new: Option<usize>, limit: Opti
     if let Some(limit) = limit {
         queue.truncate(limit);
     }
-    Ok(Today { queue, done_today: today.len() })
+    // The limit was reached while cards are still due: say so rather than "nothing due".
+    let held_back = if reviews.is_none() && candidates_due(&queue) == allowance.reviews {
+        let due = app.store.candidates(app.tomorrow(), usize::MAX >> 1, 0, areas)?;
+        let left = due.iter().filter(|c| !skipped.contains(&c.id)).count() - candidates_due(&queue);
+        (left > 0).then_some(left)
+    } else {
+        None
+    };
+    Ok(Today { queue, done_today: today.len(), held_back })
+}
+
+fn candidates_due(queue: &[Candidate]) -> usize {
+    queue.iter().filter(|c| !c.is_new()).count()
 }
 
 /// The scorecard of every area at `at`, from the database as it is now.

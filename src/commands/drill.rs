@@ -24,21 +24,34 @@ pub fn run(app: &mut App, args: &DrillArgs, out: &mut Ui) -> Result<()> {
 pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut dyn Write) -> Result<()> {
     let now = app.now();
     let areas = queries::areas(app, &args.areas)?;
-    let today = queries::todays_queue(app, &areas, args.new, args.limit)?;
+    let overrides = queries::Overrides { new: args.new, reviews: args.reviews, limit: args.limit };
+    let today = queries::todays_queue(app, &areas, overrides)?;
     let queue = today.queue;
     let (due, new) = (queue.iter().filter(|c| !c.is_new()).count(), queue.iter().filter(|c| c.is_new()).count());
     let dim = Style::new().dimmed();
     writeln!(
         out,
         "grill · {} · due {due} · new {new} · done today {}",
-        now.with_timezone(&chrono::Local).format("%a %d %b"),
+        // The grill day, not the calendar's: at 02:30 the answers still belong to yesterday.
+        crate::render::day_label(queries::today(app)),
         today.done_today
     )?;
     if let Some(line) = queries::interview_line(app)? {
         writeln!(out, "{line}")?;
     }
+    if let Some(left) = today.held_back {
+        writeln!(
+            out,
+            "Today's review limit ({} a day) holds back {left} due {}: `grill drill --reviews {left}` takes \
+             them now, or raise it: grill config set reviews_per_day N.",
+            app.config.reviews_per_day,
+            if left == 1 { "card" } else { "cards" },
+        )?;
+    }
     if queue.is_empty() {
-        writeln!(out, "Nothing left for today: no cards due and no new cards allowed. Come back tomorrow.")?;
+        if today.held_back.is_none() {
+            writeln!(out, "Nothing left for today: no cards due and no new cards allowed. Come back tomorrow.")?;
+        }
         return Ok(());
     }
     writeln!(out, "{dim}Enter reveals the key points; rate 1 again · 2 hard · 3 good · 4 easy; ? for help{dim:#}")?;
@@ -56,7 +69,10 @@ pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut d
             return Err(error);
         }
     };
-    let more = format!(" {} left in today's queue.", session.remaining());
+    let more = match session.remaining() {
+        0 => String::new(),
+        n => format!(" {} left in today's queue.", n),
+    };
     repl::print_summary(out, ending, &session, started.elapsed(), "Session complete.", &more)?;
     if session.answered() > 0 {
         let [after, tomorrow] = queries::scorecards_at(app, &[app.now(), app.tomorrow()])?

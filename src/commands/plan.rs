@@ -23,7 +23,7 @@ pub fn run(app: &App, args: &PlanArgs, out: &mut Ui) -> Result<()> {
     }
     let areas = targets::areas(app, &args.areas)?;
     let cards = targets::cards(app, &areas)?;
-    let today = todays_queue(app, &areas, None, None)?;
+    let today = todays_queue(app, &areas, Default::default())?;
     let pace = targets::pace(app, &cards)?;
     let weights = targets::weights(app, &app.config.roles, &cards, &[]);
     writeln!(out, "Today's plan · {} · {}", day_label(targets::today(app)), roles_label(&app.config.roles))?;

@@ -17,7 +17,7 @@ use chrono::TimeZone;
 use crate::app::App;
 use crate::render::{clock_time, interval, safe, safe_line};
 use crate::scheduler::{Outcome, Rating};
-use crate::session::{Answer, Session, SessionKind};
+use crate::session::{Answer, Session, SessionKind, Undone};
 use crate::store::CardRow;
 
 /// What a line typed in the drill means.
@@ -184,11 +184,15 @@ pub fn print_summary<Tz: TimeZone>(
         Ending::Quit => {}
     }
     let [again, hard, good, easy] = session.tally();
-    let rated = session.answered();
+    let (answers, cards) = (session.answered(), session.cards_rated());
+    let counted = if answers == cards {
+        plural(cards, "card", "cards")
+    } else {
+        format!("{} to {}", plural(answers, "answer", "answers"), plural(cards, "card", "cards"))
+    };
     writeln!(
         out,
-        "{rated} {} rated in {}: again {again} · hard {hard} · good {good} · easy {easy}.{more}",
-        if rated == 1 { "card" } else { "cards" },
+        "{counted} rated in {}: again {again} · hard {hard} · good {good} · easy {easy}.{more}",
         clock_time(elapsed.as_millis() as u64),
     )?;
     Ok(())
@@ -203,17 +207,22 @@ fn ask(input: &mut dyn Input, out: &mut dyn Write, prompt: &str) -> std::io::Res
 
 /// Undo, skip or suspend; returns whether the current card changed.
 fn act<Tz: TimeZone>(app: &mut App, session: &mut Session<Tz>, out: &mut dyn Write, command: Command) -> Result<bool> {
+    let now = app.now();
     match command {
-        Command::Undo => match session.undo(&mut app.store)? {
-            Some(key) => writeln!(out, "{DIM}undone: {}{DIM:#}", safe_line(&key))?,
+        Command::Undo => match session.undo(&mut app.store, now)? {
+            Some(Undone::Rating(key)) => writeln!(out, "{DIM}undone: the rating of {}{DIM:#}", safe_line(&key))?,
+            Some(Undone::Skip(key)) => writeln!(out, "{DIM}undone: skipping {}{DIM:#}", safe_line(&key))?,
+            Some(Undone::Suspend(key)) => {
+                writeln!(out, "{DIM}undone: suspending {} (it is back in the drill){DIM:#}", safe_line(&key))?
+            }
             None => {
-                writeln!(out, "nothing to undo in this session")?;
+                writeln!(out, "{DIM}nothing to undo yet in this session{DIM:#}")?;
                 return Ok(false);
             }
         },
         Command::Skip => {
-            if let Some(card) = session.skip() {
-                writeln!(out, "{DIM}skipped {}{DIM:#}", safe_line(&card.key))?;
+            if let Some(card) = session.skip(&app.store, app.tomorrow())? {
+                writeln!(out, "{DIM}skipped {} for today (u takes it back){DIM:#}", safe_line(&card.key))?;
             }
         }
         Command::Suspend => {
@@ -229,7 +238,7 @@ fn act<Tz: TimeZone>(app: &mut App, session: &mut Session<Tz>, out: &mut dyn Wri
 
 /// What the user is told after a rating: when the card comes back, or that it was only logged.
 fn answer_note(answer: &Answer, kind: SessionKind) -> String {
-    const AGAIN: &str = "again in a few cards";
+    const AGAIN: &str = "back in a few cards";
     match (answer.changed_state, answer.comes_back) {
         (true, true) => AGAIN.to_owned(),
         (true, false) => format!("next in {}", interval(answer.outcome.interval_days)),
@@ -309,6 +318,11 @@ fn rating_prompt(outcomes: &[Outcome; 4], logged_only: &str) -> String {
         .collect();
     let note = if logged_only.is_empty() { String::new() } else { format!("  {DIM}({logged_only}){DIM:#}") };
     format!("{}{note}   {DIM}u undo · s skip · ! suspend · ? help · q quit{DIM:#}", buttons.join("  "))
+}
+
+/// `1 card`, `2 cards`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn indent(text: &str, prefix: &str) -> String {

@@ -35,6 +35,22 @@ struct Answered {
     rating: Rating,
 }
 
+/// Something done in this session that `u` can take back, newest last.
+#[derive(Debug, Clone)]
+enum Action {
+    Rated(Answered),
+    Skipped(Candidate),
+    Suspended(Candidate),
+}
+
+/// What an undo took back, with the card's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undone {
+    Rating(String),
+    Skip(String),
+    Suspend(String),
+}
+
 /// What a session is for: decides the kind of review logged and which cards come back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
@@ -65,6 +81,8 @@ pub struct Session<Tz: TimeZone> {
     scheduler: Scheduler,
     clock: DayClock<Tz>,
     answered: Vec<Answered>,
+    /// Ratings, skips and suspensions, for undo.
+    actions: Vec<Action>,
     /// Ratings given so far, by rating (index 0 = Again).
     tally: [usize; 4],
 }
@@ -77,7 +95,15 @@ impl<Tz: TimeZone> Session<Tz> {
 
     /// A session of `kind` over `queue` (already planned).
     pub fn of_kind(kind: SessionKind, queue: Vec<Candidate>, scheduler: Scheduler, clock: DayClock<Tz>) -> Self {
-        Session { kind, queue: queue.into(), scheduler, clock, answered: Vec::new(), tally: [0; 4] }
+        Session {
+            kind,
+            queue: queue.into(),
+            scheduler,
+            clock,
+            answered: Vec::new(),
+            actions: Vec::new(),
+            tally: [0; 4],
+        }
     }
 
     /// What the session is for.
@@ -100,9 +126,14 @@ impl<Tz: TimeZone> Session<Tz> {
         self.tally
     }
 
-    /// Distinct cards answered (ratings given minus those undone).
+    /// Ratings given (minus those undone): a card forgotten and answered again counts twice.
     pub fn answered(&self) -> usize {
         self.answered.len()
+    }
+
+    /// Distinct cards rated.
+    pub fn cards_rated(&self) -> usize {
+        self.answered_cards().len()
     }
 
     /// The ids of the cards answered in this session, each once, in the order first answered.
@@ -183,30 +214,57 @@ impl<Tz: TimeZone> Session<Tz> {
             self.queue.insert(REQUEUE_GAP.min(self.queue.len()), again);
         }
         self.tally[rating as usize - 1] += 1;
-        self.answered.push(Answered { review_id, card, rating });
+        let answered = Answered { review_id, card, rating };
+        self.answered.push(answered.clone());
+        self.actions.push(Action::Rated(answered));
         Ok(Some(answer))
     }
 
-    /// Takes back the last rating of this session: the review is removed, the card's state is
-    /// rebuilt from its log, and the card is shown again next. Returns the card's id.
-    pub fn undo(&mut self, store: &mut Store) -> Result<Option<String>, StoreError> {
-        let Some(last) = self.answered.pop() else { return Ok(None) };
-        let restored = store.undo_review(last.review_id, &self.scheduler, &self.clock)?;
-        self.queue.retain(|c| c.id != last.card.id);
-        self.queue.push_front(Candidate { state: restored, ..last.card.clone() });
-        self.tally[last.rating as usize - 1] -= 1;
-        Ok(Some(last.card.key))
+    /// Takes back the last thing done in this session: a rating (the review is removed, the
+    /// card's state rebuilt from its log), a skip or a suspension; the card is shown again next.
+    pub fn undo(&mut self, store: &mut Store, now: DateTime<Utc>) -> Result<Option<Undone>, StoreError> {
+        let Some(action) = self.actions.pop() else { return Ok(None) };
+        let (card, undone) = match action {
+            Action::Rated(last) => {
+                let restored = store.undo_review(last.review_id, &self.scheduler, &self.clock)?;
+                self.answered.retain(|a| a.review_id != last.review_id);
+                self.tally[last.rating as usize - 1] -= 1;
+                let key = last.card.key.clone();
+                (Candidate { state: restored, ..last.card }, Undone::Rating(key))
+            }
+            Action::Skipped(card) => {
+                store.unskip(card.id)?;
+                let key = card.key.clone();
+                (card, Undone::Skip(key))
+            }
+            Action::Suspended(card) => {
+                store.set_suspended(card.id, false, now)?;
+                let key = card.key.clone();
+                (card, Undone::Suspend(key))
+            }
+        };
+        self.queue.retain(|c| c.id != card.id);
+        self.queue.push_front(card);
+        Ok(Some(undone))
     }
 
-    /// Leaves the current card for another day.
-    pub fn skip(&mut self) -> Option<Candidate> {
-        self.queue.pop_front()
+    /// Leaves the current card until `until` (the next day's start): no drill offers it again
+    /// today.
+    pub fn skip(&mut self, store: &Store, until: DateTime<Utc>) -> Result<Option<Candidate>, StoreError> {
+        let Some(card) = self.queue.pop_front() else { return Ok(None) };
+        store.skip_until(card.id, until)?;
+        // A forgotten card waiting to come back is skipped with it.
+        self.queue.retain(|c| c.id != card.id);
+        self.actions.push(Action::Skipped(card.clone()));
+        Ok(Some(card))
     }
 
     /// Suspends the current card: it leaves the queue and future drills.
     pub fn suspend(&mut self, store: &Store, now: DateTime<Utc>) -> Result<Option<Candidate>, StoreError> {
         let Some(card) = self.queue.pop_front() else { return Ok(None) };
         store.set_suspended(card.id, true, now)?;
+        self.queue.retain(|c| c.id != card.id);
+        self.actions.push(Action::Suspended(card.clone()));
         Ok(Some(card))
     }
 }

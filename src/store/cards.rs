@@ -188,6 +188,28 @@ impl Store {
         Ok(())
     }
 
+    /// Leaves card `id` out of every drill until `until` (`s` in the drill: for today).
+    pub fn skip_until(&self, id: i64, until: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO skips (card_id, until) VALUES (?1, ?2) ON CONFLICT (card_id) DO UPDATE SET until = ?2",
+            params![id, to_ms(until)],
+        )?;
+        Ok(())
+    }
+
+    /// Takes back a skip (undo).
+    pub fn unskip(&self, id: i64) -> Result<(), StoreError> {
+        self.conn().execute("DELETE FROM skips WHERE card_id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// The cards skipped for a day that has not ended at `now`.
+    pub fn skipped_at(&self, now: DateTime<Utc>) -> Result<std::collections::HashSet<i64>, StoreError> {
+        let mut stmt = self.conn().prepare_cached("SELECT card_id FROM skips WHERE until > ?1")?;
+        let rows = stmt.query_map([to_ms(now)], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The drill's candidates: up to `max_due` active cards due before `due_before` (most
     /// overdue first) and up to `new_per_deck` never-reviewed cards from each deck, in deck order.
     /// `areas` (when not empty) narrows both.

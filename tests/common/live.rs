@@ -109,7 +109,7 @@ impl Drop for Live {
     }
 }
 
-/// Lines that confirm a rating: `good · next in 2d`, `again · again in a few cards`.
+/// Lines that confirm a rating: `good · next in 2d`, `again · back in a few cards`.
 pub fn is_confirmation(line: &str) -> bool {
     let line = line.trim_start_matches("rate> ");
     ["again · ", "hard · ", "good · ", "easy · "].iter().any(|p| line.starts_with(p))
