@@ -38,6 +38,8 @@ pub enum Command {
     Decks,
     /// Browse cards and their scheduling state
     Cards(CardsArgs),
+    /// One card whole: prompt, key points, example, follow-ups, schedule and every answer
+    Show(CardIdArgs),
     /// Suspend a card: it leaves the drill until unsuspended
     Suspend(CardIdArgs),
     /// Bring a suspended card back into the drill
@@ -119,15 +121,28 @@ pub struct CardsArgs {
     /// Only cards whose id, prompt, answer or tags contain TEXT
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+    /// Only cards due today
+    #[arg(long)]
+    pub due: bool,
+    /// Only cards never answered
+    #[arg(long = "new")]
+    pub new_only: bool,
+    /// Only suspended cards
+    #[arg(long)]
+    pub suspended: bool,
+    /// Only leeches (forgotten 8 times or more)
+    #[arg(long)]
+    pub leeches: bool,
     /// One JSON array instead of a table
     #[arg(long)]
     pub json: bool,
 }
 
-/// A command that takes one card id.
+/// A command that takes one card.
 #[derive(Debug, Clone, Args)]
 pub struct CardIdArgs {
-    /// The card's id, as `grill cards` shows it (e.g. sql/running-total-window)
+    /// The card's id as `grill cards` shows it (e.g. sql/running-total-window), the start of
+    /// it when only one id starts so, or text from its prompt when only one card has it
     pub card: String,
 }
 

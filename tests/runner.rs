@@ -32,5 +32,6 @@ mod properties;
 mod rebuild;
 mod report;
 mod score;
+mod show;
 mod stats;
 mod terminal;

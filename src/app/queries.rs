@@ -274,3 +274,40 @@ pub fn leeches(app: &App, answered: &[i64]) -> Result<Vec<(String, u32)>> {
     }
     Ok(found)
 }
+
+/// The card a user means by `typed` (the `CARD` argument of show, edit, suspend): its id, else
+/// the one id that starts with it, else the one card whose text contains it. Several matches
+/// or none are input errors that say what to type instead.
+pub fn card(app: &App, typed: &str) -> Result<CardRow> {
+    let typed = typed.trim();
+    if let Ok(card) = app.store.card_by_key(typed) {
+        return Ok(card);
+    }
+    let ambiguous = |keys: &[String]| {
+        let shown: Vec<String> = keys.iter().take(5).map(|k| crate::render::safe_line(k)).collect();
+        let more = if keys.len() > 5 { ", ..." } else { "" };
+        InputError::new(
+            "CARD",
+            format!("{typed:?} matches several cards: {}{more}; give more of the id", shown.join(", ")),
+        )
+    };
+    let keys = app.store.keys_starting(typed, 6)?;
+    match keys.len() {
+        1 => return Ok(app.store.card_by_key(&keys[0])?),
+        n if n > 1 => return Err(ambiguous(&keys).into()),
+        _ => {}
+    }
+    let found = app.store.cards(&CardFilter { search: Some(typed.to_owned()), ..Default::default() })?;
+    match found.len() {
+        1 => Ok(found.into_iter().next().expect("one card")),
+        0 => Err(InputError::new(
+            "CARD",
+            format!(
+                "no card {:?}: give its id as `grill cards` shows it (or the start of it), or text from its prompt",
+                crate::render::safe_line(typed)
+            ),
+        )
+        .into()),
+        _ => Err(ambiguous(&found.into_iter().map(|c| c.key).collect::<Vec<_>>()).into()),
+    }
+}

@@ -48,10 +48,23 @@ pub fn run(app: &App, args: &CardsArgs, out: &mut Ui) -> Result<()> {
         areas: queries::areas(app, &args.areas)?,
         search: args.search.clone(),
     };
-    let cards = app.store.cards(&filter)?;
+    let tomorrow = app.tomorrow();
+    let cards: Vec<CardRow> = app
+        .store
+        .cards(&filter)?
+        .into_iter()
+        .filter(|c| !args.due || (!c.suspended && c.state.is_some_and(|s| s.due < tomorrow)))
+        .filter(|c| !args.new_only || c.state.is_none())
+        .filter(|c| !args.suspended || c.suspended)
+        .filter(|c| !args.leeches || c.is_leech())
+        .collect();
     if args.json {
         let json: Vec<CardJson> = cards.iter().map(CardJson::from).collect();
         writeln!(out, "{}", crate::render::json_safe(&serde_json::to_string_pretty(&json)?))?;
+        return Ok(());
+    }
+    if cards.is_empty() {
+        writeln!(out, "No cards match.")?;
         return Ok(());
     }
     let mut table = crate::render::table(out.width());
@@ -81,6 +94,6 @@ pub fn run(app: &App, args: &CardsArgs, out: &mut Ui) -> Result<()> {
         ]);
     }
     writeln!(out, "{table}")?;
-    writeln!(out, "{} cards", cards.len())?;
+    writeln!(out, "{}", crate::repl::plural(cards.len(), "card", "cards"))?;
     Ok(())
 }

@@ -22,7 +22,7 @@ struct OneCard<'a> {
 /// Opens the card in the editor and saves the result (or, with `--reset`, drops the rewrite of
 /// a built-in card).
 pub fn run(app: &mut App, args: &EditArgs, out: &mut Ui) -> Result<()> {
-    let card = app.store.card_by_key(&args.card)?;
+    let card = crate::app::queries::card(app, &args.card)?;
     let builtin = app.store.deck_source(&card.deck)?.as_deref() == Some("builtin");
     if args.reset {
         return reset(app, &card, builtin, out);

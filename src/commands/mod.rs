@@ -21,6 +21,7 @@ pub mod rebuild;
 pub mod remind;
 pub mod report;
 pub mod score;
+pub mod show;
 pub mod stats;
 pub mod suspend;
 
@@ -61,6 +62,7 @@ fn run(cli: Cli, out: &mut Ui) -> Result<()> {
         Some(Command::Drill(args)) => drill::run(&mut app, &args, out),
         Some(Command::Decks) => decks::run(&app, out),
         Some(Command::Cards(args)) => cards::run(&app, &args, out),
+        Some(Command::Show(args)) => show::run(&app, &args, out),
         Some(Command::Suspend(args)) => suspend::run(&app, &args, true, out),
         Some(Command::Unsuspend(args)) => suspend::run(&app, &args, false, out),
         Some(Command::Score(args)) => score::run(&app, &args, out),

@@ -124,6 +124,16 @@ impl Store {
         self.card(id.ok_or_else(|| StoreError::NoSuchCard(key.to_owned()))?)
     }
 
+    /// Up to `limit` card ids starting with `prefix`, in key order.
+    pub fn keys_starting(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        // A range on the key index: no LIKE, so `_` and `%` in ids mean themselves.
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT key FROM cards WHERE key >= ?1 AND key < ?1 || char(1114111) ORDER BY key LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![prefix, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Cards matching `filter`, by deck and position.
     pub fn cards(&self, filter: &CardFilter) -> Result<Vec<CardRow>, StoreError> {
         let mut sql = format!("SELECT {CARD_COLUMNS} {CARD_JOINS} WHERE 1 = 1");
