@@ -87,6 +87,13 @@ pub enum Command {
     Report(ReportArgs),
     /// Recompute every card's schedule from the review log (maintenance; the log is never changed)
     Rebuild,
+    /// Print a shell completion script: `grill completions bash > ~/.local/share/bash-completion/completions/grill`
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `grill man > ~/.local/share/man/man1/grill.1`
+    Man,
 }
 
 /// `grill drill`.

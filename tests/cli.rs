@@ -79,7 +79,7 @@ fn version_and_help_work() {
 #[test]
 fn unknown_card_ids_are_a_clear_error() {
     let env = Env::new();
-    env.grill(&["suspend", "sql/no-such-card"]).assert().code(1).stderr(predicate::str::contains("sql/no-such-card"));
+    env.grill(&["suspend", "sql/no-such-card"]).assert().code(2).stderr(predicate::str::contains("sql/no-such-card"));
 }
 
 #[test]
@@ -87,4 +87,88 @@ fn a_bad_config_file_names_the_file_line_and_field() {
     let env = Env::new();
     std::fs::write(env.config(), "new_per_day = 5\nreviews_per_day = \"many\"\n").unwrap();
     env.grill(&["decks"]).assert().code(2).stderr(predicate::str::contains("config.toml:2: reviews_per_day"));
+}
+
+#[test]
+fn completions_and_the_manual_come_from_the_command_tree() {
+    let env = Env::new();
+    for (shell, marker) in [("bash", "complete -F _grill"), ("zsh", "#compdef grill"), ("fish", "complete -c grill")] {
+        let script = env.run(&["completions", shell], "");
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(script.contains("show") && script.contains("area"), "{shell} completes commands and flags");
+    }
+    let man = env.run(&["man"], "");
+    assert!(man.contains(".TH grill 1") && man.contains("drill"), "{man}");
+    assert!(!env.db().exists(), "neither needs the database");
+    env.grill(&["completions", "nosh"]).assert().code(2).stderr(predicate::str::starts_with("grill: "));
+}
+
+/// docs/cli.md is generated from clap: this fails when a flag changed and the file did not.
+#[test]
+fn the_cli_reference_in_docs_is_current() {
+    use clap::CommandFactory;
+    let generated = grill::render::cli_doc::markdown(&grill::cli::Cli::command());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cli.md");
+    if std::env::var_os("GRILL_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(on_disk == generated, "docs/cli.md is out of date: run GRILL_UPDATE_DOCS=1 cargo test cli::");
+}
+
+/// `grill X | head -c1`: the reader goes away after one byte; grill exits quietly, no panic.
+#[test]
+fn listings_end_quietly_when_the_pipe_closes() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let env = Env::new();
+    env.run(&["drill", "--new", "3"], "\n3\n\n1\n\n3\n\n3\n");
+    let listings: [&[&str]; 16] = [
+        &["cards"],
+        &["cards", "--json"],
+        &["decks"],
+        &["score"],
+        &["score", "--json"],
+        &["score", "--history"],
+        &["stats"],
+        &["stats", "--json"],
+        &["plan"],
+        &["plan", "--month"],
+        &["log"],
+        &["gaps"],
+        &["dashboard"],
+        &["export", "--reviews"],
+        &["completions", "bash"],
+        &["man"],
+    ];
+    for args in listings {
+        let mut child = env.command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut first = [0u8; 1];
+        child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(matches!(out.status.code(), Some(0) | None), "{args:?} exited {:?}: {stderr}", out.status);
+    }
+}
+
+/// At 80 columns no listing is wider than 80 (COLUMNS stands in for a terminal's width).
+#[test]
+fn listings_fit_an_80_column_terminal() {
+    let env = Env::new();
+    env.run(&["drill", "--new", "4"], "\n3\n\n1\n\n3\n\n3\n\n3\n");
+    for args in
+        [&["cards"][..], &["score"], &["stats"], &["plan"], &["decks"], &["plan", "--month"], &["score", "--history"]]
+    {
+        let out = env.grill(args).env("COLUMNS", "80").output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(widest <= 80, "{args:?} is {widest} columns wide:\n{text}");
+        // Without a width (a pipe), the card browser's table is not squeezed.
+        if args == ["cards"] {
+            let piped = env.run(args, "");
+            assert!(piped.lines().map(|l| l.chars().count()).max().unwrap_or(0) > 80);
+        }
+    }
 }

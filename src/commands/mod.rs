@@ -43,6 +43,21 @@ pub fn dispatch(cli: Cli) -> Result<()> {
 }
 
 fn run(cli: Cli, out: &mut Ui) -> Result<()> {
+    // Completions and the manual come from the command tree alone.
+    if let Some(Command::Completions { shell }) = &cli.command {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        // Generated into memory first: clap_complete panics on a write error (a closed pipe).
+        let mut script = Vec::new();
+        clap_complete::generate(*shell, &mut command, "grill", &mut script);
+        out.write_all(&script)?;
+        return Ok(());
+    }
+    if let Some(Command::Man) = &cli.command {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page)?;
+        out.write_all(&page)?;
+        return Ok(());
+    }
     if let Some(Command::Config(command)) = &cli.command {
         return config::run(&crate::app::config_path(&cli.global)?, command, out);
     }
@@ -77,7 +92,9 @@ fn run(cli: Cli, out: &mut Ui) -> Result<()> {
         Some(Command::Gaps(args)) => gaps::run(&app, &args, out),
         Some(Command::Market(args)) => market::run(&mut app, &args, out),
         Some(Command::Dashboard(args)) => dashboard::run(&app, &cli.global, &args, out),
-        Some(Command::Profile(_)) => unreachable!("handled before opening the app"),
+        Some(Command::Profile(_) | Command::Completions { .. } | Command::Man) => {
+            unreachable!("handled before opening the app")
+        }
         Some(Command::Remind(args)) => remind::run(&app, &args, out),
         Some(Command::Stats(args)) => stats::run(&app, &args, out),
         Some(Command::Optimize(args)) => optimize::run(&mut app, &args, out),

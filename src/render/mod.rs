@@ -1,6 +1,7 @@
 //! Terminal output helpers: untrusted text made inert, intervals and durations in words.
 
 mod chart;
+pub mod cli_doc;
 mod labels;
 mod layout;
 pub mod report;
