@@ -26,6 +26,7 @@ mod interviews;
 mod market;
 mod optimize;
 mod plan;
+mod plan_mix;
 mod properties;
 mod rebuild;
 mod report;
