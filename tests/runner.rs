@@ -22,6 +22,7 @@ mod fuzz_regressions;
 mod history;
 mod hostile;
 mod import;
+mod import_surface;
 mod interviews;
 mod market;
 mod optimize;
