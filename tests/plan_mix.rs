@@ -35,9 +35,6 @@ fn a_cram_plan_for_a_platform_role_mixes_areas_instead_of_taking_six_debugging_c
     assert!(total >= 4, "{out}");
     assert!(areas.len() >= 3, "{out}");
     assert!(areas.values().all(|n| n * 2 <= total), "one area holds half the plan or more:\n{out}");
-    // The first cards of the session come from different areas.
-    let shown: Vec<&str> = out.lines().filter(|l| l.contains(" · cram · ")).collect();
-    assert!(!shown.is_empty(), "{out}");
 }
 
 #[test]

@@ -128,8 +128,9 @@ pub fn rank<Tz: TimeZone>(
     Ok(items)
 }
 
-/// Plans a cram session: the most valuable cards that fit the budget (at least one), mixed
-/// across areas in proportion to how many each supplies, the most valuable area leading.
+/// Plans a cram session: the cards that fit the budget (at least one), taken by marginal value
+/// with diminishing returns per area ([`spread`]), then mixed across areas in proportion to
+/// how many each supplies, the most valuable area leading.
 pub fn plan_cram<Tz: TimeZone>(
     cards: &[PlanCard],
     goal: &CramGoal,
