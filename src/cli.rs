@@ -197,13 +197,13 @@ pub enum ScoreAction {
 /// `grill import`.
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
-    /// Files to import: .toml, .csv, .tsv, .txt (Anki plain text), .md, .apkg, .colpkg
+    /// Files to import: .toml, .csv, .tsv, .txt (Anki plain text), .md, .apkg, .colpkg; a folder imports every such file in it
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Put every card into this deck [default: from the file name or the Anki deck name]
     #[arg(long, value_name = "ID")]
     pub deck: Option<String>,
-    /// The area of every imported card (e.g. sql, system-design) [default: guessed from the deck name]
+    /// The area of every imported card (e.g. sql, system-design) [default: the file's, else the deck's stored area, else guessed from the deck name]
     #[arg(long, value_name = "AREA")]
     pub area: Option<String>,
     /// Show what would be added, updated, unchanged and missing, and write nothing
@@ -391,7 +391,7 @@ pub enum MarketCommand {
     /// Keep job listings (plain text): files, or `-` for stdin. A line holding only `---`
     /// separates several listings in one input
     Add {
-        /// Files with listings, or `-` to paste on stdin
+        /// Files with listings (a folder: every file in it), or `-` to paste on stdin
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },

@@ -104,11 +104,18 @@ fn example() -> impl Strategy<Value = Example> {
         .prop_map(|(lang, prompt, setup, code, expect, min_python)| Example {
             lang,
             show: if prompt { "prompt".into() } else { "answer".into() },
-            setup: setup.unwrap_or_default(),
-            code,
-            expect,
+            setup: stored_code(&setup.unwrap_or_default()),
+            code: stored_code(&code),
+            expect: expect.as_deref().map(stored_code),
             min_python,
         })
+}
+
+/// Code as imports store it: no blank lines around it, no whitespace at its end.
+fn stored_code(code: &str) -> String {
+    let end = code.trim_end();
+    let lead = &end[..end.len() - end.trim_start().len()];
+    end[lead.rfind('\n').map_or(0, |i| i + 1)..].to_owned()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

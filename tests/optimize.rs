@@ -32,7 +32,7 @@ fn long_history(env: &Env) -> usize {
     for (card, reviews) in &log {
         for r in reviews {
             tx.execute(
-                "INSERT INTO reviews (card_id, at, rating, kind, duration_ms) VALUES (?1, ?2, ?3, ?4, 45000)",
+                "INSERT INTO reviews (card_id, at, rating, kind, duration_ms) VALUES (?1, ?2, ?3, ?4, 75000)",
                 (ids[*card as usize], r.at.timestamp_millis(), r.rating as i64, r.kind as i64),
             )
             .unwrap();
@@ -139,5 +139,5 @@ fn the_workload_table_compares_four_desired_retentions_and_marks_yours() {
     let rows = workload(&out);
     assert_eq!(rows.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>(), ["0.80", "0.85", "0.90", "0.95"], "{out}");
     assert!(rows.windows(2).all(|w| w[1].1 > w[0].1), "more retention, more answers: {rows:?}");
-    assert!(out.contains("0:45 per answer (your median answer time)"), "{out}");
+    assert!(out.contains("1:15 per answer (your median answer time)"), "{out}");
 }

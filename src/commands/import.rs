@@ -1,8 +1,9 @@
 //! `grill import FILE...`: every file parsed first (any error stops before writing), then one
-//! transaction for all of them.
+//! transaction for all of them. A folder stands for every deck file in it (what
+//! `grill export -o FOLDER` writes).
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -23,16 +24,90 @@ const LIST_LIMIT: usize = 20;
 pub fn run(app: &mut App, args: &ImportArgs, out: &mut Ui) -> Result<()> {
     let options = ImportOptions { deck: args.deck.clone(), area: args.area.clone() };
     let mut all = Parsed::default();
-    for path in &args.files {
-        let parsed = parse_file(app, path, &options)?;
+    for path in deck_files(&args.files)? {
+        let parsed = parse_file(app, &path, &options)?;
         merge(&mut all, parsed, &path.display().to_string())?;
     }
+    let kept = keep_stored_areas(app, &mut all)?;
     let total = all.decks.iter().map(|d| d.cards.len()).sum::<usize>() + all.history.len();
     let bar = progress_bar(total);
     let how = SyncOptions { dry_run: args.dry_run, ..SyncOptions::import(app.now(), &app.scheduler, &app.days) };
     let report = app.store.sync_decks(&all.decks, &all.history, &how, &mut || bar.inc(1))?;
     bar.finish_and_clear();
     print_report(out, &all, &report, args.dry_run)?;
+    print_notes(out, &all, &kept)?;
+    Ok(())
+}
+
+/// The files to read: each argument, a folder replaced by its deck files in name order
+/// (hidden files, such as an interrupted export's `.tmp`, and other extensions left out).
+fn deck_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DeckError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let name = path.display().to_string();
+        let folder_error =
+            |message: String| DeckError { file: name.clone(), line: 0, field: "folder".to_owned(), message };
+        let entries = std::fs::read_dir(path).map_err(|e| folder_error(format!("cannot read it ({e})")))?;
+        let mut found = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| folder_error(format!("cannot read it ({e})")))?;
+            let file = entry.path();
+            if file.is_file() && deck::import::is_deck_file(&entry.file_name().to_string_lossy()) {
+                found.push(file);
+            }
+        }
+        if found.is_empty() {
+            let known: Vec<String> = deck::import::EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
+            return Err(folder_error(format!("no deck files in the folder (grill imports {})", known.join(", "))));
+        }
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
+}
+
+/// A deck already stored whose file names no area (CSV, Anki, Markdown without `area:`) and
+/// no `--area` keeps its stored area instead of the guess from its name. Returns the decks
+/// whose area this changed: (deck, kept area).
+fn keep_stored_areas(app: &App, all: &mut Parsed) -> Result<Vec<(String, String)>> {
+    let mut kept = Vec::new();
+    for deck in &mut all.decks {
+        if !all.guessed_areas.contains(&deck.deck.id) {
+            continue;
+        }
+        if let Some(stored) = app.store.deck_area(&deck.deck.id)?
+            && stored != deck.deck.area
+        {
+            kept.push((deck.deck.id.clone(), stored.clone()));
+            deck.deck.area = stored;
+        }
+    }
+    Ok(kept)
+}
+
+/// What the import did beyond the counts: ids moved out of a built-in deck, areas kept.
+fn print_notes(out: &mut dyn Write, parsed: &Parsed, kept: &[(String, String)]) -> std::io::Result<()> {
+    for r in &parsed.renamed {
+        let (from, to) = (safe_line(&r.from), safe_line(&r.to));
+        writeln!(
+            out,
+            "  {} card id{} renamed {from}/... -> {to}/... ({from} is a built-in deck; the copy has its own history)",
+            r.cards,
+            if r.cards == 1 { "" } else { "s" }
+        )?;
+    }
+    for (deck, area) in kept {
+        writeln!(
+            out,
+            "  deck {} keeps its area {} (the file names none; --area AREA changes it)",
+            safe_line(deck),
+            safe_line(area)
+        )?;
+    }
     Ok(())
 }
 
@@ -63,7 +138,19 @@ fn merge(all: &mut Parsed, parsed: Parsed, file: &str) -> Result<(), DeckError> 
         }
         match all.decks.iter_mut().find(|d| d.deck.id == deck.deck.id) {
             Some(existing) => existing.cards.extend(deck.cards),
-            None => all.decks.push(deck),
+            None => {
+                // The first file's deck settles the deck's area, guessed or not.
+                if parsed.guessed_areas.contains(&deck.deck.id) {
+                    all.guessed_areas.insert(deck.deck.id.clone());
+                }
+                all.decks.push(deck);
+            }
+        }
+    }
+    for r in parsed.renamed {
+        match all.renamed.iter_mut().find(|a| a.from == r.from && a.to == r.to) {
+            Some(a) => a.cards += r.cards,
+            None => all.renamed.push(r),
         }
     }
     all.history.extend(parsed.history);

@@ -1,6 +1,7 @@
 //! `grill market`: keep job listings and review what the market asks for.
 
 use std::io::{Read, Write};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -12,6 +13,7 @@ use crate::cli::{MarketArgs, MarketCommand};
 use crate::cycle::lexicon::{Lexicon, Mention};
 use crate::cycle::market::{self, Change, StudyNext, Tally};
 use crate::render::safe_line;
+use crate::session::InputError;
 use crate::store::{Added, ListingRow};
 
 /// Routes `grill market`, `grill market add` and `grill market list`.
@@ -26,7 +28,7 @@ pub fn run(app: &mut App, args: &MarketArgs, out: &mut Ui) -> Result<()> {
 
 fn add(app: &mut App, lexicon: &Lexicon, files: &[std::path::PathBuf], out: &mut dyn Write) -> Result<()> {
     let mut listings = Vec::new();
-    for file in files {
+    for file in &listing_files(files)? {
         let (source, text) = if file.as_os_str() == "-" {
             let mut text = String::new();
             std::io::stdin().read_to_string(&mut text).context("reading listings from stdin")?;
@@ -67,6 +69,32 @@ fn add(app: &mut App, lexicon: &Lexicon, files: &[std::path::PathBuf], out: &mut
         if known > 0 { format!(", {known} already kept") } else { String::new() }
     )?;
     Ok(())
+}
+
+/// The files to read: each argument, a folder replaced by every file in it, in name order
+/// (hidden files and subfolders left out).
+fn listing_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" || !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(path).with_context(|| format!("reading the folder {}", path.display()))? {
+            let entry = entry.with_context(|| format!("reading the folder {}", path.display()))?;
+            if entry.path().is_file() && !entry.file_name().to_string_lossy().starts_with('.') {
+                found.push(entry.path());
+            }
+        }
+        if found.is_empty() {
+            let message = "the folder holds no files (put each listing's text in a file, or several separated by ---)";
+            return Err(InputError::new(&path.display().to_string(), message).into());
+        }
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
 }
 
 /// What one listing mentions, on one line.

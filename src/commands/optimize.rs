@@ -187,7 +187,14 @@ fn workload(app: &App, logs: &[(i64, Vec<Review>)], log: &[LoggedReview], out: &
 fn answer_seconds(log: &[LoggedReview], active: &[&CardRow]) -> (f32, &'static str) {
     let mut times: Vec<f64> = log.iter().filter(|r| r.duration_ms > 0).map(|r| r.duration_ms as f64 / 1000.0).collect();
     if times.len() >= MIN_TIMED_ANSWERS {
-        return (median(&mut times).unwrap_or(60.0) as f32, "your median answer time");
+        // Quick reveals are not answers: never under half the cards' time limit.
+        let limits: Vec<u32> = active.iter().filter_map(|c| c.time_limit_secs).collect();
+        let floor = crate::session::pace::floor_secs(&limits);
+        let median = median(&mut times).unwrap_or(60.0);
+        if median < floor {
+            return (floor as f32, "half the cards' median time limit: your answers were quicker");
+        }
+        return (median as f32, "your median answer time");
     }
     let mut limits: Vec<f64> = active.iter().filter_map(|c| c.time_limit_secs).map(f64::from).collect();
     (median(&mut limits).unwrap_or(60.0) as f32, "the cards' median time limit, until you have answered more")

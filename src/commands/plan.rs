@@ -81,7 +81,11 @@ fn per_area(queue: &[Candidate], pace: &Pace) -> BTreeMap<String, (usize, usize,
 /// Where the per-card times come from, in a sentence.
 fn pace_note<'a>(pace: &Pace, areas: impl Iterator<Item = &'a String>) -> String {
     let sources: Vec<PaceSource> = areas.map(|a| pace.source(a)).collect();
-    if sources.iter().all(|s| *s == PaceSource::Area) {
+    if sources.contains(&PaceSource::Floor) {
+        "Times: your median answer per area, but never under half the decks' time limit (quick reveals are \
+         not answers), plus reading the key points."
+            .to_owned()
+    } else if sources.iter().all(|s| *s == PaceSource::Area) {
         "Times: your median answer per area, plus reading the key points.".to_owned()
     } else if sources.contains(&PaceSource::Default) {
         "Times: the decks' time limits until you have answered a few cards, plus reading the key points.".to_owned()

@@ -1,7 +1,7 @@
 //! What every import format shares: format detection, the typed result of parsing a file,
 //! stable ids, and the clean-up every untrusted text goes through.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 
@@ -54,6 +54,19 @@ pub struct Parsed {
     pub skipped_log_entries: usize,
     /// Anki cards whose question renders empty: not imported.
     pub skipped_cards: usize,
+    /// Ids of the decks whose area is a guess from their name (the file gives none and there
+    /// was no `--area`): a deck already stored keeps its area instead.
+    pub guessed_areas: BTreeSet<String>,
+    /// Card ids moved out of a built-in deck's namespace by `--deck`.
+    pub renamed: Vec<Renamed>,
+}
+
+/// Card ids moved from one namespace to another (`sql/x` -> `my-sql/x`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    pub from: String,
+    pub to: String,
+    pub cards: usize,
 }
 
 /// Header lines of Anki's "Notes in Plain Text" export.
@@ -69,32 +82,62 @@ pub const ANKI_TEXT_HEADERS: [&str; 9] = [
     "#notetype:",
 ];
 
-/// Guesses the format from the file name, then from the first bytes.
-pub fn detect(file_name: &str, bytes: &[u8]) -> Format {
-    let lower = file_name.to_ascii_lowercase();
-    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
-    if bytes.starts_with(b"PK\x03\x04") || matches!(ext, "apkg" | "colpkg") {
-        return Format::Anki;
+/// The file name endings `grill import` reads (`.txt` is sniffed: Anki's plain-text export
+/// or Markdown).
+pub const EXTENSIONS: [&str; 8] = ["toml", "csv", "tsv", "txt", "md", "markdown", "apkg", "colpkg"];
+
+/// The extension of a file name, lowercase, if its last path part has one (`.hidden` has none).
+pub fn extension(file_name: &str) -> Option<String> {
+    let name = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    name.rsplit_once('.').filter(|(stem, _)| !stem.is_empty()).map(|(_, ext)| ext.to_ascii_lowercase())
+}
+
+/// Whether `grill import DIR` takes this file: a name with one of [`EXTENSIONS`], not hidden.
+pub fn is_deck_file(file_name: &str) -> bool {
+    let name = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    !name.starts_with('.') && extension(name).is_some_and(|e| EXTENSIONS.contains(&e.as_str()))
+}
+
+/// The format from the file name, else from the first bytes. A name with an extension grill
+/// does not read (`x.json`) is refused rather than parsed as CSV; a zip is an Anki package
+/// whatever its name.
+pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Format, DeckError> {
+    let ext = extension(file_name);
+    if bytes.starts_with(b"PK\x03\x04") || matches!(ext.as_deref(), Some("apkg" | "colpkg")) {
+        return Ok(Format::Anki);
     }
-    match ext {
-        "toml" => return Format::Toml,
-        "csv" | "tsv" => return Format::Csv,
-        "md" | "markdown" => return Format::Markdown,
-        _ => {}
+    match ext.as_deref() {
+        Some("toml") => return Ok(Format::Toml),
+        Some("csv" | "tsv") => return Ok(Format::Csv),
+        Some("md" | "markdown") => return Ok(Format::Markdown),
+        Some("txt") | None => {}
+        Some(other) => {
+            let known: Vec<String> = EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
+            return Err(DeckError {
+                file: file_name.to_owned(),
+                line: 0,
+                field: "file".to_owned(),
+                message: format!(
+                    "grill does not read .{} files; it imports {} (or a folder of them)",
+                    clean_line(other),
+                    known.join(", ")
+                ),
+            });
+        }
     }
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim_start_matches('\u{feff}');
     if first.starts_with("[deck]") {
-        return Format::Toml;
+        return Ok(Format::Toml);
     }
     // Anki's "Notes in Plain Text" starts with `#separator:`, `#html:` and similar lines.
     if ANKI_TEXT_HEADERS.iter().any(|h| first.starts_with(h)) {
-        return Format::Csv;
+        return Ok(Format::Csv);
     }
     if first.starts_with('#') || first.starts_with("Q:") {
-        return Format::Markdown;
+        return Ok(Format::Markdown);
     }
-    Format::Csv
+    Ok(Format::Csv)
 }
 
 /// `bytes` as UTF-8 text (a leading byte-order mark dropped), or an error naming the line of
@@ -191,7 +234,12 @@ pub fn guess_area(name: &str) -> String {
 /// Applies `--deck` and `--area`, strips terminal control sequences from every text and
 /// trims outer blank lines, so stored texts are inert and export/import round-trips exactly.
 pub fn finish(mut parsed: Parsed, options: &ImportOptions) -> Parsed {
+    // Whether each deck's area is a guess, carried along as decks are renamed and merged.
+    let guessed = std::mem::take(&mut parsed.guessed_areas);
+    let mut guesses: Vec<bool> =
+        parsed.decks.iter().map(|d| options.area.is_none() && guessed.contains(&d.deck.id)).collect();
     if let Some(id) = &options.deck {
+        guesses.truncate(1);
         let decks = std::mem::take(&mut parsed.decks);
         let several = decks.len() > 1;
         let mut merged: Option<Deck> = None;
@@ -219,21 +267,29 @@ pub fn finish(mut parsed: Parsed, options: &ImportOptions) -> Parsed {
         }
         clean_deck(deck);
     }
-    parsed.decks = merge_same_ids(std::mem::take(&mut parsed.decks));
+    parsed.decks = merge_same_ids(std::mem::take(&mut parsed.decks), &mut guesses);
+    parsed.guessed_areas =
+        parsed.decks.iter().zip(&guesses).filter(|(_, guessed)| **guessed).map(|(d, _)| d.deck.id.clone()).collect();
     parsed
 }
 
 /// Decks of one file with the same id (two `# SQL` headings, or ids that differed only in
 /// control characters) are one deck, in the place of the first: synced apart, each would
 /// report the other's cards missing.
-fn merge_same_ids(decks: Vec<Deck>) -> Vec<Deck> {
+/// `guesses` (one per deck) keeps the first deck's.
+fn merge_same_ids(decks: Vec<Deck>, guesses: &mut Vec<bool>) -> Vec<Deck> {
     let mut merged: Vec<Deck> = Vec::with_capacity(decks.len());
-    for deck in decks {
+    let mut kept = Vec::with_capacity(decks.len());
+    for (deck, guessed) in decks.into_iter().zip(guesses.iter().copied().chain(std::iter::repeat(false))) {
         match merged.iter_mut().find(|d| d.deck.id == deck.deck.id) {
             Some(first) => first.cards.extend(deck.cards),
-            None => merged.push(deck),
+            None => {
+                merged.push(deck);
+                kept.push(guessed);
+            }
         }
     }
+    *guesses = kept;
     merged
 }
 
@@ -265,10 +321,10 @@ fn clean_deck(deck: &mut Deck) {
         }
         if let Some(example) = &mut card.example {
             for text in [&mut example.lang, &mut example.show, &mut example.setup, &mut example.code] {
-                *text = safe(text);
+                *text = tidy_code(text);
             }
             for text in [&mut example.expect, &mut example.min_python].into_iter().flatten() {
-                *text = safe(text);
+                *text = tidy_code(text);
             }
         }
     }
@@ -281,6 +337,18 @@ pub fn tidy(text: &str) -> String {
     let safe = safe_lines(text);
     let lines: Vec<&str> = safe.lines().map(str::trim_end).collect();
     lines.join("\n").trim().to_owned()
+}
+
+/// Safe code without blank lines around it or whitespace at its end; indentation is kept. A
+/// trailing newline (a TOML `"""` block, an editor's final newline) is no change to the code,
+/// and must not make a re-import report the card updated.
+pub fn tidy_code(text: &str) -> String {
+    let safe = safe(text);
+    let end = safe.trim_end();
+    let start = end.len() - end.trim_start().len();
+    // Keep the first line's indentation: drop only whole blank lines before it.
+    let from = end[..start].rfind('\n').map_or(0, |i| i + 1);
+    end[from..].to_owned()
 }
 
 /// [`safe`] line by line: an escape sequence left open (`ESC ]` with no end) swallows
@@ -298,7 +366,12 @@ pub fn check_reserved(file: &str, parsed: &Parsed, builtin_decks: &[String]) -> 
         if builtin_decks.contains(&deck.deck.id) {
             return Err(err(
                 "deck",
-                format!("{:?} is a built-in deck's id; import into another deck with --deck ID", deck.deck.id),
+                format!(
+                    "{:?} is a built-in deck's id; to import a copy, give it a new id with --deck (e.g. --deck my-{}), \
+                     which also moves its card ids to that namespace",
+                    deck.deck.id,
+                    slug(&deck.deck.id)
+                ),
             ));
         }
         for card in &deck.cards {
@@ -308,7 +381,8 @@ pub fn check_reserved(file: &str, parsed: &Parsed, builtin_decks: &[String]) -> 
                 return Err(err(
                     "id",
                     format!(
-                        "card id {:?} is in the built-in deck {namespace:?}'s namespace; choose another id",
+                        "card id {:?} is in the built-in deck {namespace:?}'s namespace; choose another id, or \
+                         import with --deck ID to move the cards to that deck's namespace",
                         card.id
                     ),
                 ));
@@ -316,6 +390,41 @@ pub fn check_reserved(file: &str, parsed: &Parsed, builtin_decks: &[String]) -> 
         }
     }
     Ok(())
+}
+
+/// With `--deck ID`, moves card ids out of built-in decks' namespaces into the deck's own
+/// (`sql/x` -> `my-sql/x`), so an exported built-in deck imports back as a copy with its own
+/// history. Other ids are kept: a user's own ids name their cards' history.
+pub fn move_out_of_builtin(parsed: &mut Parsed, options: &ImportOptions, builtin_decks: &[String]) {
+    let Some(target) = &options.deck else { return };
+    let target = clean_line(target);
+    for deck in &mut parsed.decks {
+        for card in &mut deck.cards {
+            let Some((namespace, rest)) = card.id.split_once('/') else { continue };
+            if namespace == target || !builtin_decks.iter().any(|b| b == namespace) {
+                continue;
+            }
+            match parsed.renamed.iter_mut().find(|r| r.from == namespace) {
+                Some(r) => r.cards += 1,
+                None => parsed.renamed.push(Renamed { from: namespace.to_owned(), to: target.clone(), cards: 1 }),
+            }
+            card.id = format!("{target}/{rest}");
+        }
+    }
+}
+
+/// Refuses a file that holds no card (an empty Markdown file, a CSV with only its header):
+/// importing it would change nothing and say so unclearly.
+pub fn check_not_empty(file: &str, parsed: &Parsed) -> Result<(), DeckError> {
+    if parsed.decks.iter().any(|d| !d.cards.is_empty()) {
+        return Ok(());
+    }
+    Err(DeckError {
+        file: file.to_owned(),
+        line: 0,
+        field: "cards".to_owned(),
+        message: "no cards in the file, nothing to import".to_owned(),
+    })
 }
 
 /// The most text one field of a card may hold. A card is read in a drill, not a document;
@@ -435,6 +544,7 @@ mod tests {
 
     #[test]
     fn formats_are_detected_by_extension_and_content() {
+        let detect = |name: &str, bytes: &[u8]| detect(name, bytes).unwrap();
         assert_eq!(detect("a.apkg", b""), Format::Anki);
         assert_eq!(detect("a.bin", b"PK\x03\x04rest"), Format::Anki);
         assert_eq!(detect("a.tsv", b"prompt\tanswer"), Format::Csv);
@@ -442,6 +552,75 @@ mod tests {
         assert_eq!(detect("deck", b"[deck]\nid = 'x'"), Format::Toml);
         assert_eq!(detect("notes", b"## What?\nThat."), Format::Markdown);
         assert_eq!(detect("notes.md", b"Q: a"), Format::Markdown);
+        assert_eq!(detect("dir.v2/notes", b"## What?\nThat."), Format::Markdown);
+    }
+
+    #[test]
+    fn an_unknown_extension_is_refused_with_the_ones_grill_reads() {
+        let e = detect("x.json", b"prompt,answer\na,b\n").unwrap_err();
+        assert_eq!(e.file, "x.json");
+        assert!(e.message.contains("does not read .json files"), "{e}");
+        assert!(e.message.contains(".toml, .csv, .tsv, .txt, .md, .markdown, .apkg, .colpkg"), "{e}");
+    }
+
+    #[test]
+    fn a_folder_import_takes_deck_files_only() {
+        assert!(is_deck_file("out/sql.toml") && is_deck_file("Notes.MD") && is_deck_file("a.apkg"));
+        assert!(!is_deck_file("out/.tmp") && !is_deck_file(".x.toml") && !is_deck_file("x.json"));
+        assert!(!is_deck_file("README"));
+    }
+
+    #[test]
+    fn code_loses_surrounding_blank_lines_and_trailing_space_but_keeps_indentation() {
+        assert_eq!(tidy_code("SELECT 1;\n"), "SELECT 1;");
+        assert_eq!(tidy_code("\n\n    x = 1\n    y = 2  \n\n"), "    x = 1\n    y = 2");
+        assert_eq!(tidy_code("a\n\nb"), "a\n\nb");
+    }
+
+    #[test]
+    fn deck_moves_card_ids_out_of_a_builtin_namespace_and_counts_them() {
+        let mut card = crate::deck::csv::blank_card();
+        (card.id, card.prompt, card.answer) = ("sql/joins".into(), "Q?".into(), "A.".into());
+        let mut own = card.clone();
+        own.id = "mine/1".into();
+        let info =
+            crate::deck::DeckInfo { id: "sql".into(), name: "SQL".into(), area: "sql".into(), description: "".into() };
+        let parsed = Parsed { decks: vec![Deck { deck: info, cards: vec![card, own] }], ..Parsed::default() };
+        let options = ImportOptions { deck: Some("my-sql".into()), area: None };
+        let mut parsed = finish(parsed, &options);
+        move_out_of_builtin(&mut parsed, &options, &["sql".to_owned()]);
+        let ids: Vec<&str> = parsed.decks[0].cards.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["my-sql/joins", "mine/1"]);
+        assert_eq!(parsed.renamed, [Renamed { from: "sql".into(), to: "my-sql".into(), cards: 1 }]);
+        // Without --deck nothing moves (the import is refused instead).
+        let mut again = parsed.clone();
+        again.decks[0].cards[0].id = "sql/joins".into();
+        move_out_of_builtin(&mut again, &ImportOptions::default(), &["sql".to_owned()]);
+        assert_eq!(again.decks[0].cards[0].id, "sql/joins");
+    }
+
+    #[test]
+    fn guessed_areas_follow_their_deck_through_deck_and_area_options() {
+        let deck = |id: &str| {
+            let info = crate::deck::DeckInfo {
+                id: id.into(),
+                name: id.into(),
+                area: "general".into(),
+                description: "".into(),
+            };
+            Deck { deck: info, cards: Vec::new() }
+        };
+        let parsed = Parsed {
+            decks: vec![deck("a"), deck("b")],
+            guessed_areas: BTreeSet::from(["a".to_owned()]),
+            ..Parsed::default()
+        };
+        let plain = finish(parsed.clone(), &ImportOptions::default());
+        assert_eq!(plain.guessed_areas, BTreeSet::from(["a".to_owned()]));
+        let into = finish(parsed.clone(), &ImportOptions { deck: Some("c".into()), area: None });
+        assert_eq!(into.guessed_areas, BTreeSet::from(["c".to_owned()]));
+        let given = finish(parsed, &ImportOptions { deck: None, area: Some("sql".into()) });
+        assert!(given.guessed_areas.is_empty());
     }
 
     #[test]

@@ -116,11 +116,13 @@ struct Parser<'a> {
     decks: Vec<Deck>,
     card: Option<Draft>,
     lines: HashMap<String, usize>,
+    /// Indexes of the decks whose comment names their area (the others' is guessed).
+    area_given: Vec<usize>,
 }
 
 impl<'a> Parser<'a> {
     fn new(file: &'a str, options: &'a ImportOptions) -> Self {
-        Parser { file, options, decks: Vec::new(), card: None, lines: HashMap::new() }
+        Parser { file, options, decks: Vec::new(), card: None, lines: HashMap::new(), area_given: Vec::new() }
     }
 
     fn stage(&self) -> Option<Stage> {
@@ -192,11 +194,15 @@ impl<'a> Parser<'a> {
     }
 
     fn deck_meta(&mut self, pairs: Vec<(usize, String, String)>) -> Result<(), DeckError> {
+        let index = self.decks.len().wrapping_sub(1);
         let Some(deck) = self.decks.last_mut() else { return Ok(()) };
         for (number, key, value) in pairs {
             match key.as_str() {
                 "id" => deck.deck.id = value,
-                "area" => deck.deck.area = value,
+                "area" => {
+                    deck.deck.area = value;
+                    self.area_given.push(index);
+                }
                 "description" => deck.deck.description = value,
                 _ => return Err(self.err(number, &key, "unknown deck field (id, area, description)".to_owned())),
             }
@@ -270,8 +276,12 @@ impl<'a> Parser<'a> {
     }
 
     fn finish(self) -> (Parsed, HashMap<String, usize>) {
+        let guessed_areas = (self.decks.iter().enumerate())
+            .filter(|(i, _)| !self.area_given.contains(i))
+            .map(|(_, d)| d.deck.id.clone())
+            .collect();
         let decks = self.decks.into_iter().filter(|d| !d.cards.is_empty()).collect();
-        (Parsed { decks, ..Parsed::default() }, self.lines)
+        (Parsed { decks, guessed_areas, ..Parsed::default() }, self.lines)
     }
 
     fn err(&self, line: usize, field: &str, message: String) -> DeckError {

@@ -8,7 +8,7 @@ pub mod import;
 pub mod markdown;
 mod parse;
 
-pub use import::{Format, ImportOptions, ImportedReview, Parsed};
+pub use import::{Format, ImportOptions, ImportedReview, Parsed, Renamed};
 pub use parse::{DeckError, parse_toml, toml_error};
 
 use chrono::TimeZone;
@@ -24,7 +24,8 @@ pub fn parse_import<Tz: TimeZone>(
     options: &ImportOptions,
     clock: &DayClock<Tz>,
 ) -> Result<Parsed, DeckError> {
-    let parsed = match import::detect(file, bytes) {
+    let format = import::detect(file, bytes)?;
+    let mut parsed = match format {
         Format::Anki => anki::parse(file, bytes, options, &anki::Limits::default(), clock)?,
         Format::Toml => {
             let deck = parse_toml(file, import::utf8(file, bytes)?)?;
@@ -35,7 +36,14 @@ pub fn parse_import<Tz: TimeZone>(
         // into structure (`` `\x0e`` `` into a code fence) and change the cards on re-import.
         Format::Markdown => markdown::parse(file, &import::safe_lines(import::utf8(file, bytes)?), options)?,
     };
-    let parsed = import::finish(parsed, options);
+    // CSV and Anki decks have no area of their own: theirs is guessed from the deck's name.
+    // (Markdown records which of its decks name one.)
+    if matches!(format, Format::Csv | Format::Anki) {
+        parsed.guessed_areas = parsed.decks.iter().map(|d| d.deck.id.clone()).collect();
+    }
+    let mut parsed = import::finish(parsed, options);
+    import::check_not_empty(file, &parsed)?;
+    import::move_out_of_builtin(&mut parsed, options, reserved_deck_ids());
     import::validate(file, &parsed, &std::collections::HashMap::new())?;
     import::check_reserved(file, &parsed, reserved_deck_ids())?;
     Ok(parsed)

@@ -21,6 +21,14 @@
 //!   is small and their effect lies between.)
 //! - `minutes`: the area's pace times `2 - R_now`, since a failed card comes back in the session.
 //!
+//! Readiness is linear in the cards' recall, so ranking by value alone piles every card into
+//! the area whose cards are worth most (the smallest heavy area: six debugging cards of six
+//! for a platform role). An interview asks across areas, and the first cards of an area show
+//! the most of what it covers, so the plan takes cards by *marginal* value with diminishing
+//! returns per area ([`spread`]): the k-th card already taken from an area divides the next
+//! one's value by `1 + k` (a logarithmic utility of cards per area). Heavier and weaker areas
+//! still supply more cards; none takes them all while another has useful ones.
+//!
 //! The schedule only records the first cram answer of a day per card ([`changes_state`]), so a
 //! card already crammed today adds nothing to the projection: those cards come after every card
 //! whose answer still counts, ranked by what a review would do to memory, for practice.
@@ -120,8 +128,9 @@ pub fn rank<Tz: TimeZone>(
     Ok(items)
 }
 
-/// Plans a cram session: the most valuable cards that fit the budget (at least one), mixed
-/// across areas in proportion to how many each supplies, the most valuable area leading.
+/// Plans a cram session: the cards that fit the budget (at least one), taken by marginal value
+/// with diminishing returns per area ([`spread`]), then mixed across areas in proportion to
+/// how many each supplies, the most valuable area leading.
 pub fn plan_cram<Tz: TimeZone>(
     cards: &[PlanCard],
     goal: &CramGoal,
@@ -130,7 +139,7 @@ pub fn plan_cram<Tz: TimeZone>(
 ) -> Result<CramPlan, SchedulerError> {
     let ranked = rank(cards, goal, logged_only, ctx)?;
     let before = Readiness::weigh(ranked.iter().map(|i| (i.card.area(), i.recall_without)), &goal.weights);
-    let chosen = fit(ranked.iter().filter(|i| i.value > 0.0).cloned().collect(), goal.budget_minutes);
+    let chosen = fit(spread(ranked.iter().filter(|i| i.value > 0.0).cloned().collect()), goal.budget_minutes);
     let chosen_ids: HashSet<i64> = chosen.iter().filter(|i| i.counts).map(|i| i.card.card.id).collect();
     let planned = Readiness::weigh(
         ranked.iter().map(|i| {
@@ -141,6 +150,39 @@ pub fn plan_cram<Tz: TimeZone>(
     );
     let minutes = chosen.iter().map(|i| i.minutes).sum();
     Ok(CramPlan { before, planned, items: by_area(chosen), minutes })
+}
+
+/// Reorders ranked items (best first) by marginal value with diminishing returns per area:
+/// each step takes the area head with the highest `value / (1 + taken from its area)`.
+/// Answers that count still come before those that do not; each area keeps its own order.
+pub fn spread(ranked: Vec<CramItem>) -> Vec<CramItem> {
+    let mut areas: Vec<(String, usize, VecDeque<CramItem>)> = Vec::new();
+    for item in ranked {
+        match areas.iter_mut().find(|(area, _, _)| area == item.card.area()) {
+            Some((_, _, queue)) => queue.push_back(item),
+            None => areas.push((item.card.area().to_owned(), 0, VecDeque::from([item]))),
+        }
+    }
+    let total = areas.iter().map(|(_, _, q)| q.len()).sum();
+    let mut out = Vec::with_capacity(total);
+    while out.len() < total {
+        let key = |(_, taken, queue): &(String, usize, VecDeque<CramItem>)| {
+            queue.front().map(|head| (head.counts, head.value / (1 + *taken) as f64))
+        };
+        // Ties go to the area met first (the better-ranked one).
+        let mut best: Option<(usize, (bool, f64))> = None;
+        for (i, area) in areas.iter().enumerate() {
+            if let Some(k) = key(area)
+                && best.is_none_or(|(_, b)| k.0.cmp(&b.0).then(k.1.total_cmp(&b.1)).is_gt())
+            {
+                best = Some((i, k));
+            }
+        }
+        let Some((i, _)) = best else { break };
+        areas[i].1 += 1;
+        out.extend(areas[i].2.pop_front());
+    }
+    out
 }
 
 /// The items, best first, that fit `budget` minutes: each that still fits is taken, so a long
@@ -299,5 +341,83 @@ mod tests {
         let plan = planned(&cards, &g, &HashSet::new());
         let areas: Vec<&str> = plan.items.iter().map(|i| i.card.area()).collect();
         assert!(areas.windows(2).all(|w| w[0] != w[1]), "{areas:?}");
+    }
+
+    /// A platform role's areas as the built-in decks hold them: a small heavy area (debugging)
+    /// whose every card is worth more than any card of the larger ones.
+    fn platform_cards() -> (Vec<PlanCard>, Vec<(&'static str, f64)>) {
+        let areas = [("debugging", 3.0, 29), ("cloud", 3.0, 39), ("system-design", 2.5, 47), ("sql", 1.0, 57)];
+        let mut cards = Vec::new();
+        let mut id = 0;
+        for (area, _, count) in areas {
+            for _ in 0..count {
+                id += 1;
+                let mut c = card(id, area, None);
+                c.time_limit_secs = Some(150);
+                cards.push(c);
+            }
+        }
+        (cards, areas.iter().map(|(a, w, _)| (*a, *w)).collect())
+    }
+
+    fn per_area(items: &[CramItem]) -> BTreeMap<&str, usize> {
+        let mut counts = BTreeMap::new();
+        items.iter().for_each(|i| *counts.entry(i.card.area()).or_default() += 1);
+        counts
+    }
+
+    #[test]
+    fn a_short_plan_spreads_over_the_roles_areas_instead_of_piling_into_one() {
+        let (cards, weights) = platform_cards();
+        let g = goal(today() + 3, &weights, 30.0);
+        // Ranked by value alone, the first six are all debugging: the pile-up being fixed.
+        assert!(ranked(&cards, &g, &HashSet::new())[..6].iter().all(|i| i.card.area() == "debugging"));
+        let plan = planned(&cards, &g, &HashSet::new());
+        let counts = per_area(&plan.items);
+        assert!(plan.items.len() >= 4, "{counts:?}");
+        assert!(counts.len() >= 3, "{counts:?}");
+        assert!(counts.values().all(|n| *n * 2 <= plan.items.len()), "{counts:?}");
+    }
+
+    #[test]
+    fn a_long_plan_still_weighs_areas_by_role() {
+        let (cards, weights) = platform_cards();
+        let plan = planned(&cards, &goal(today() + 3, &weights, 240.0), &HashSet::new());
+        let counts = per_area(&plan.items);
+        assert_eq!(counts.len(), 4, "{counts:?}");
+        // The heaviest areas supply more than the light one, none supplies everything.
+        assert!(counts["debugging"] > counts["sql"] && counts["cloud"] > counts["sql"], "{counts:?}");
+        assert!(counts.values().all(|n| *n * 2 <= plan.items.len()), "{counts:?}");
+    }
+
+    #[test]
+    fn spreading_takes_the_next_area_once_the_first_has_given_enough() {
+        let (cards, weights) = platform_cards();
+        let g = goal(today() + 3, &weights, 60.0);
+        let ranked = ranked(&cards, &g, &HashSet::new());
+        let spread = spread(ranked.clone());
+        assert_eq!(spread.len(), ranked.len());
+        // The best card leads; the second comes from another area though debugging's second is
+        // worth more on its own.
+        assert_eq!(spread[0], ranked[0]);
+        assert_ne!(spread[1].card.area(), spread[0].card.area());
+        assert!(ranked[1].value > spread[1].value);
+        // Each area keeps its own order.
+        for area in ["debugging", "cloud", "system-design", "sql"] {
+            let order = |items: &[CramItem]| -> Vec<i64> {
+                items.iter().filter(|i| i.card.area() == area).map(|i| i.card.card.id).collect()
+            };
+            assert_eq!(order(&spread), order(&ranked));
+        }
+    }
+
+    #[test]
+    fn spreading_keeps_answers_that_count_first() {
+        let cards = [card(1, "sql", Some((9, 1.0))), card(2, "cloud", Some((2, 50.0))), card(3, "sql", None)];
+        let g = goal(today() + 3, &[("sql", 1.0), ("cloud", 1.0)], 60.0);
+        let logged_only = HashSet::from([1, 3]);
+        let spread = spread(ranked(&cards, &g, &logged_only));
+        let counts: Vec<bool> = spread.iter().map(|i| i.counts).collect();
+        assert_eq!(counts, [true, false, false]);
     }
 }

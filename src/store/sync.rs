@@ -33,6 +33,12 @@ impl Store {
         self.meta(BUILTIN_KEY)
     }
 
+    /// The stored area of the deck `key`, if the deck exists (a re-import whose file names no
+    /// area keeps it).
+    pub fn deck_area(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row("SELECT area FROM decks WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
     /// Syncs the decks built into the binary, skipping the work when they have not changed
     /// since the last sync.
     pub fn sync_builtin(&mut self, decks: &[Deck], fingerprint: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
