@@ -93,7 +93,7 @@ fn unknown_cards_cannot_be_edited() {
         .env("EDITOR", "true")
         .assert()
         .failure()
-        .stderr(predicate::str::contains("no card with id"));
+        .stderr(predicate::str::contains("grill: CARD: no card \"nope/nope\""));
 }
 
 #[test]

@@ -121,7 +121,7 @@ fn error_messages_quoting_hostile_text_are_inert() {
     let env = Env::new();
     env.run(&["decks"], "");
     let (_, err) = output(&env, &["suspend", &hostile("no-such-card")], "");
-    assert!(err.contains("no card with id"), "{err}");
+    assert!(err.contains("grill: CARD: no card"), "{err}");
     assert_inert("suspend error", &err);
     // A config file whose bad value is quoted back in the error.
     std::fs::write(env.config(), format!("new_per_day = \"{}\"\n", PAYLOADS[1].replace('\x07', "\\u0007"))).unwrap();
