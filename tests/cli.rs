@@ -172,3 +172,20 @@ fn listings_fit_an_80_column_terminal() {
         }
     }
 }
+
+#[test]
+fn a_language_without_cards_is_refused_and_a_known_one_accepted() {
+    let env = Env::new();
+    env.grill(&["config", "set", "languages", "pyhton"]).assert().code(2).stderr(predicate::str::contains(
+        "grill: languages: no cards in a language \"pyhton\"; grill has python, java",
+    ));
+    assert!(!env.config().exists(), "nothing was written");
+    assert_eq!(env.run(&["config", "set", "languages", "Python,java"], "").trim(), "languages = python,java");
+}
+
+#[test]
+fn the_dashboard_says_how_to_fill_in_what_is_missing() {
+    let env = Env::new();
+    let out = env.run(&["dashboard"], "");
+    assert!(out.contains("✎ marks what profile.toml does not say yet: `grill profile edit` fills it in."), "{out}");
+}

@@ -259,3 +259,29 @@ fn cram_gaps_without_gaps_says_so() {
     let out = env.run(&["cram", "--gaps"], "");
     assert!(out.contains("`grill gaps` names no cards"), "{out}");
 }
+
+#[test]
+fn after_an_interviews_day_the_drill_offers_the_prefilled_log_line_until_it_is_logged() {
+    let mut env = Env::new();
+    env.run(&["interview", "add", "Acme", "--on", "2026-03-04", "--role", "platform"], "");
+    let before = env.run(&["drill", "--limit", "1"], "q\n");
+    assert!(!before.contains("log the questions"), "not before the day: {before}");
+    env.day(3);
+    let out = env.run(&["drill", "--limit", "1"], "q\n");
+    let line = "grill log add --company \"Acme\" --on 2026-03-04 --role platform";
+    assert!(out.contains("Your interview \"Acme\" was on Wed 04 Mar") && out.contains(line), "{out}");
+    // Once logged, the nudge is gone.
+    env.run(
+        &["log", "add", "--company", "Acme", "--on", "2026-03-04", "--role", "platform", "--format", "mixed"],
+        "sql 3 What is MVCC?\n",
+    );
+    let out = env.run(&["drill", "--limit", "1"], "q\n");
+    assert!(!out.contains("log the questions"), "{out}");
+}
+
+#[test]
+fn a_missing_interview_is_bad_input() {
+    let env = Env::new();
+    env.grill(&["log", "show", "9"]).assert().code(2).stderr(predicates::str::contains("grill: ID: no interview #9"));
+    env.grill(&["interview", "remove", "99"]).assert().code(2);
+}

@@ -311,3 +311,28 @@ pub fn card(app: &App, typed: &str) -> Result<CardRow> {
         _ => Err(ambiguous(&found.into_iter().map(|c| c.key).collect::<Vec<_>>()).into()),
     }
 }
+
+/// How long after an interview's day grill reminds you to log it.
+const LOG_NUDGE_DAYS: i64 = 14;
+
+/// Interviews from `grill interview add` whose day has passed (within two weeks) and that
+/// have no entry in the interview log on that day: each with the `grill log add` line that
+/// logs it, prefilled.
+pub fn unlogged_interviews(app: &App) -> Result<Vec<(UpcomingInterview, String)>> {
+    let today = date_of_day(self::today(app));
+    let from = today - chrono::Duration::days(LOG_NUDGE_DAYS);
+    let past = app.store.interviews_between(from, today)?;
+    if past.is_empty() {
+        return Ok(Vec::new());
+    }
+    let logged: Vec<String> = app.store.interviews()?.into_iter().map(|i| i.held_on).collect();
+    Ok(past
+        .into_iter()
+        .filter(|i| !logged.contains(&i.day.to_string()))
+        .map(|i| {
+            let role = i.roles.first().map(|r| format!(" --role {r}")).unwrap_or_default();
+            let line = format!("grill log add --company {:?} --on {}{role}", crate::render::safe_line(&i.name), i.day);
+            (i, line)
+        })
+        .collect())
+}

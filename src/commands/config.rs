@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::session::InputError;
 
 /// Runs one `grill config` subcommand on the file at `path`.
-pub fn run(path: &Path, command: &ConfigCommand, out: &mut Ui) -> Result<()> {
+pub fn run(path: &Path, db: &Path, command: &ConfigCommand, out: &mut Ui) -> Result<()> {
     match command {
         ConfigCommand::Path => writeln!(out, "{}", path.display())?,
         ConfigCommand::Get { key: None } => write!(out, "{}", toml::to_string(&Config::load(path)?)?)?,
@@ -28,6 +28,9 @@ pub fn run(path: &Path, command: &ConfigCommand, out: &mut Ui) -> Result<()> {
                 Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
             };
             let (new_text, config) = set(&path.display().to_string(), &text, key, value)?;
+            if key == "languages" {
+                check_languages(&config.languages, db)?;
+            }
             write_atomically(path, &new_text)?;
             writeln!(out, "{key} = {}", plain(&settings(&config)[key.as_str()]))?;
         }
@@ -63,6 +66,31 @@ pub fn set(file: &str, text: &str, key: &str, value: &str) -> Result<(String, Co
     let new_text = doc.to_string();
     let config = Config::parse(file, &new_text)?;
     Ok((new_text, config))
+}
+
+/// A language that no deck has cards for would silently zero the language-depth score: each
+/// must be a built-in language or an area of the user's own decks.
+fn check_languages(languages: &[String], db: &Path) -> Result<(), InputError> {
+    let book = crate::session::RoleBook::builtin();
+    let mut areas: Option<Vec<String>> = None;
+    for language in languages {
+        let name = crate::values::Area::fold(language);
+        if book.is_language(name.as_str()) {
+            continue;
+        }
+        let areas = areas.get_or_insert_with(|| crate::store::areas_read_only(db));
+        if !areas.iter().any(|a| crate::values::Area::fold(a) == name) {
+            return Err(InputError::new(
+                "languages",
+                format!(
+                    "no cards in a language {:?}; grill has {} (or name an area of a deck you imported)",
+                    crate::render::safe_line(language),
+                    book.languages().join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Every setting by name, with its value (the names and types come from `Config` itself).

@@ -22,11 +22,20 @@ pub fn run(app: &App, global: &Global, args: &DashboardArgs, out: &mut Ui) -> Re
     match &args.md {
         Some(path) if path.as_os_str() == "-" => write!(out, "{}", dashboard::render(&page, Format::Markdown))?,
         Some(path) => {
-            write!(out, "{}", dashboard::render(&page, Format::Terminal))?;
+            terminal(out, &dashboard::render(&page, Format::Terminal))?;
             write(path, &dashboard::render(&page, Format::Markdown))?;
             writeln!(out, "\nWrote {}", path.display())?;
         }
-        None => write!(out, "{}", dashboard::render(&page, Format::Terminal))?,
+        None => terminal(out, &dashboard::render(&page, Format::Terminal))?,
+    }
+    Ok(())
+}
+
+/// The page on the terminal, with how to fill in what it marks as missing.
+fn terminal(out: &mut Ui, page: &str) -> Result<()> {
+    write!(out, "{page}")?;
+    if page.contains("✎ to fill in") {
+        writeln!(out, "\n✎ marks what profile.toml does not say yet: `grill profile edit` fills it in.")?;
     }
     Ok(())
 }

@@ -39,6 +39,14 @@ pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut d
     if let Some(line) = queries::interview_line(app)? {
         writeln!(out, "{line}")?;
     }
+    for (interview, command) in queries::unlogged_interviews(app)? {
+        writeln!(
+            out,
+            "Your interview \"{}\" was on {}: log the questions while you remember them: {command}",
+            crate::render::safe_line(&interview.name),
+            crate::render::day_label(crate::session::when::day_of_date(interview.day)),
+        )?;
+    }
     if let Some(left) = today.held_back {
         writeln!(
             out,

@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Read, Write};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chrono::{Local, NaiveDate, NaiveTime, TimeZone};
 
 use crate::app::{App, Ui};
@@ -174,7 +174,7 @@ fn list(app: &App, out: &mut Ui) -> Result<()> {
 
 fn show(app: &App, id: i64, out: &mut dyn Write) -> Result<()> {
     let Some((i, questions)) = app.store.interview(id)? else {
-        bail!("no interview #{id}; `grill log` lists them");
+        return Err(InputError::new("ID", format!("no interview #{id}; `grill log` lists them")).into());
     };
     writeln!(out, "#{} {} · {} · {} · {}", i.id, safe_line(&i.company), i.held_on, i.role, i.format)?;
     for (n, q) in questions.iter().enumerate() {

@@ -59,7 +59,7 @@ fn run(cli: Cli, out: &mut Ui) -> Result<()> {
         return Ok(());
     }
     if let Some(Command::Config(command)) = &cli.command {
-        return config::run(&crate::app::config_path(&cli.global)?, command, out);
+        return config::run(&crate::app::config_path(&cli.global)?, &crate::app::db_path(&cli.global)?, command, out);
     }
     // The profile is a file of its own: editing it needs no database either.
     if let Some(Command::Profile(args)) = &cli.command {

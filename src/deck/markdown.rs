@@ -63,7 +63,7 @@ pub fn parse(file: &str, text: &str, options: &ImportOptions) -> Result<Parsed, 
     Ok(parsed)
 }
 
-/// ``` or ~~~ opening a fenced code block: inside one, nothing is structure.
+/// A line opening a fenced code block (three backticks or tildes): inside one, nothing is structure.
 pub fn fence_marker(line: &str) -> Option<&'static str> {
     let t = line.trim_start();
     if t.starts_with("```") {

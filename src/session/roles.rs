@@ -136,7 +136,12 @@ impl RoleBook {
         }
     }
 
-    /// Whether `area` is a programming language.
+    /// The built-in language areas.
+    pub fn languages(&self) -> &[String] {
+        &self.language_areas
+    }
+
+    /// Whether `area` is a language area.
     pub fn is_language(&self, area: &str) -> bool {
         self.language_areas.iter().any(|l| l == area)
     }

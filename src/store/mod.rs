@@ -139,6 +139,16 @@ pub fn from_ms(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
 }
 
+/// The areas of the database at `path`, read without changing anything (no migration, no
+/// sync), for checks made without opening grill (config set languages); empty when there is no
+/// readable grill database there.
+pub fn areas_read_only(path: &Path) -> Vec<String> {
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = Connection::open_with_flags(path, flags) else { return Vec::new() };
+    let Ok(mut stmt) = conn.prepare("SELECT DISTINCT area FROM cards") else { return Vec::new() };
+    stmt.query_map([], |r| r.get(0)).map(|rows| rows.filter_map(Result::ok).collect()).unwrap_or_default()
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// Foreign, damaged and newer files are refused before anything is written.

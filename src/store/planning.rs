@@ -104,6 +104,17 @@ impl Store {
             .optional()?)
     }
 
+    /// Interviews recorded with `grill interview add` whose day is in `from..until` (past ones,
+    /// for the nudge to log them).
+    pub fn interviews_between(&self, from: NaiveDate, until: NaiveDate) -> Result<Vec<UpcomingInterview>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, name, day, roles FROM upcoming_interviews WHERE day >= ?1 AND day < ?2 ORDER BY day, id",
+        )?;
+        let rows =
+            stmt.query_map([from.format(DAY_FORMAT).to_string(), until.format(DAY_FORMAT).to_string()], interview)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Forgets interview `id`; returns whether there was one.
     pub fn remove_interview(&self, id: i64) -> Result<bool, StoreError> {
         Ok(self.conn().execute("DELETE FROM upcoming_interviews WHERE id = ?1", [id])? > 0)
