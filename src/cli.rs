@@ -176,7 +176,7 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "N", default_value_t = 12, requires = "history",
           value_parser = clap::value_parser!(u32).range(1..=520))]
     pub weeks: u32,
-    /// JSON instead of a table (fields documented in the README)
+    /// JSON instead of a table (fields documented in docs/scorecard.md)
     #[arg(long)]
     pub json: bool,
 }
