@@ -4,6 +4,7 @@
 mod common;
 
 mod anki;
+mod anki_history;
 mod backup;
 mod bench_gen;
 mod cli;

@@ -1,6 +1,7 @@
 //! `grill import FILE...`: every file parsed first (any error stops before writing), then one
 //! transaction for all of them.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -9,9 +10,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::app::App;
 use crate::cli::ImportArgs;
-use crate::deck::{self, DeckError, ImportOptions, Parsed};
+use crate::deck::{self, DeckError, ImportOptions, ImportedPreset, Parsed};
 use crate::render::safe_line;
-use crate::store::{SyncOptions, SyncReport};
+use crate::scheduler::Scheduler;
+use crate::store::{SavedParameters, SyncOptions, SyncReport};
 
 /// Below this many cards and reviews an import is quick enough to need no progress bar.
 const PROGRESS_FROM: usize = 500;
@@ -29,12 +31,57 @@ pub fn run(app: &mut App, args: &ImportArgs) -> Result<()> {
     }
     let total = all.decks.iter().map(|d| d.cards.len()).sum::<usize>() + all.history.len();
     let bar = progress_bar(total);
-    let how = SyncOptions { dry_run: args.dry_run, ..SyncOptions::import(app.now(), &app.scheduler, &app.days) };
+    let in_use = app.store.fsrs_parameters()?.map(|p| p.parameters).unwrap_or_default();
+    let choice = choose_parameters(&all.presets, &in_use, &args.files, app.now())?;
+    let adopted = match &choice {
+        Parameters::Adopt { saved, .. } => Some(Scheduler::new(&saved.parameters, app.scheduler.desired_retention())?),
+        _ => None,
+    };
+    let how = SyncOptions {
+        dry_run: args.dry_run,
+        schedules: &all.schedules,
+        keep_due: !args.reschedule,
+        adopt: match &choice {
+            Parameters::Adopt { saved, .. } => Some(saved),
+            _ => None,
+        },
+        ..SyncOptions::import(app.now(), adopted.as_ref().unwrap_or(&app.scheduler), &app.days)
+    };
     let report = app.store.sync_decks(&all.decks, &all.history, &how, &mut || bar.inc(1))?;
     bar.finish_and_clear();
     let mut out = anstream::stdout();
     print_report(&mut out, &all, &report, args.dry_run)?;
+    print_anki(&mut out, &all, &report, &choice, args, app.scheduler.desired_retention())?;
     Ok(())
+}
+
+/// Which FSRS parameters the imported cards are replayed with.
+enum Parameters {
+    /// The package's presets all use the defaults.
+    Defaults,
+    /// grill used the defaults and the package carries one optimized set: adopt it.
+    Adopt { preset: String, saved: SavedParameters },
+    /// Keep grill's: the user's own, or the package has several optimized sets.
+    Keep { optimized: Vec<String>, yours: bool },
+}
+
+fn choose_parameters(
+    presets: &[ImportedPreset],
+    in_use: &[f32],
+    files: &[std::path::PathBuf],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Parameters> {
+    let optimized: Vec<&ImportedPreset> = presets.iter().filter(|p| !p.params.is_empty()).collect();
+    let Some(first) = optimized.first() else { return Ok(Parameters::Defaults) };
+    let one_set = optimized.iter().all(|p| p.params == first.params);
+    if in_use.is_empty() && one_set {
+        let params = Scheduler::full_parameters(&first.params)?;
+        let file = files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ");
+        let origin = format!("anki: {file}, preset {:?}", first.name);
+        let saved = SavedParameters::adopted(params, origin, now);
+        return Ok(Parameters::Adopt { preset: first.name.clone(), saved });
+    }
+    Ok(Parameters::Keep { optimized: optimized.iter().map(|p| p.name.clone()).collect(), yours: !in_use.is_empty() })
 }
 
 fn parse_file(app: &App, path: &Path, options: &ImportOptions) -> Result<Parsed, DeckError> {
@@ -71,6 +118,13 @@ fn merge(all: &mut Parsed, parsed: Parsed, file: &str) -> Result<(), DeckError> 
     all.media += parsed.media;
     all.skipped_log_entries += parsed.skipped_log_entries;
     all.skipped_cards += parsed.skipped_cards;
+    all.schedules.extend(parsed.schedules);
+    for preset in parsed.presets {
+        match all.presets.iter_mut().find(|p| p.name == preset.name && p.params == preset.params) {
+            Some(p) => p.cards += preset.cards,
+            None => all.presets.push(preset),
+        }
+    }
     Ok(())
 }
 
@@ -103,13 +157,15 @@ fn print_report(out: &mut dyn Write, parsed: &Parsed, report: &SyncReport, dry_r
         report.missing.len()
     )?;
     let limit = if dry_run { usize::MAX } else { LIST_LIMIT };
+    let prompts: HashMap<&str, &str> =
+        parsed.decks.iter().flat_map(|d| &d.cards).map(|c| (c.id.as_str(), c.prompt.as_str())).collect();
     if dry_run {
-        list(out, added, &report.added, limit)?;
+        list(out, added, &report.added, &prompts, limit)?;
     }
-    list(out, updated, &report.updated, limit)?;
+    list(out, updated, &report.updated, &prompts, limit)?;
     if !report.missing.is_empty() {
         writeln!(out, "  missing from the file but kept, with their history (suspend them if you like):")?;
-        list(out, "missing", &report.missing, limit)?;
+        list(out, "missing", &report.missing, &prompts, limit)?;
     }
     if report.reviews_added + report.reviews_known > 0 {
         let verb = if dry_run { "would add" } else { "added" };
@@ -135,12 +191,131 @@ fn print_report(out: &mut dyn Write, parsed: &Parsed, report: &SyncReport, dry_r
     Ok(())
 }
 
-fn list(out: &mut dyn Write, label: &str, keys: &[String], limit: usize) -> std::io::Result<()> {
+/// One line per card: its prompt (first line, shortened) and its id, so a user can tell the
+/// cards apart and still name one in `suspend` or `edit`.
+fn list(
+    out: &mut dyn Write,
+    label: &str,
+    keys: &[String],
+    prompts: &HashMap<&str, &str>,
+    limit: usize,
+) -> std::io::Result<()> {
     for key in keys.iter().take(limit) {
-        writeln!(out, "    {label}: {}", safe_line(key))?;
+        match prompts.get(key.as_str()) {
+            Some(prompt) => writeln!(out, "    {label}: {}  [{}]", short(prompt), safe_line(key))?,
+            None => writeln!(out, "    {label}: {}", safe_line(key))?,
+        }
     }
     if keys.len() > limit {
         writeln!(out, "    ... and {} more", keys.len() - limit)?;
+    }
+    Ok(())
+}
+
+/// A prompt's first line, made safe and cut to about 70 characters.
+fn short(prompt: &str) -> String {
+    const MAX: usize = 70;
+    let line = safe_line(prompt.lines().find(|l| !l.trim().is_empty()).unwrap_or(""));
+    let line = line.trim();
+    if line.chars().count() <= MAX {
+        return line.to_owned();
+    }
+    let cut: String = line.chars().take(MAX - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// What an Anki package's history and presets became: how each card's state was replayed,
+/// with which parameters, the due dates and suspended cards.
+fn print_anki(
+    out: &mut dyn Write,
+    parsed: &Parsed,
+    report: &SyncReport,
+    choice: &Parameters,
+    args: &ImportArgs,
+    retention: f32,
+) -> std::io::Result<()> {
+    let counted: Vec<_> = parsed.schedules.iter().filter(|s| s.counted).collect();
+    if counted.is_empty() {
+        return Ok(());
+    }
+    let count = |f: &dyn Fn(&&deck::ImportedSchedule) -> bool| counted.iter().filter(|s| f(s)).count();
+    let complete = count(&|s| s.sm2.is_none());
+    let sm2 = count(&|s| s.sm2.is_some());
+    let after_reset = count(&|s| s.after_reset);
+    let cut_off = count(&|s| s.cut_off);
+    let verb = if args.dry_run { "would be replayed" } else { "replayed" };
+    writeln!(
+        out,
+        "  memory states ({} cards) {verb} as Anki's FSRS reads its log: {complete} from complete histories, \
+         {sm2} from the SM-2 fallback (history without learning steps); {after_reset} after a reset, \
+         {cut_off} with the preset's \"ignore reviews before\" date",
+        counted.len()
+    )?;
+    let with_history: std::collections::HashSet<&str> = parsed.history.iter().map(|r| r.card_key.as_str()).collect();
+    let reset_only =
+        parsed.schedules.iter().filter(|s| !s.counted && with_history.contains(s.card_key.as_str())).count();
+    if reset_only > 0 {
+        writeln!(
+            out,
+            "  {reset_only} card(s) have answers but no memory state (reset in Anki and not answered since): new in grill"
+        )?;
+    }
+    for preset in &parsed.presets {
+        let kind = if preset.params.is_empty() { "default parameters" } else { "optimized parameters" };
+        writeln!(
+            out,
+            "  preset {:?}: {} card(s) with history, {kind}, desired retention {:.2}",
+            safe_line(&preset.name),
+            preset.cards,
+            preset.desired_retention
+        )?;
+    }
+    match choice {
+        Parameters::Defaults => {
+            writeln!(out, "  replayed with grill's parameters in use (the presets use FSRS's defaults)")?
+        }
+        Parameters::Adopt { preset, saved } => writeln!(
+            out,
+            "  FSRS parameters: grill used the defaults, so it {} the optimized parameters of preset {:?} \
+             ({} numbers; every card is replayed with them; `grill optimize --reset` goes back to the defaults)",
+            if args.dry_run { "would adopt" } else { "adopted" },
+            safe_line(preset),
+            saved.parameters.len()
+        )?,
+        Parameters::Keep { optimized, yours } => writeln!(
+            out,
+            "  FSRS parameters: kept {}; the cards of preset(s) {} were replayed with them, not with their preset's optimized ones",
+            if *yours {
+                "your own (from `grill optimize` or an earlier import)"
+            } else {
+                "the defaults (the package has several optimized sets)"
+            },
+            optimized.iter().map(|n| format!("{:?}", safe_line(n))).collect::<Vec<_>>().join(", ")
+        )?,
+    }
+    let anki_retention = parsed.presets.iter().max_by_key(|p| p.cards).map(|p| p.desired_retention);
+    if let Some(r) = anki_retention.filter(|r| (r - retention).abs() > 0.005) {
+        writeln!(
+            out,
+            "  Anki's desired retention was {r:.2}, grill's is {retention:.2}; to use Anki's: grill config set desired_retention {r:.2}"
+        )?;
+    }
+    let kept_due = counted.iter().filter(|s| s.due.is_some()).count();
+    if args.reschedule {
+        writeln!(out, "  due dates: recomputed from the replayed memory states (--reschedule)")?;
+    } else if kept_due > 0 {
+        writeln!(
+            out,
+            "  due dates: {kept_due} kept as Anki had them (--reschedule recomputes them from the memory states)"
+        )?;
+    }
+    if report.suspended > 0 {
+        let verb = if args.dry_run { "would be suspended" } else { "suspended" };
+        writeln!(
+            out,
+            "  {} card(s) {verb}: suspended or buried in Anki (grill unsuspend CARD brings one back)",
+            report.suspended
+        )?;
     }
     Ok(())
 }

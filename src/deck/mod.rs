@@ -8,7 +8,7 @@ pub mod import;
 pub mod markdown;
 mod parse;
 
-pub use import::{Format, ImportOptions, ImportedReview, Parsed};
+pub use import::{Format, ImportOptions, ImportedDue, ImportedPreset, ImportedReview, ImportedSchedule, Parsed};
 pub use parse::{DeckError, parse_toml, toml_error};
 
 use chrono::TimeZone;

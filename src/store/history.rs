@@ -51,7 +51,7 @@ pub(super) fn import_history<Tz: TimeZone>(
 }
 
 /// The card's logged reviews, oldest first.
-fn card_log(tx: &Transaction, card_id: i64) -> Result<Vec<Review>, StoreError> {
+pub(super) fn card_log(tx: &Transaction, card_id: i64) -> Result<Vec<Review>, StoreError> {
     let mut stmt = tx.prepare_cached("SELECT at, rating, kind FROM reviews WHERE card_id = ?1 ORDER BY at, id")?;
     let rows = stmt.query_map([card_id], |r| Ok(review_from(r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -76,10 +76,11 @@ fn replay_and_append<Tz: TimeZone>(
         "INSERT INTO reviews (card_id, at, rating, kind, duration_ms, stability, difficulty)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
+    let facts = super::imported::load(tx, card_id)?;
     let mut state = None;
     let mut done: Vec<Review> = Vec::with_capacity(merged.len());
     for (review, imported) in merged {
-        state = scheduler.apply(key, state, &review, &done, clock)?;
+        state = scheduler.apply_from(key, facts.start.as_ref(), state, &review, &done, clock)?;
         if let Some(imported) = imported {
             insert.execute(params![
                 card_id,
@@ -93,5 +94,5 @@ fn replay_and_append<Tz: TimeZone>(
         }
         done.push(review);
     }
-    write_state(tx, card_id, state.as_ref())
+    write_state(tx, card_id, super::imported::with_due(state, Some(&facts)).as_ref())
 }

@@ -127,7 +127,7 @@ def add_card(col, did, shape, front, entries, queue_override=None):
     return cid
 
 
-def write_history(col, cid, entries, queue_override=None):
+def write_history(col, cid, entries, queue_override=None, earlier=()):
     last_ivl = 0
     for day, minutes, kind, button, ivl, factor in entries:
         ts = T0 + day * DAY + minutes * MIN
@@ -138,7 +138,7 @@ def write_history(col, cid, entries, queue_override=None):
             rid, cid, -1, button, ivl, last_ivl, factor, 8000, kind)
         if button > 0 or kind == M:
             last_ivl = ivl
-    set_schedule(col, cid, entries, queue_override)
+    set_schedule(col, cid, list(earlier) + entries, queue_override)
 
 
 def set_schedule(col, cid, entries, queue_override):
@@ -231,10 +231,9 @@ def history_package(tmp):
     export(col, "history", cards)
     # More answers in Anki after the first export: the re-import test.
     for cid, shape, preset_name in cards:
-        if shape in MORE and preset_name == "Default FSRS" or (shape == "straddles-cutoff"):
-            entries = SHAPES[shape] + MORE.get(shape, [])
-            col.db.execute("delete from revlog where cid = ?", cid)
-            write_history(col, cid, entries)
+        if shape in MORE and (preset_name == "Default FSRS" or shape == "straddles-cutoff"):
+            # Only the new answers are logged: the old ones keep their ids, as in Anki.
+            write_history(col, cid, MORE.get(shape, []), earlier=SHAPES[shape])
     export(col, "history-more", cards, legacy_too=False)
     col.export_collection_package(os.path.join(OUT, "history-more.colpkg"), include_media=False, legacy=False)
     col.close()
