@@ -78,6 +78,9 @@ SHAPES = {
                          (18, 0, R, 3, 28, 2500), (46, 0, R, 1, -600, 2300), (46, 10, RL, 3, 3, 2300)],
     "learning-after-cutoff": [(20, 0, L, 3, 1, 0), (21, 0, R, 3, 4, 2500), (25, 0, R, 3, 10, 2500)],
     "only-learning-before-cutoff": [(0, 0, L, 3, 1, 0)],
+    # Still in (re)learning steps: Anki has these due at a moment, not a day.
+    "in-learning": [(0, 0, L, 1, -60, 0), (0, 1, L, 3, -600, 0)],
+    "in-relearning": [(0, 0, L, 3, 1, 0), (1, 0, R, 3, 5, 2500), (6, 0, R, 1, -600, 2300)],
 }
 # Extra answers the second version of the history package adds (re-import test).
 MORE = {
@@ -162,6 +165,13 @@ def set_schedule(col, cid, entries, queue_override):
                    sum(1 for e in entries if e[2] == R and e[3] == 1), cid)
 
 
+def move_to_filtered_deck(col, cid):
+    """The card sits in a filtered deck, as Anki leaves it: its home deck and due are in
+    odid/odue, its due a position in the filtered deck."""
+    did = col.decks.new_filtered("Cram::Before the interview")
+    col.db.execute("update cards set odid = did, odue = due, did = ?, due = -100000 where id = ?", did, cid)
+
+
 def expected(col, cards):
     out = []
     for cid, shape, preset_name in cards:
@@ -213,9 +223,11 @@ def history_package(tmp):
     cards = []
     for shape in ["plain", "starts-with-review", "starts-with-relearn-step", "low-ease-review",
                   "forget-then-review", "forget-then-learning", "forget-never-answered",
-                  "set-due-and-reschedule", "cram", "mixed", "mixed-complete"]:
+                  "set-due-and-reschedule", "cram", "mixed", "mixed-complete", "in-learning", "in-relearning"]:
         cid = add_card(col, main, shape, f"What does the <b>{shape}</b> card ask?", SHAPES[shape])
         cards.append((cid, shape, "Default FSRS"))
+        if shape == "cram":
+            move_to_filtered_deck(col, cid)
     for shape in ["straddles-cutoff", "learning-after-cutoff", "only-learning-before-cutoff",
                   "starts-with-review"]:
         cid = add_card(col, cut, shape, f"Cut-off: what does <b>{shape}</b> ask?", SHAPES[shape])
