@@ -74,12 +74,14 @@ pub fn map_card<Tz: TimeZone>(entries: &[RevlogRow], preset: Cutoff, clock: &Day
         let kind = if i < start || is_cramming(entry) {
             ReviewKind::Preview
         } else {
-            let kind = match last_counted {
+            let mut kind = match last_counted {
                 None => ReviewKind::Learn,
                 Some(prev) if clock.days_between(prev, at) == 0 => ReviewKind::Relearn,
                 Some(_) => ReviewKind::Review,
             };
             if i == start && plan.is_some_and(|p| !p.complete) {
+                // An inter-day review of a card that was not new: a review, not a first answer.
+                kind = ReviewKind::Review;
                 out.replay.sm2 = Some(sm2_start(entry, at, preset.sm2_retention));
             }
             last_counted = Some(at);
@@ -231,5 +233,52 @@ mod tests {
         let late = RevlogRow { id: T0 + DAY - 7 * 3_600_000, ..row(0, 3, 1) };
         use ReviewKind::*;
         assert_eq!(kinds(&[row(0, 1, 0), late]), [Learn, Relearn]);
+    }
+
+    fn replay(entries: &[RevlogRow], cutoff: Cutoff) -> Replay {
+        map_card(entries, cutoff, &DayClock::new(Utc, 4)).replay
+    }
+
+    #[test]
+    fn a_history_starting_with_a_review_starts_from_sm2_at_that_answer() {
+        let first = RevlogRow { ivl: 12, factor: 2300, ..row(0, 3, 1) };
+        let r = replay(&[first, row(12, 3, 1)], NONE);
+        let sm2 = r.sm2.expect("SM-2 start");
+        assert_eq!((sm2.at.timestamp_millis(), sm2.ease, sm2.interval_days), (T0, 2.3, 12.0));
+        assert!(r.counted && !r.after_reset && !r.cut_off);
+    }
+
+    #[test]
+    fn a_same_day_step_does_not_start_an_incomplete_history() {
+        // A relearning step (ivl in seconds, under a day) is not an inter-day answer.
+        let step = RevlogRow { ivl: -600, ..row(0, 3, 2) };
+        let sm2 = replay(&[step, row(1, 3, 1)], NONE).sm2.expect("SM-2 start");
+        assert_eq!(sm2.at.timestamp_millis(), T0 + DAY);
+        use ReviewKind::*;
+        assert_eq!(kinds(&[step, row(1, 3, 1)]), [Preview, Review]);
+    }
+
+    #[test]
+    fn a_reset_followed_directly_by_a_review_starts_from_sm2_after_the_reset() {
+        let mut reset = row(5, 0, MANUAL);
+        reset.factor = 0;
+        let r = replay(&[row(0, 3, 0), row(2, 3, 1), reset, row(6, 3, 1), row(9, 3, 1)], NONE);
+        assert_eq!(r.sm2.map(|s| s.at.timestamp_millis()), Some(T0 + 6 * DAY));
+        assert!(r.after_reset);
+        // After a reset with new learning steps the history is complete again.
+        let r = replay(&[row(0, 3, 0), row(2, 3, 1), reset, row(6, 3, 0), row(9, 3, 1)], NONE);
+        assert!(r.sm2.is_none() && r.after_reset);
+    }
+
+    #[test]
+    fn learning_steps_before_the_cut_off_give_way_to_sm2_after_it() {
+        let cutoff = Cutoff { ignore_before_ms: T0 + 3 * DAY, sm2_retention: 0.85 };
+        let r = replay(&[row(0, 3, 0), row(2, 3, 1), row(5, 3, 1), row(9, 3, 1)], cutoff);
+        let sm2 = r.sm2.expect("SM-2 start");
+        assert_eq!((sm2.at.timestamp_millis(), sm2.retention), (T0 + 5 * DAY, 0.85));
+        assert!(r.cut_off);
+        // Learning steps that are all there is still count, cut-off or not.
+        let r = replay(&[row(0, 3, 0)], cutoff);
+        assert!(r.counted && r.sm2.is_none());
     }
 }
