@@ -12,19 +12,20 @@ use crate::deck::ImportedReview;
 use crate::scheduler::{DayClock, Review, Scheduler};
 
 /// Appends the reviews of `history` the log does not have yet (same card, same millisecond)
-/// and replays every card that gained one. Returns (added, already known).
+/// and replays every card that gained one. Returns (added, already known, cards replayed).
 pub(super) fn import_history<Tz: TimeZone>(
     tx: &Transaction,
     history: &[ImportedReview],
     scheduler: &Scheduler,
     clock: &DayClock<Tz>,
     progress: &mut dyn FnMut(),
-) -> Result<(usize, usize), StoreError> {
+) -> Result<(usize, usize, HashSet<i64>), StoreError> {
     let mut by_card: BTreeMap<&str, Vec<&ImportedReview>> = BTreeMap::new();
     for review in history {
         by_card.entry(review.card_key.as_str()).or_default().push(review);
     }
     let (mut added, mut known) = (0, 0);
+    let mut replayed = HashSet::new();
     for (key, reviews) in by_card {
         let card_id: i64 = tx
             .prepare_cached("SELECT id FROM cards WHERE key = ?1")?
@@ -46,8 +47,9 @@ pub(super) fn import_history<Tz: TimeZone>(
         }
         added += fresh.len();
         replay_and_append(tx, card_id, key, log, fresh, scheduler, clock)?;
+        replayed.insert(card_id);
     }
-    Ok((added, known))
+    Ok((added, known, replayed))
 }
 
 /// The card's logged reviews, oldest first.

@@ -80,14 +80,15 @@ impl Store {
             insert_parameters(&tx, saved)?;
         }
         report.suspended = apply_schedules(&tx, how, &report.added)?;
-        let (added, known) = super::history::import_history(&tx, history, how.scheduler, how.clock, progress)?;
+        let (added, known, replayed) =
+            super::history::import_history(&tx, history, how.scheduler, how.clock, progress)?;
         report.reviews_added = added;
         report.reviews_known = known;
         if how.adopt.is_some() {
             // Every card follows the adopted parameters, not only the imported ones.
             super::replay::rewrite_states(&tx, how.scheduler, how.clock)?;
         } else {
-            replay_scheduled(&tx, how)?;
+            replay_scheduled(&tx, how, &replayed)?;
         }
         if how.dry_run {
             tx.rollback()?;
@@ -159,11 +160,18 @@ fn apply_schedules<Tz: TimeZone>(
     Ok(suspended)
 }
 
-/// Replays every card the package describes, so a due date or start that changed without new
-/// answers reaches the stored state too.
-fn replay_scheduled<Tz: TimeZone>(tx: &Transaction, how: &SyncOptions<'_, Tz>) -> Result<(), StoreError> {
+/// Replays the cards the package describes that gained no answers (`replayed` holds those that
+/// did), so a due date or start that changed without new answers reaches the stored state too.
+fn replay_scheduled<Tz: TimeZone>(
+    tx: &Transaction,
+    how: &SyncOptions<'_, Tz>,
+    replayed: &HashSet<i64>,
+) -> Result<(), StoreError> {
     for schedule in how.schedules {
         let card_id: i64 = tx.query_row("SELECT id FROM cards WHERE key = ?1", [&schedule.card_key], |r| r.get(0))?;
+        if replayed.contains(&card_id) {
+            continue;
+        }
         let log = super::history::card_log(tx, card_id)?;
         let imported = super::imported::load(tx, card_id)?;
         let state = super::imported::replay_card(how.scheduler, &schedule.card_key, &log, Some(&imported), how.clock)?;
