@@ -196,3 +196,22 @@ fn a_dry_run_lists_the_prompt_text_beside_each_anki_id() {
     assert!(out.contains("memory states (18 cards) would be replayed"), "{out}");
     assert_eq!(env.cards(&[]).iter().filter(|c| c["id"].as_str().unwrap().starts_with("anki:")).count(), 0);
 }
+
+#[test]
+fn an_imported_card_can_be_named_by_an_id_prefix_or_words_of_its_prompt() {
+    let env = Env::new();
+    env.run(&["import", s(&data("history.apkg"))], "");
+    let plain = expected("history").into_iter().find(|c| c["shape"] == "plain").unwrap();
+    let key = key(&plain);
+    // Words of the prompt, whatever the case.
+    let out = env.run(&["suspend", "the PLAIN card"], "");
+    assert!(out.contains(&format!("suspended {key}")), "{out}");
+    // A prefix of the id (Anki's ids are awkward to quote in a shell).
+    let out = env.run(&["unsuspend", key.trim_end_matches(":0")], "");
+    assert!(out.contains(&format!("unsuspended {key}")), "{out}");
+    // Several matches: an error naming them, nothing changed.
+    let out = env.grill(&["suspend", "anki:"]).assert().failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("matches more than one card"), "{err}");
+    assert!(env.cards(&[]).iter().all(|c| c["suspended"] == false || c["id"] != key.as_str()));
+}

@@ -117,11 +117,36 @@ impl Store {
         stmt.query_row([id], card_row).optional()?.ok_or_else(|| StoreError::NoSuchCard(id.to_string()))
     }
 
-    /// The card with stable id `key`.
+    /// The card with stable id `key`; else the one card whose id starts with it; else the one
+    /// card whose prompt contains it (ignoring case). Imported ids such as `anki:J{IS;uq:0` are
+    /// awkward to quote in a shell, so a prefix or a few words of the prompt name them too.
     pub fn card_by_key(&self, key: &str) -> Result<CardRow, StoreError> {
         let id: Option<i64> =
             self.conn().query_row("SELECT id FROM cards WHERE key = ?1", [key], |r| r.get(0)).optional()?;
-        self.card(id.ok_or_else(|| StoreError::NoSuchCard(key.to_owned()))?)
+        if let Some(id) = id {
+            return self.card(id);
+        }
+        for sql in [
+            "SELECT id, key FROM cards WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key LIMIT 6",
+            "SELECT id, key FROM cards WHERE instr(lower(prompt), lower(?1)) > 0 ORDER BY key LIMIT 6",
+        ] {
+            let mut stmt = self.conn().prepare(sql)?;
+            let found: Vec<(i64, String)> =
+                stmt.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            match found.as_slice() {
+                [] => continue,
+                [(id, _)] => return self.card(*id),
+                many => {
+                    // Debug-quoted: ids come from imported files and may hold control characters.
+                    let mut names: Vec<String> = many.iter().take(5).map(|(_, k)| format!("{k:?}")).collect();
+                    if many.len() > 5 {
+                        names.push("...".to_owned());
+                    }
+                    return Err(StoreError::AmbiguousCard(key.to_owned(), names.join(", ")));
+                }
+            }
+        }
+        Err(StoreError::NoSuchCard(key.to_owned()))
     }
 
     /// Cards matching `filter`, by deck and position.

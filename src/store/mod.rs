@@ -80,6 +80,9 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("no card with id {0:?}")]
     NoSuchCard(String),
+    /// A card named by an id prefix or prompt words that fit several cards (their ids, quoted).
+    #[error("{0:?} matches more than one card; name one by its id: {1}")]
+    AmbiguousCard(String, String),
     #[error("no deck with id {0:?} (see `grill decks`)")]
     NoSuchDeck(String),
     #[error("{0}: no such database")]
