@@ -27,8 +27,8 @@ fn label(want: &Value) -> String {
     format!("{} ({})", want["shape"].as_str().unwrap(), want["preset"].as_str().unwrap())
 }
 
-/// Every card's stability within 0.5% and difficulty within 0.01 of Anki's, and its due date
-/// the day Anki shows; returns the mismatches.
+/// Every card's stability within 0.5% and difficulty within 0.01 of Anki's, its lapses Anki's
+/// and its due date the day Anki shows; returns the mismatches.
 fn compare(env: &Env, wanted: &[Value]) -> Vec<String> {
     let cards = env.cards(&[]);
     let mut wrong = Vec::new();
@@ -44,6 +44,10 @@ fn compare(env: &Env, wanted: &[Value]) -> Vec<String> {
                 let (wd, gd) = (want["difficulty"].as_f64().unwrap(), got["difficulty"].as_f64().unwrap());
                 if (gs - ws).abs() > 0.005 * ws || (gd - wd).abs() > 0.01 {
                     wrong.push(format!("{}: S {gs} D {gd}, Anki S {ws} D {wd}", label(want)));
+                }
+                // Lapses come along, those before a reset or a cut-off included.
+                if got["lapses"] != want["lapses"] {
+                    wrong.push(format!("{}: lapses {}, Anki {}", label(want), got["lapses"], want["lapses"]));
                 }
             }
             (w, g) => wrong.push(format!("{}: stability {g:?}, Anki {w:?}", label(want))),

@@ -60,6 +60,9 @@ pub struct ImportedSchedule {
     pub due: Option<ImportedDue>,
     /// Suspended or buried there.
     pub suspended: bool,
+    /// Lapses counted there in history that no longer counts (before a reset, a cut-off or a
+    /// truncated log), added to the lapses the replay counts.
+    pub lapses_before: u32,
     /// The name of the preset (options group) the card belongs to.
     pub preset: String,
 }

@@ -96,5 +96,5 @@ fn replay_and_append<Tz: TimeZone>(
         }
         done.push(review);
     }
-    write_state(tx, card_id, super::imported::with_due(state, Some(&facts)).as_ref())
+    write_state(tx, card_id, super::imported::finish(state, Some(&facts)).as_ref())
 }

@@ -1,7 +1,8 @@
-//! What an import knows about a card beyond its answers (migration 0008): where an incomplete
-//! history's memory state starts (the SM-2 fallback) and the due date the other program had.
-//! Every replay of a card goes through [`replay_card`], so such cards replay the same way in an
-//! import, a rebuild, an undo and a change of parameters.
+//! What an import knows about a card beyond its answers (`imported_cards`, migration 0008):
+//! where an incomplete history's memory state starts (the SM-2 fallback), the due date the
+//! other program had and the lapses it counted in history that no longer counts. Every replay
+//! of a card goes through [`replay_card`] (or [`finish`]), so such cards replay the same way in
+//! an import, a rebuild, an undo and a change of parameters.
 
 use std::collections::HashMap;
 
@@ -17,48 +18,40 @@ use crate::scheduler::{CardState, DayClock, Review, Scheduler, SchedulerError, S
 pub(super) struct Imported {
     pub start: Option<Sm2Start>,
     pub due: Option<ImportedDue>,
+    pub lapses_before: u32,
+}
+
+const COLUMNS: &str = "card_id, start_at, start_ease, start_interval_days, start_retention, due, due_after, \
+                       lapses_before";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, Imported)> {
+    let start = match r.get::<_, Option<i64>>(1)? {
+        Some(at) => Some(Sm2Start {
+            at: from_ms(at),
+            ease: r.get::<_, f64>(2)? as f32,
+            interval_days: r.get::<_, f64>(3)? as f32,
+            retention: r.get::<_, f64>(4)? as f32,
+        }),
+        None => None,
+    };
+    let due = match (r.get::<_, Option<i64>>(5)?, r.get::<_, Option<i64>>(6)?) {
+        (Some(due), Some(after)) => Some(ImportedDue { due: from_ms(due), after: from_ms(after) }),
+        _ => None,
+    };
+    Ok((r.get(0)?, Imported { start, due, lapses_before: r.get(7)? }))
 }
 
 /// Every card's imported facts, by card id.
 pub(super) fn load_all(conn: &Connection) -> Result<HashMap<i64, Imported>, StoreError> {
-    let mut out: HashMap<i64, Imported> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT card_id, at, ease, interval_days, retention FROM imported_start")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, start_from(r)?)))? {
-        let (id, start) = row?;
-        out.entry(id).or_default().start = Some(start);
-    }
-    let mut stmt = conn.prepare("SELECT card_id, due, after FROM imported_due")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, due_from(r)?)))? {
-        let (id, due) = row?;
-        out.entry(id).or_default().due = Some(due);
-    }
-    Ok(out)
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM imported_cards"))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// One card's imported facts.
+/// One card's imported facts (the defaults when it has none).
 pub(super) fn load(conn: &Connection, card_id: i64) -> Result<Imported, StoreError> {
-    let start = conn
-        .prepare_cached("SELECT card_id, at, ease, interval_days, retention FROM imported_start WHERE card_id = ?1")?
-        .query_row([card_id], start_from)
-        .optional()?;
-    let due = conn
-        .prepare_cached("SELECT card_id, due, after FROM imported_due WHERE card_id = ?1")?
-        .query_row([card_id], due_from)
-        .optional()?;
-    Ok(Imported { start, due })
-}
-
-fn start_from(r: &rusqlite::Row) -> rusqlite::Result<Sm2Start> {
-    Ok(Sm2Start {
-        at: from_ms(r.get(1)?),
-        ease: r.get::<_, f64>(2)? as f32,
-        interval_days: r.get::<_, f64>(3)? as f32,
-        retention: r.get::<_, f64>(4)? as f32,
-    })
-}
-
-fn due_from(r: &rusqlite::Row) -> rusqlite::Result<ImportedDue> {
-    Ok(ImportedDue { due: from_ms(r.get(1)?), after: from_ms(r.get(2)?) })
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM imported_cards WHERE card_id = ?1"))?;
+    Ok(stmt.query_row([card_id], from_row).optional()?.map(|(_, i)| i).unwrap_or_default())
 }
 
 /// Records what the package says about card `card_id`, replacing what an earlier import said.
@@ -69,21 +62,23 @@ pub(super) fn save(
     schedule: &ImportedSchedule,
     keep_due: bool,
 ) -> Result<(), StoreError> {
-    tx.prepare_cached("DELETE FROM imported_start WHERE card_id = ?1")?.execute([card_id])?;
-    tx.prepare_cached("DELETE FROM imported_due WHERE card_id = ?1")?.execute([card_id])?;
-    if let Some(s) = schedule.sm2.filter(|_| schedule.counted) {
-        tx.prepare_cached(
-            "INSERT INTO imported_start (card_id, at, ease, interval_days, retention) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![card_id, to_ms(s.at), s.ease, s.interval_days, s.retention])?;
+    tx.prepare_cached("DELETE FROM imported_cards WHERE card_id = ?1")?.execute([card_id])?;
+    if !schedule.counted {
+        return Ok(());
     }
-    if let Some(d) = schedule.due.filter(|_| keep_due && schedule.counted) {
-        tx.prepare_cached("INSERT INTO imported_due (card_id, due, after) VALUES (?1, ?2, ?3)")?.execute(params![
+    let start = schedule.sm2;
+    let due = schedule.due.filter(|_| keep_due);
+    tx.prepare_cached(&format!("INSERT INTO imported_cards ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"))?
+        .execute(params![
             card_id,
-            to_ms(d.due),
-            to_ms(d.after)
+            start.map(|s| to_ms(s.at)),
+            start.map(|s| s.ease),
+            start.map(|s| s.interval_days),
+            start.map(|s| s.retention),
+            due.map(|d| to_ms(d.due)),
+            due.map(|d| to_ms(d.after)),
+            schedule.lapses_before,
         ])?;
-    }
     Ok(())
 }
 
@@ -97,13 +92,17 @@ pub(super) fn replay_card<Tz: TimeZone>(
 ) -> Result<Option<CardState>, SchedulerError> {
     let start = imported.and_then(|i| i.start.as_ref());
     let state = scheduler.replay_from(key, start, reviews, clock)?;
-    Ok(with_due(state, imported))
+    Ok(finish(state, imported))
 }
 
-/// The state with the imported due date, while its last answer is the one that date follows.
-pub(super) fn with_due(state: Option<CardState>, imported: Option<&Imported>) -> Option<CardState> {
+/// A replayed state with the imported facts that come after the replay: the lapses counted
+/// before its history, and the imported due date while its last answer is the one that date
+/// follows.
+pub(super) fn finish(state: Option<CardState>, imported: Option<&Imported>) -> Option<CardState> {
     let mut state = state?;
-    if let Some(due) = imported.and_then(|i| i.due)
+    let Some(imported) = imported else { return Some(state) };
+    state.lapses += imported.lapses_before;
+    if let Some(due) = imported.due
         && due.after == state.last_review
     {
         state.due = due.due;

@@ -43,6 +43,8 @@ pub struct Card {
     /// Day number (since the collection's creation) for review cards, a Unix time in seconds
     /// for cards in learning; the home deck's due when the card sits in a filtered deck.
     pub due: i64,
+    /// Times the card lapsed, as Anki counts them.
+    pub lapses: i64,
 }
 
 /// One review-log row.
@@ -373,7 +375,7 @@ fn raw(row: &rusqlite::Row, i: usize) -> rusqlite::Result<Vec<u8>> {
 
 fn read_cards(conn: &Connection, out: &mut Collection) -> Result<(), String> {
     let mut stmt = conn
-        .prepare("SELECT id, nid, did, odid, ord, type, queue, due, odue FROM cards ORDER BY nid, ord")
+        .prepare("SELECT id, nid, did, odid, ord, type, queue, due, odue, lapses FROM cards ORDER BY nid, ord")
         .map_err(sql)?;
     let rows = stmt.query_map([], |r| {
         let (did, odid): (i64, i64) = (r.get(2)?, r.get(3)?);
@@ -386,6 +388,7 @@ fn read_cards(conn: &Connection, out: &mut Collection) -> Result<(), String> {
             kind: r.get(5)?,
             queue: r.get(6)?,
             due: if odid != 0 && odue != 0 { odue } else { due },
+            lapses: r.get(9)?,
         })
     });
     out.cards = rows.map_err(sql)?.collect::<Result<_, _>>().map_err(sql)?;

@@ -149,6 +149,7 @@ fn import_history<Tz: TimeZone>(
             cut_off: history.replay.cut_off,
             due,
             suspended: card.queue < 0,
+            lapses_before: u32::try_from(card.lapses).unwrap_or(0).saturating_sub(history.replay.counted_lapses),
             preset: preset.name.clone(),
         });
         parsed.history.extend(history.reviews.into_iter().map(|m| ImportedReview {

@@ -37,6 +37,9 @@ pub struct Replay {
     pub after_reset: bool,
     /// The preset's "ignore reviews before" date left answers out.
     pub cut_off: bool,
+    /// Lapses grill's replay counts among the answers that count (Again a day or more after
+    /// the previous one).
+    pub counted_lapses: u32,
 }
 
 /// One card's log as grill imports it.
@@ -83,6 +86,9 @@ pub fn map_card<Tz: TimeZone>(entries: &[RevlogRow], preset: Cutoff, clock: &Day
                 // An inter-day review of a card that was not new: a review, not a first answer.
                 kind = ReviewKind::Review;
                 out.replay.sm2 = Some(sm2_start(entry, at, preset.sm2_retention));
+            } else if kind == ReviewKind::Review && rating == Rating::Again {
+                // What grill's replay counts as a lapse: Again at least a day after an answer.
+                out.replay.counted_lapses += 1;
             }
             last_counted = Some(at);
             kind

@@ -190,6 +190,7 @@ def expected(col, cards):
             "due": card.due,
             "ivl": card.ivl,
             "factor": card.factor,
+            "lapses": card.lapses,
             "stability": state.stability,
             "difficulty": state.difficulty,
             "desired_retention": state.desired_retention,
