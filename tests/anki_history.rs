@@ -121,6 +121,11 @@ fn optimized_preset_parameters_are_adopted_when_grill_uses_the_defaults() {
             .unwrap();
         assert!(params.starts_with("[0.35,1.4,3.6,"), "{params}");
         assert!(origin.starts_with("anki: ") && origin.ends_with("preset \"Optimized\""), "{origin}");
+        // Importing it again: the same parameters, already in use; nothing new saved.
+        let out = env.run(&["import", s(&data(file))], "");
+        assert!(out.contains("those of preset \"Optimized\", already in use"), "{file}: {out}");
+        let rows: i64 = env.sql().query_row("SELECT count(*) FROM fsrs_parameters", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 1, "{file}");
     }
 }
 

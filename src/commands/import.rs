@@ -32,9 +32,9 @@ pub fn run(app: &mut App, args: &ImportArgs) -> Result<()> {
     let total = all.decks.iter().map(|d| d.cards.len()).sum::<usize>() + all.history.len();
     let bar = progress_bar(total);
     let in_use = app.store.fsrs_parameters()?.map(|p| p.parameters).unwrap_or_default();
-    let choice = choose_parameters(&all.presets, &in_use, &args.files, app.now())?;
+    let choice = choose_parameters(&all.presets, &in_use, &args.files, app.now(), app.scheduler.desired_retention());
     let adopted = match &choice {
-        Parameters::Adopt { saved, .. } => Some(Scheduler::new(&saved.parameters, app.scheduler.desired_retention())?),
+        Parameters::Adopt { scheduler, .. } => Some(scheduler.as_ref()),
         _ => None,
     };
     let how = SyncOptions {
@@ -45,7 +45,7 @@ pub fn run(app: &mut App, args: &ImportArgs) -> Result<()> {
             Parameters::Adopt { saved, .. } => Some(saved),
             _ => None,
         },
-        ..SyncOptions::import(app.now(), adopted.as_ref().unwrap_or(&app.scheduler), &app.days)
+        ..SyncOptions::import(app.now(), adopted.unwrap_or(&app.scheduler), &app.days)
     };
     let report = app.store.sync_decks(&all.decks, &all.history, &how, &mut || bar.inc(1))?;
     bar.finish_and_clear();
@@ -60,7 +60,9 @@ enum Parameters {
     /// The package's presets all use the defaults.
     Defaults,
     /// grill used the defaults and the package carries one optimized set: adopt it.
-    Adopt { preset: String, saved: SavedParameters },
+    Adopt { preset: String, saved: SavedParameters, scheduler: Box<Scheduler> },
+    /// The package's optimized set is the one in use already (adopted by an earlier import).
+    InUse { preset: String },
     /// Keep grill's: the user's own, or the package has several optimized sets.
     Keep { optimized: Vec<String>, yours: bool },
 }
@@ -70,18 +72,28 @@ fn choose_parameters(
     in_use: &[f32],
     files: &[std::path::PathBuf],
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Parameters> {
+    desired_retention: f32,
+) -> Parameters {
     let optimized: Vec<&ImportedPreset> = presets.iter().filter(|p| !p.params.is_empty()).collect();
-    let Some(first) = optimized.first() else { return Ok(Parameters::Defaults) };
-    let one_set = optimized.iter().all(|p| p.params == first.params);
-    if in_use.is_empty() && one_set {
-        let params = Scheduler::full_parameters(&first.params)?;
-        let file = files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ");
-        let origin = format!("anki: {file}, preset {:?}", first.name);
-        let saved = SavedParameters::adopted(params, origin, now);
-        return Ok(Parameters::Adopt { preset: first.name.clone(), saved });
+    let Some(first) = optimized.first() else { return Parameters::Defaults };
+    let keep =
+        Parameters::Keep { optimized: optimized.iter().map(|p| p.name.clone()).collect(), yours: !in_use.is_empty() };
+    if !optimized.iter().all(|p| p.params == first.params) {
+        return keep;
     }
-    Ok(Parameters::Keep { optimized: optimized.iter().map(|p| p.name.clone()).collect(), yours: !in_use.is_empty() })
+    // Parameters FSRS refuses (a damaged preset) are not adopted; the import goes on.
+    let Ok(params) = Scheduler::full_parameters(&first.params) else { return keep };
+    if !in_use.is_empty() && Scheduler::full_parameters(in_use).is_ok_and(|p| p == params) {
+        return Parameters::InUse { preset: first.name.clone() };
+    }
+    if !in_use.is_empty() {
+        return keep;
+    }
+    let Ok(scheduler) = Scheduler::new(&params, desired_retention) else { return keep };
+    let file = files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ");
+    let origin = format!("anki: {file}, preset {:?}", first.name);
+    let saved = SavedParameters::adopted(params, origin, now);
+    Parameters::Adopt { preset: first.name.clone(), saved, scheduler: Box::new(scheduler) }
 }
 
 fn parse_file(app: &App, path: &Path, options: &ImportOptions) -> Result<Parsed, DeckError> {
@@ -274,7 +286,12 @@ fn print_anki(
         Parameters::Defaults => {
             writeln!(out, "  replayed with grill's parameters in use (the presets use FSRS's defaults)")?
         }
-        Parameters::Adopt { preset, saved } => writeln!(
+        Parameters::InUse { preset } => writeln!(
+            out,
+            "  FSRS parameters: those of preset {:?}, already in use (adopted from Anki earlier)",
+            safe_line(preset)
+        )?,
+        Parameters::Adopt { preset, saved, .. } => writeln!(
             out,
             "  FSRS parameters: grill used the defaults, so it {} the optimized parameters of preset {:?} \
              ({} numbers; every card is replayed with them; `grill optimize --reset` goes back to the defaults)",
@@ -292,6 +309,13 @@ fn print_anki(
             },
             optimized.iter().map(|n| format!("{:?}", safe_line(n))).collect::<Vec<_>>().join(", ")
         )?,
+    }
+    let on_defaults: usize = parsed.presets.iter().filter(|p| p.params.is_empty()).map(|p| p.cards).sum();
+    if on_defaults > 0 && !matches!(choice, Parameters::Defaults) {
+        writeln!(
+            out,
+            "  the {on_defaults} card(s) of presets on FSRS's default parameters were replayed with grill's parameters in use"
+        )?;
     }
     let anki_retention = parsed.presets.iter().max_by_key(|p| p.cards).map(|p| p.desired_retention);
     if let Some(r) = anki_retention.filter(|r| (r - retention).abs() > 0.005) {
