@@ -126,6 +126,11 @@ fn optimized_preset_parameters_are_adopted_when_grill_uses_the_defaults() {
         assert!(out.contains("those of preset \"Optimized\", already in use"), "{file}: {out}");
         let rows: i64 = env.sql().query_row("SELECT count(*) FROM fsrs_parameters", [], |r| r.get(0)).unwrap();
         assert_eq!(rows, 1, "{file}");
+        // The report says where the parameters in use came from.
+        let html = env.dir.path().join("report.html");
+        env.run(&["report", "-o", s(&html)], "");
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(page.contains("FSRS parameters adopted") && page.contains("preset"), "{file}");
     }
 }
 
