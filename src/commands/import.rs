@@ -10,7 +10,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::app::App;
 use crate::cli::ImportArgs;
-use crate::deck::{self, DeckError, ImportOptions, ImportedPreset, Parsed};
+use crate::deck::anki::ParameterChoice;
+use crate::deck::{self, DeckError, ImportOptions, Parsed};
 use crate::render::safe_line;
 use crate::scheduler::Scheduler;
 use crate::store::{SavedParameters, SyncOptions, SyncReport};
@@ -32,20 +33,14 @@ pub fn run(app: &mut App, args: &ImportArgs) -> Result<()> {
     let total = all.decks.iter().map(|d| d.cards.len()).sum::<usize>() + all.history.len();
     let bar = progress_bar(total);
     let in_use = app.store.fsrs_parameters()?.map(|p| p.parameters).unwrap_or_default();
-    let choice = choose_parameters(&all.presets, &in_use, &args.files, app.now(), app.scheduler.desired_retention());
-    let adopted = match &choice {
-        Parameters::Adopt { scheduler, .. } => Some(scheduler.as_ref()),
-        _ => None,
-    };
+    let choice = deck::anki::choose_parameters(&all.presets, &in_use);
+    let adopted = adoption(&choice, &args.files, app.now(), app.scheduler.desired_retention())?;
     let how = SyncOptions {
         dry_run: args.dry_run,
         schedules: &all.schedules,
         keep_due: !args.reschedule,
-        adopt: match &choice {
-            Parameters::Adopt { saved, .. } => Some(saved),
-            _ => None,
-        },
-        ..SyncOptions::import(app.now(), adopted.unwrap_or(&app.scheduler), &app.days)
+        adopt: adopted.as_ref().map(|(saved, _)| saved),
+        ..SyncOptions::import(app.now(), adopted.as_ref().map_or(&app.scheduler, |(_, s)| s), &app.days)
     };
     let report = app.store.sync_decks(&all.decks, &all.history, &how, &mut || bar.inc(1))?;
     bar.finish_and_clear();
@@ -55,45 +50,18 @@ pub fn run(app: &mut App, args: &ImportArgs) -> Result<()> {
     Ok(())
 }
 
-/// Which FSRS parameters the imported cards are replayed with.
-enum Parameters {
-    /// The package's presets all use the defaults.
-    Defaults,
-    /// grill used the defaults and the package carries one optimized set: adopt it.
-    Adopt { preset: String, saved: SavedParameters, scheduler: Box<Scheduler> },
-    /// The package's optimized set is the one in use already (adopted by an earlier import).
-    InUse { preset: String },
-    /// Keep grill's: the user's own, or the package has several optimized sets.
-    Keep { optimized: Vec<String>, yours: bool },
-}
-
-fn choose_parameters(
-    presets: &[ImportedPreset],
-    in_use: &[f32],
+/// The parameters the import replays with: the package's adopted ones (saved with their
+/// origin in the import's transaction) or the ones in use.
+fn adoption(
+    choice: &ParameterChoice,
     files: &[std::path::PathBuf],
     now: chrono::DateTime<chrono::Utc>,
     desired_retention: f32,
-) -> Parameters {
-    let optimized: Vec<&ImportedPreset> = presets.iter().filter(|p| !p.params.is_empty()).collect();
-    let Some(first) = optimized.first() else { return Parameters::Defaults };
-    let keep =
-        Parameters::Keep { optimized: optimized.iter().map(|p| p.name.clone()).collect(), yours: !in_use.is_empty() };
-    if !optimized.iter().all(|p| p.params == first.params) {
-        return keep;
-    }
-    // Parameters FSRS refuses (a damaged preset) are not adopted; the import goes on.
-    let Ok(params) = Scheduler::full_parameters(&first.params) else { return keep };
-    if !in_use.is_empty() && Scheduler::full_parameters(in_use).is_ok_and(|p| p == params) {
-        return Parameters::InUse { preset: first.name.clone() };
-    }
-    if !in_use.is_empty() {
-        return keep;
-    }
-    let Ok(scheduler) = Scheduler::new(&params, desired_retention) else { return keep };
+) -> Result<Option<(SavedParameters, Scheduler)>> {
+    let ParameterChoice::Adopt { preset, parameters } = choice else { return Ok(None) };
     let file = files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ");
-    let origin = format!("anki: {file}, preset {:?}", first.name);
-    let saved = SavedParameters::adopted(params, origin, now);
-    Parameters::Adopt { preset: first.name.clone(), saved, scheduler: Box::new(scheduler) }
+    let saved = SavedParameters::adopted(parameters.clone(), format!("anki: {file}, preset {preset:?}"), now);
+    Ok(Some((saved, Scheduler::new(parameters, desired_retention)?)))
 }
 
 fn parse_file(app: &App, path: &Path, options: &ImportOptions) -> Result<Parsed, DeckError> {
@@ -242,7 +210,7 @@ fn print_anki(
     out: &mut dyn Write,
     parsed: &Parsed,
     report: &SyncReport,
-    choice: &Parameters,
+    choice: &ParameterChoice,
     args: &ImportArgs,
     retention: f32,
 ) -> std::io::Result<()> {
@@ -283,35 +251,35 @@ fn print_anki(
         )?;
     }
     match choice {
-        Parameters::Defaults => {
+        ParameterChoice::Defaults => {
             writeln!(out, "  replayed with grill's parameters in use (the presets use FSRS's defaults)")?
         }
-        Parameters::InUse { preset } => writeln!(
+        ParameterChoice::InUse { preset } => writeln!(
             out,
             "  FSRS parameters: those of preset {:?}, already in use (adopted from Anki earlier)",
             safe_line(preset)
         )?,
-        Parameters::Adopt { preset, saved, .. } => writeln!(
+        ParameterChoice::Adopt { preset, parameters } => writeln!(
             out,
             "  FSRS parameters: grill used the defaults, so it {} the optimized parameters of preset {:?} \
              ({} numbers; every card is replayed with them; `grill optimize --reset` goes back to the defaults)",
             if args.dry_run { "would adopt" } else { "adopted" },
             safe_line(preset),
-            saved.parameters.len()
+            parameters.len()
         )?,
-        Parameters::Keep { optimized, yours } => writeln!(
+        ParameterChoice::Keep { optimized, yours } => writeln!(
             out,
             "  FSRS parameters: kept {}; the cards of preset(s) {} were replayed with them, not with their preset's optimized ones",
             if *yours {
                 "your own (from `grill optimize` or an earlier import)"
             } else {
-                "the defaults (the package has several optimized sets)"
+                "the defaults (the package carries several optimized sets, or one FSRS refuses)"
             },
             optimized.iter().map(|n| format!("{:?}", safe_line(n))).collect::<Vec<_>>().join(", ")
         )?,
     }
     let on_defaults: usize = parsed.presets.iter().filter(|p| p.params.is_empty()).map(|p| p.cards).sum();
-    if on_defaults > 0 && !matches!(choice, Parameters::Defaults) {
+    if on_defaults > 0 && !matches!(choice, ParameterChoice::Defaults) {
         writeln!(
             out,
             "  the {on_defaults} card(s) of presets on FSRS's default parameters were replayed with grill's parameters in use"

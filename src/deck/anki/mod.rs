@@ -4,11 +4,13 @@
 
 mod collection;
 mod package;
+mod params;
 mod proto;
 mod revlog;
 mod template;
 
 pub use package::Limits;
+pub use params::{ParameterChoice, choose as choose_parameters};
 
 use std::collections::HashMap;
 
