@@ -229,3 +229,15 @@ fn an_imported_card_can_be_named_by_an_id_prefix_or_words_of_its_prompt() {
     assert!(err.contains("matches more than one card"), "{err}");
     assert!(env.cards(&[]).iter().all(|c| c["suspended"] == false || c["id"] != key.as_str()));
 }
+
+#[test]
+fn a_package_mixing_default_and_optimized_presets_says_which_cards_used_which_parameters() {
+    let env = Env::new();
+    let out = env.run(&["import", s(&data("history.apkg")), s(&data("optimized.apkg"))], "");
+    assert!(out.contains("adopted the optimized parameters of preset \"Optimized\""), "{out}");
+    // 14 cards of "Default FSRS" and 4 of "Cutoff" have a memory state.
+    assert!(out.contains("the 18 card(s) of presets on FSRS's default parameters were replayed with"), "{out}");
+    // The adopted preset's own cards match Anki exactly.
+    let wrong = compare(&env, &expected("optimized"));
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
