@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::app::App;
 use crate::cli::ImportArgs;
-use crate::deck::anki::ParameterChoice;
+use crate::deck::anki::{ParameterChoice, ReplayCounts};
 use crate::deck::{self, DeckError, ImportOptions, Parsed};
 use crate::render::safe_line;
 use crate::scheduler::Scheduler;
@@ -214,32 +214,54 @@ fn print_anki(
     args: &ImportArgs,
     retention: f32,
 ) -> std::io::Result<()> {
-    let counted: Vec<_> = parsed.schedules.iter().filter(|s| s.counted).collect();
-    if counted.is_empty() {
+    let counts = ReplayCounts::of(parsed);
+    if counts.replayed == 0 {
         return Ok(());
     }
-    let count = |f: &dyn Fn(&&deck::ImportedSchedule) -> bool| counted.iter().filter(|s| f(s)).count();
-    let complete = count(&|s| s.sm2.is_none());
-    let sm2 = count(&|s| s.sm2.is_some());
-    let after_reset = count(&|s| s.after_reset);
-    let cut_off = count(&|s| s.cut_off);
     let verb = if args.dry_run { "would be replayed" } else { "replayed" };
     writeln!(
         out,
-        "  memory states ({} cards) {verb} as Anki's FSRS reads its log: {complete} from complete histories, \
-         {sm2} from the SM-2 fallback (history without learning steps); {after_reset} after a reset, \
-         {cut_off} with the preset's \"ignore reviews before\" date",
-        counted.len()
+        "  memory states ({} cards) {verb} as Anki's FSRS reads its log: {} from complete histories, \
+         {} from the SM-2 fallback (history without learning steps); {} after a reset, \
+         {} with the preset's \"ignore reviews before\" date",
+        counts.replayed, counts.complete, counts.sm2, counts.after_reset, counts.cut_off
     )?;
-    let with_history: std::collections::HashSet<&str> = parsed.history.iter().map(|r| r.card_key.as_str()).collect();
-    let reset_only =
-        parsed.schedules.iter().filter(|s| !s.counted && with_history.contains(s.card_key.as_str())).count();
-    if reset_only > 0 {
+    if counts.without_state > 0 {
         writeln!(
             out,
-            "  {reset_only} card(s) have answers but no memory state (reset in Anki and not answered since): new in grill"
+            "  {} card(s) have answers but no memory state (reset in Anki and not answered since): new in grill",
+            counts.without_state
         )?;
     }
+    print_parameters(out, parsed, choice, args.dry_run, retention)?;
+    if args.reschedule {
+        writeln!(out, "  due dates: recomputed from the replayed memory states (--reschedule)")?;
+    } else if counts.due_kept > 0 {
+        writeln!(
+            out,
+            "  due dates: {} kept as Anki had them (--reschedule recomputes them from the memory states)",
+            counts.due_kept
+        )?;
+    }
+    if report.suspended > 0 {
+        let verb = if args.dry_run { "would be suspended" } else { "suspended" };
+        writeln!(
+            out,
+            "  {} card(s) {verb}: suspended or buried in Anki (grill unsuspend CARD brings one back)",
+            report.suspended
+        )?;
+    }
+    Ok(())
+}
+
+/// Each preset, the parameters the cards were replayed with, and Anki's desired retention.
+fn print_parameters(
+    out: &mut dyn Write,
+    parsed: &Parsed,
+    choice: &ParameterChoice,
+    dry_run: bool,
+    retention: f32,
+) -> std::io::Result<()> {
     for preset in &parsed.presets {
         let kind = if preset.params.is_empty() { "default parameters" } else { "optimized parameters" };
         writeln!(
@@ -263,7 +285,7 @@ fn print_anki(
             out,
             "  FSRS parameters: grill used the defaults, so it {} the optimized parameters of preset {:?} \
              ({} numbers; every card is replayed with them; `grill optimize --reset` goes back to the defaults)",
-            if args.dry_run { "would adopt" } else { "adopted" },
+            if dry_run { "would adopt" } else { "adopted" },
             safe_line(preset),
             parameters.len()
         )?,
@@ -290,23 +312,6 @@ fn print_anki(
         writeln!(
             out,
             "  Anki's desired retention was {r:.2}, grill's is {retention:.2}; to use Anki's: grill config set desired_retention {r:.2}"
-        )?;
-    }
-    let kept_due = counted.iter().filter(|s| s.due.is_some()).count();
-    if args.reschedule {
-        writeln!(out, "  due dates: recomputed from the replayed memory states (--reschedule)")?;
-    } else if kept_due > 0 {
-        writeln!(
-            out,
-            "  due dates: {kept_due} kept as Anki had them (--reschedule recomputes them from the memory states)"
-        )?;
-    }
-    if report.suspended > 0 {
-        let verb = if args.dry_run { "would be suspended" } else { "suspended" };
-        writeln!(
-            out,
-            "  {} card(s) {verb}: suspended or buried in Anki (grill unsuspend CARD brings one back)",
-            report.suspended
         )?;
     }
     Ok(())

@@ -189,3 +189,43 @@ fn anki_due<Tz: TimeZone>(card: &Card, created_secs: i64, clock: &DayClock<Tz>) 
     let created = DateTime::<Utc>::from_timestamp(created_secs, 0)?;
     Some(clock.day_start(clock.day_of(created) + card.due))
 }
+
+/// How an import's Anki cards got their memory states, for the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReplayCounts {
+    /// Cards with a memory state.
+    pub replayed: usize,
+    /// ... from a complete history (a run of learning steps).
+    pub complete: usize,
+    /// ... from the SM-2 fallback.
+    pub sm2: usize,
+    /// ... whose history starts after a reset.
+    pub after_reset: usize,
+    /// ... whose preset's cut-off left answers out.
+    pub cut_off: usize,
+    /// Cards with answers but no state (reset and not answered since).
+    pub without_state: usize,
+    /// Cards keeping the due date Anki had.
+    pub due_kept: usize,
+}
+
+impl ReplayCounts {
+    /// The counts for everything `parsed` holds.
+    pub fn of(parsed: &Parsed) -> ReplayCounts {
+        let answered: std::collections::HashSet<&str> = parsed.history.iter().map(|r| r.card_key.as_str()).collect();
+        let mut c = ReplayCounts::default();
+        for s in &parsed.schedules {
+            if !s.counted {
+                c.without_state += usize::from(answered.contains(s.card_key.as_str()));
+                continue;
+            }
+            c.replayed += 1;
+            c.complete += usize::from(s.sm2.is_none());
+            c.sm2 += usize::from(s.sm2.is_some());
+            c.after_reset += usize::from(s.after_reset);
+            c.cut_off += usize::from(s.cut_off);
+            c.due_kept += usize::from(s.due.is_some());
+        }
+        c
+    }
+}
