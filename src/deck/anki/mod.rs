@@ -176,6 +176,9 @@ fn count_preset(presets: &mut Vec<ImportedPreset>, preset: &Preset) {
     }
 }
 
+/// 2200-01-01: no real collection is created or due later.
+const MAX_TIME_SECS: i64 = 7_258_118_400;
+
 /// When Anki has the card due: review cards (and day-learning ones) hold a day number counted
 /// from the collection's creation day, cards in learning a Unix time in seconds (Anki tells
 /// them apart the same way, by size). `None` for new cards.
@@ -184,7 +187,11 @@ fn anki_due<Tz: TimeZone>(card: &Card, created_secs: i64, clock: &DayClock<Tz>) 
         return None;
     }
     if card.due > 1_000_000_000 {
-        return DateTime::<Utc>::from_timestamp(card.due, 0);
+        return DateTime::<Utc>::from_timestamp(card.due.min(MAX_TIME_SECS), 0);
+    }
+    // A day number no collection reaches (a damaged or hostile package): let FSRS schedule it.
+    if !(-1_000_000..=1_000_000).contains(&card.due) || !(0..=MAX_TIME_SECS).contains(&created_secs) {
+        return None;
     }
     let created = DateTime::<Utc>::from_timestamp(created_secs, 0)?;
     Some(clock.day_start(clock.day_of(created) + card.due))

@@ -105,7 +105,8 @@ pub fn map_card<Tz: TimeZone>(entries: &[RevlogRow], preset: Cutoff, clock: &Day
 /// Anki's SM-2 starting point: the first counted answer's interval (at least a day) and ease
 /// (2.5 when the entry has none).
 fn sm2_start(entry: &RevlogRow, at: DateTime<Utc>, retention: f32) -> Sm2Start {
-    let ease = if entry.factor == 0 { 2500 } else { entry.factor };
+    // Anki: 2500 when the entry has no factor. A negative one (never written by Anki) too.
+    let ease = if entry.factor <= 0 { 2500 } else { entry.factor };
     Sm2Start { at, ease: ease as f32 / 1000.0, interval_days: entry.ivl.max(1) as f32, retention }
 }
 
