@@ -209,6 +209,10 @@ pub struct ImportArgs {
     /// Show what would be added, updated, unchanged and missing, and write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Anki packages: schedule cards from their replayed memory state instead of keeping
+    /// the due dates Anki had
+    #[arg(long)]
+    pub reschedule: bool,
 }
 
 /// `grill export`.

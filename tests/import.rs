@@ -114,8 +114,8 @@ fn a_dry_run_lists_what_would_change_and_writes_nothing() {
     let file = env.write("team.csv", CSV);
     let out = env.run(&["import", "--dry-run", s(&file)], "");
     assert!(out.contains("Dry run: nothing was written"), "{out}");
-    assert!(out.contains("would add: team/q1"), "{out}");
-    assert!(out.contains("would add: team/q2"), "{out}");
+    assert!(out.contains("would add: What does a LEFT JOIN keep, exactly?  [team/q1]"), "{out}");
+    assert!(out.contains("  [team/q2]"), "{out}");
     assert_eq!(count(&env, "SELECT count(*) FROM decks WHERE source = 'import'"), 0);
 }
 

@@ -6,6 +6,7 @@
 mod common;
 
 mod anki;
+mod anki_history;
 mod backup;
 mod bench_gen;
 mod cli;

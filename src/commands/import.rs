@@ -2,6 +2,7 @@
 //! transaction for all of them. A folder stands for every deck file in it (what
 //! `grill export -o FOLDER` writes).
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -10,9 +11,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::app::{App, Ui};
 use crate::cli::ImportArgs;
+use crate::deck::anki::{ParameterChoice, ReplayCounts};
 use crate::deck::{self, DeckError, ImportOptions, Parsed};
 use crate::render::safe_line;
-use crate::store::{SyncOptions, SyncReport};
+use crate::scheduler::Scheduler;
+use crate::store::{SavedParameters, SyncOptions, SyncReport};
 
 /// Below this many cards and reviews an import is quick enough to need no progress bar.
 const PROGRESS_FROM: usize = 500;
@@ -31,11 +34,21 @@ pub fn run(app: &mut App, args: &ImportArgs, out: &mut Ui) -> Result<()> {
     let kept = keep_stored_areas(app, &mut all)?;
     let total = all.decks.iter().map(|d| d.cards.len()).sum::<usize>() + all.history.len();
     let bar = progress_bar(total);
-    let how = SyncOptions { dry_run: args.dry_run, ..SyncOptions::import(app.now(), &app.scheduler, &app.days) };
+    let in_use = app.store.fsrs_parameters()?.map(|p| p.parameters).unwrap_or_default();
+    let choice = deck::anki::choose_parameters(&all.presets, &in_use);
+    let adopted = adoption(&choice, &args.files, app.now(), app.scheduler.desired_retention())?;
+    let how = SyncOptions {
+        dry_run: args.dry_run,
+        schedules: &all.schedules,
+        keep_due: !args.reschedule,
+        adopt: adopted.as_ref().map(|(saved, _)| saved),
+        ..SyncOptions::import(app.now(), adopted.as_ref().map_or(&app.scheduler, |(_, s)| s), &app.days)
+    };
     let report = app.store.sync_decks(&all.decks, &all.history, &how, &mut || bar.inc(1))?;
     bar.finish_and_clear();
     print_report(out, &all, &report, args.dry_run)?;
     print_notes(out, &all, &kept)?;
+    print_anki(out, &all, &report, &choice, args, app.scheduler.desired_retention())?;
     Ok(())
 }
 
@@ -111,6 +124,20 @@ fn print_notes(out: &mut dyn Write, parsed: &Parsed, kept: &[(String, String)]) 
     Ok(())
 }
 
+/// The parameters the import replays with: the package's adopted ones (saved with their
+/// origin in the import's transaction) or the ones in use.
+fn adoption(
+    choice: &ParameterChoice,
+    files: &[std::path::PathBuf],
+    now: chrono::DateTime<chrono::Utc>,
+    desired_retention: f32,
+) -> Result<Option<(SavedParameters, Scheduler)>> {
+    let ParameterChoice::Adopt { preset, parameters } = choice else { return Ok(None) };
+    let file = files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ");
+    let saved = SavedParameters::adopted(parameters.clone(), format!("anki: {file}, preset {preset:?}"), now);
+    Ok(Some((saved, Scheduler::new(parameters, desired_retention)?)))
+}
+
 fn parse_file(app: &App, path: &Path, options: &ImportOptions) -> Result<Parsed, DeckError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| DeckError {
@@ -157,6 +184,13 @@ fn merge(all: &mut Parsed, parsed: Parsed, file: &str) -> Result<(), DeckError> 
     all.media += parsed.media;
     all.skipped_log_entries += parsed.skipped_log_entries;
     all.skipped_cards += parsed.skipped_cards;
+    all.schedules.extend(parsed.schedules);
+    for preset in parsed.presets {
+        match all.presets.iter_mut().find(|p| p.name == preset.name && p.params == preset.params) {
+            Some(p) => p.cards += preset.cards,
+            None => all.presets.push(preset),
+        }
+    }
     Ok(())
 }
 
@@ -189,13 +223,15 @@ fn print_report(out: &mut dyn Write, parsed: &Parsed, report: &SyncReport, dry_r
         report.missing.len()
     )?;
     let limit = if dry_run { usize::MAX } else { LIST_LIMIT };
+    let prompts: HashMap<&str, &str> =
+        parsed.decks.iter().flat_map(|d| &d.cards).map(|c| (c.id.as_str(), c.prompt.as_str())).collect();
     if dry_run {
-        list(out, added, &report.added, limit)?;
+        list(out, added, &report.added, &prompts, limit)?;
     }
-    list(out, updated, &report.updated, limit)?;
+    list(out, updated, &report.updated, &prompts, limit)?;
     if !report.missing.is_empty() {
         writeln!(out, "  missing from the file but kept, with their history (suspend them if you like):")?;
-        list(out, "missing", &report.missing, limit)?;
+        list(out, "missing", &report.missing, &prompts, limit)?;
     }
     if report.reviews_added + report.reviews_known > 0 {
         let verb = if dry_run { "would add" } else { "added" };
@@ -221,12 +257,148 @@ fn print_report(out: &mut dyn Write, parsed: &Parsed, report: &SyncReport, dry_r
     Ok(())
 }
 
-fn list(out: &mut dyn Write, label: &str, keys: &[String], limit: usize) -> std::io::Result<()> {
+/// One line per card: its prompt (first line, shortened) and its id, so a user can tell the
+/// cards apart and still name one in `suspend` or `edit`.
+fn list(
+    out: &mut dyn Write,
+    label: &str,
+    keys: &[String],
+    prompts: &HashMap<&str, &str>,
+    limit: usize,
+) -> std::io::Result<()> {
     for key in keys.iter().take(limit) {
-        writeln!(out, "    {label}: {}", safe_line(key))?;
+        match prompts.get(key.as_str()) {
+            Some(prompt) => writeln!(out, "    {label}: {}  [{}]", short(prompt), safe_line(key))?,
+            None => writeln!(out, "    {label}: {}", safe_line(key))?,
+        }
     }
     if keys.len() > limit {
         writeln!(out, "    ... and {} more", keys.len() - limit)?;
+    }
+    Ok(())
+}
+
+/// A prompt's first line, made safe and cut to about 70 characters.
+fn short(prompt: &str) -> String {
+    const MAX: usize = 70;
+    let line = safe_line(prompt.lines().find(|l| !l.trim().is_empty()).unwrap_or(""));
+    let line = line.trim();
+    if line.chars().count() <= MAX {
+        return line.to_owned();
+    }
+    let cut: String = line.chars().take(MAX - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// What an Anki package's history and presets became: how each card's state was replayed,
+/// with which parameters, the due dates and suspended cards.
+fn print_anki(
+    out: &mut dyn Write,
+    parsed: &Parsed,
+    report: &SyncReport,
+    choice: &ParameterChoice,
+    args: &ImportArgs,
+    retention: f32,
+) -> std::io::Result<()> {
+    let counts = ReplayCounts::of(parsed);
+    if counts.replayed == 0 {
+        return Ok(());
+    }
+    let verb = if args.dry_run { "would be replayed" } else { "replayed" };
+    writeln!(
+        out,
+        "  memory states ({} cards) {verb} as Anki's FSRS reads its log: {} from complete histories, \
+         {} from the SM-2 fallback (history without learning steps); {} after a reset, \
+         {} with the preset's \"ignore reviews before\" date",
+        counts.replayed, counts.complete, counts.sm2, counts.after_reset, counts.cut_off
+    )?;
+    if counts.without_state > 0 {
+        writeln!(
+            out,
+            "  {} card(s) have answers but no memory state (reset in Anki and not answered since): new in grill",
+            counts.without_state
+        )?;
+    }
+    print_parameters(out, parsed, choice, args.dry_run, retention)?;
+    if args.reschedule {
+        writeln!(out, "  due dates: recomputed from the replayed memory states (--reschedule)")?;
+    } else if counts.due_kept > 0 {
+        writeln!(
+            out,
+            "  due dates: {} kept as Anki had them (--reschedule recomputes them from the memory states)",
+            counts.due_kept
+        )?;
+    }
+    if report.suspended > 0 {
+        let verb = if args.dry_run { "would be suspended" } else { "suspended" };
+        writeln!(
+            out,
+            "  {} card(s) {verb}: suspended or buried in Anki (grill unsuspend CARD brings one back)",
+            report.suspended
+        )?;
+    }
+    Ok(())
+}
+
+/// Each preset, the parameters the cards were replayed with, and Anki's desired retention.
+fn print_parameters(
+    out: &mut dyn Write,
+    parsed: &Parsed,
+    choice: &ParameterChoice,
+    dry_run: bool,
+    retention: f32,
+) -> std::io::Result<()> {
+    for preset in &parsed.presets {
+        let kind = if preset.params.is_empty() { "default parameters" } else { "optimized parameters" };
+        writeln!(
+            out,
+            "  preset {:?}: {} card(s) with history, {kind}, desired retention {:.2}",
+            safe_line(&preset.name),
+            preset.cards,
+            preset.desired_retention
+        )?;
+    }
+    match choice {
+        ParameterChoice::Defaults => {
+            writeln!(out, "  replayed with grill's parameters in use (the presets use FSRS's defaults)")?
+        }
+        ParameterChoice::InUse { preset } => writeln!(
+            out,
+            "  FSRS parameters: those of preset {:?}, already in use (adopted from Anki earlier)",
+            safe_line(preset)
+        )?,
+        ParameterChoice::Adopt { preset, parameters } => writeln!(
+            out,
+            "  FSRS parameters: grill used the defaults, so it {} the optimized parameters of preset {:?} \
+             ({} numbers; every card is replayed with them; `grill optimize --reset` goes back to the defaults)",
+            if dry_run { "would adopt" } else { "adopted" },
+            safe_line(preset),
+            parameters.len()
+        )?,
+        ParameterChoice::Keep { optimized, yours } => writeln!(
+            out,
+            "  FSRS parameters: kept {}; the cards of preset(s) {} were replayed with them, not with their preset's optimized ones",
+            if *yours {
+                "your own (from `grill optimize` or an earlier import)"
+            } else {
+                "the defaults (the package carries several optimized sets, or one FSRS refuses)"
+            },
+            optimized.iter().map(|n| format!("{:?}", safe_line(n))).collect::<Vec<_>>().join(", ")
+        )?,
+    }
+    let on_defaults: usize = parsed.presets.iter().filter(|p| p.params.is_empty()).map(|p| p.cards).sum();
+    if on_defaults > 0 && !matches!(choice, ParameterChoice::Defaults) {
+        writeln!(
+            out,
+            "  the {on_defaults} card(s) of presets on FSRS's default parameters were replayed with grill's parameters in use"
+        )?;
+    }
+    let anki_retention = parsed.presets.iter().max_by_key(|p| p.cards).map(|p| p.desired_retention);
+    if let Some(r) = anki_retention.filter(|r| (r - retention).abs() > 0.005) {
+        writeln!(
+            out,
+            "  Anki's desired retention was {r:.2}, grill's is {retention:.2}; to use Anki's: grill config set desired_retention {r:.2}"
+        )?;
     }
     Ok(())
 }

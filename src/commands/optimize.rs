@@ -121,7 +121,8 @@ fn metrics_table(app: &App, fit: &Fit) -> Table {
     table.add_row(row("default".into(), &fit.default));
     if let Some(saved) = app.parameters.as_ref().filter(|p| !p.parameters.is_empty()) {
         let date = saved.saved_at.with_timezone(&chrono::Local).format("%Y-%m-%d");
-        table.add_row(row(format!("in use (fitted {date})"), &fit.current));
+        let how = if saved.origin.is_some() { "from Anki" } else { "fitted" };
+        table.add_row(row(format!("in use ({how} {date})"), &fit.current));
     }
     table.add_row(row("fitted now".into(), &fit.fitted));
     for column in table.column_iter_mut().skip(1) {

@@ -16,6 +16,11 @@ pub fn run(app: &App, args: &ReportArgs, out: &mut Ui) -> Result<()> {
     let readiness = readiness(app)?;
     let generated = app.now().with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string();
     let parameters = match app.parameters.as_ref().filter(|p| !p.parameters.is_empty()) {
+        Some(p) if p.origin.is_some() => format!(
+            "FSRS parameters adopted {} ({})",
+            p.saved_at.with_timezone(&chrono::Local).format("%Y-%m-%d"),
+            crate::render::safe_line(p.origin.as_deref().unwrap_or_default())
+        ),
         Some(p) => format!(
             "your own FSRS-6 parameters, fitted {} on {} reviews",
             p.saved_at.with_timezone(&chrono::Local).format("%Y-%m-%d"),

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Deck, DeckError};
 use crate::render::safe;
-use crate::scheduler::{Rating, ReviewKind};
+use crate::scheduler::{Rating, ReviewKind, Sm2Start};
 
 /// The formats `grill import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,48 @@ pub struct ImportedReview {
     pub duration_ms: u64,
 }
 
+/// What a package says about one card beyond its answers: where its memory state starts,
+/// when the other program had it due, and whether it was set aside.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedSchedule {
+    pub card_key: String,
+    /// Some answer moves the memory state.
+    pub counted: bool,
+    /// The history is incomplete: the state starts from SM-2 at one answer.
+    pub sm2: Option<Sm2Start>,
+    /// The history that counts starts after a reset.
+    pub after_reset: bool,
+    /// The preset's "ignore reviews before" date left answers out.
+    pub cut_off: bool,
+    /// The due moment the other program had, and the last counted answer it follows.
+    pub due: Option<ImportedDue>,
+    /// Suspended or buried there.
+    pub suspended: bool,
+    /// Lapses counted there in history that no longer counts (before a reset, a cut-off or a
+    /// truncated log), added to the lapses the replay counts.
+    pub lapses_before: u32,
+    /// The name of the preset (options group) the card belongs to.
+    pub preset: String,
+}
+
+/// A due date kept from the other program while the card's last answer is still `after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportedDue {
+    pub due: DateTime<Utc>,
+    pub after: DateTime<Utc>,
+}
+
+/// A preset (options group) a package carries, with the cards that use it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedPreset {
+    pub name: String,
+    /// FSRS parameters; empty when the preset uses the defaults.
+    pub params: Vec<f32>,
+    pub desired_retention: f32,
+    /// Cards of the package with history in this preset.
+    pub cards: usize,
+}
+
 /// One parsed file: its decks, the review history it carries and what was left out.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parsed {
@@ -59,6 +101,10 @@ pub struct Parsed {
     pub guessed_areas: BTreeSet<String>,
     /// Card ids moved out of a built-in deck's namespace by `--deck`.
     pub renamed: Vec<Renamed>,
+    /// Per-card schedule facts (Anki packages).
+    pub schedules: Vec<ImportedSchedule>,
+    /// The presets the package's cards use (Anki packages).
+    pub presets: Vec<ImportedPreset>,
 }
 
 /// Card ids moved from one namespace to another (`sql/x` -> `my-sql/x`).

@@ -8,7 +8,9 @@ pub mod import;
 pub mod markdown;
 mod parse;
 
-pub use import::{Format, ImportOptions, ImportedReview, Parsed, Renamed};
+pub use import::{
+    Format, ImportOptions, ImportedDue, ImportedPreset, ImportedReview, ImportedSchedule, Parsed, Renamed,
+};
 pub use parse::{DeckError, parse_toml, toml_error};
 
 use chrono::TimeZone;

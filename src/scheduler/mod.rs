@@ -133,6 +133,20 @@ pub struct Review {
     pub kind: ReviewKind,
 }
 
+/// Where an incomplete imported history starts (Anki's SM-2 fallback): the answer at `at` is
+/// not replayed; the memory state after it is estimated from the card's SM-2 ease and
+/// interval (the `fsrs` crate's `memory_state_from_sm2`, as Anki does).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sm2Start {
+    pub at: DateTime<Utc>,
+    /// SM-2 ease factor (2.5 = 250%).
+    pub ease: f32,
+    /// SM-2 interval after that answer, in days (at least 1).
+    pub interval_days: f32,
+    /// The retention SM-2 was assumed to reach (the preset's `sm2Retention`).
+    pub retention: f32,
+}
+
 /// What one rating would do to a card: its new state and the interval shown to the user.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcome {
@@ -171,6 +185,13 @@ impl Scheduler {
             )));
         }
         Ok(Scheduler { fsrs, decay, desired_retention, max_interval_days: MAX_INTERVAL_DAYS })
+    }
+
+    /// `parameters` as the 21 numbers of FSRS-6: FSRS-4.5 (17) and FSRS-5 (19) sets are
+    /// converted by the crate, as Anki does when it reads an older preset.
+    pub fn full_parameters(parameters: &[f32]) -> Result<Vec<f32>, SchedulerError> {
+        fsrs::check_and_fill_parameters(parameters)
+            .map_err(|e| SchedulerError(format!("{} FSRS parameters: {e}", parameters.len())))
     }
 
     /// The default FSRS-6 parameters at 90% desired retention.
@@ -276,11 +297,66 @@ impl Scheduler {
         reviews: &[Review],
         clock: &DayClock<Tz>,
     ) -> Result<Option<CardState>, SchedulerError> {
+        self.replay_from(card_key, None, reviews, clock)
+    }
+
+    /// [`Scheduler::replay`] of a log whose state may start from SM-2 at one answer.
+    pub fn replay_from<Tz: TimeZone>(
+        &self,
+        card_key: &str,
+        start: Option<&Sm2Start>,
+        reviews: &[Review],
+        clock: &DayClock<Tz>,
+    ) -> Result<Option<CardState>, SchedulerError> {
         let mut state = None;
         for (i, review) in reviews.iter().enumerate() {
-            state = self.apply(card_key, state, review, &reviews[..i], clock)?;
+            state = self.apply_from(card_key, start, state, review, &reviews[..i], clock)?;
         }
         Ok(state)
+    }
+
+    /// [`Scheduler::apply`], except that the answer `start` names sets the SM-2 state.
+    pub fn apply_from<Tz: TimeZone>(
+        &self,
+        card_key: &str,
+        start: Option<&Sm2Start>,
+        state: Option<CardState>,
+        review: &Review,
+        history: &[Review],
+        clock: &DayClock<Tz>,
+    ) -> Result<Option<CardState>, SchedulerError> {
+        match start {
+            Some(start) if start.at == review.at && changes_state(review, history, clock) => {
+                self.sm2_state(start, state.as_ref(), clock).map(Some)
+            }
+            _ => self.apply(card_key, state, review, history, clock),
+        }
+    }
+
+    /// The state after the answer an SM-2 start stands for.
+    fn sm2_state<Tz: TimeZone>(
+        &self,
+        start: &Sm2Start,
+        before: Option<&CardState>,
+        clock: &DayClock<Tz>,
+    ) -> Result<CardState, SchedulerError> {
+        let mut memory =
+            self.fsrs.memory_state_from_sm2(start.ease, start.interval_days, start.retention).map_err(|e| {
+                SchedulerError(format!("SM-2 start (ease {}, {} days): {e}", start.ease, start.interval_days))
+            })?;
+        // Anki (`fsrs_item_for_memory_state`): an ease at or below 110% sets difficulty directly.
+        if start.ease <= 1.1 {
+            memory.difficulty = (start.ease - 0.1) * 9.0 + 1.0;
+        }
+        let days = start.interval_days.round().clamp(1.0, self.max_interval_days as f32) as i64;
+        Ok(CardState {
+            stability: memory.stability,
+            difficulty: memory.difficulty,
+            due: clock.day_start(clock.day_of(start.at) + days),
+            last_review: start.at,
+            reps: before.map_or(0, |s| s.reps) + 1,
+            lapses: before.map_or(0, |s| s.lapses),
+        })
     }
 
     /// The desired retention the intervals aim for.

@@ -104,7 +104,8 @@ pub fn states_at<Tz: TimeZone>(
     let mut out = Vec::with_capacity(moments.len());
     for at in moments {
         while let Some(review) = card.reviews.get(next).filter(|r| r.at <= *at) {
-            state = scheduler.apply(&card.key, state, review, &card.reviews[..next], clock)?;
+            state =
+                scheduler.apply_from(&card.key, card.start.as_ref(), state, review, &card.reviews[..next], clock)?;
             next += 1;
         }
         out.push(state);

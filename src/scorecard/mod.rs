@@ -20,7 +20,7 @@ pub use names::{DIMENSIONS, Dimension, LANGUAGE_AREAS, LANGUAGE_DEPTH, Source, c
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
 
-use crate::scheduler::{CardState, Review};
+use crate::scheduler::{CardState, Review, Sm2Start};
 
 /// A name given to `grill score` that is neither an area of the decks nor a dimension.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,6 +44,8 @@ pub struct CardInput {
     /// every review (see `Store::scorecard_cards_recent`): `reviews` then holds only the recent
     /// log true retention needs, and the state at every moment is this one. `None`: replay.
     pub current: Option<CardState>,
+    /// Where an imported incomplete history's state starts (the SM-2 fallback), if it does.
+    pub start: Option<Sm2Start>,
 }
 
 /// A self-assessment: the user's own 1-5 rating of an area (or of `language-depth`).

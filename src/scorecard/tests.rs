@@ -26,7 +26,7 @@ fn review(day: i64, rating: Rating, kind: ReviewKind) -> Review {
 }
 
 fn card(key: &str, area: &str, reviews: Vec<Review>) -> CardInput {
-    CardInput { key: key.into(), area: area.into(), suspended: false, reviews, current: None }
+    CardInput { key: key.into(), area: area.into(), suspended: false, reviews, current: None, start: None }
 }
 
 fn learned_good(key: &str, area: &str) -> CardInput {
@@ -413,6 +413,24 @@ fn the_drill_summary_shows_before_after_and_tomorrow_for_the_touched_areas() {
     python        3.8    3.8       3.8
     sql           3.1    3.5       3.3
     ");
+}
+
+#[test]
+fn a_card_imported_with_an_sm2_start_has_the_same_past_states_as_its_replay() {
+    let mut input = card(
+        "anki:x:0",
+        "sql",
+        vec![review(0, Rating::Good, ReviewKind::Review), review(10, Rating::Good, ReviewKind::Review)],
+    );
+    let start = crate::scheduler::Sm2Start { at: t(0), ease: 2.5, interval_days: 20.0, retention: 0.9 };
+    input.start = Some(start);
+    let scheduler = Scheduler::default_params();
+    let states = states_at(&input, &[t(5), t(11)], &scheduler, &clock()).unwrap();
+    let first = scheduler.replay_from("anki:x:0", Some(&start), &input.reviews[..1], &clock()).unwrap();
+    let both = scheduler.replay_from("anki:x:0", Some(&start), &input.reviews, &clock()).unwrap();
+    assert_eq!(states, vec![first, both]);
+    // The SM-2 start, not a first answer: far more stable than a new card rated Good.
+    assert!(first.unwrap().stability > 10.0);
 }
 
 fn parse_when_(text: &str) -> Result<crate::values::DayOrInstant, String> {

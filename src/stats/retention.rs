@@ -35,6 +35,7 @@ pub(super) fn by_area<Tz: TimeZone>(
             suspended: card.suspended,
             reviews: card_log.iter().map(|e| e.review).collect(),
             current: None,
+            start: None,
         };
         for event in retention_events(&input, clock) {
             let age = today - event.day;

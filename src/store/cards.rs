@@ -117,7 +117,8 @@ impl Store {
         stmt.query_row([id], card_row).optional()?.ok_or_else(|| StoreError::NoSuchCard(id.to_string()))
     }
 
-    /// The card with stable id `key`.
+    /// The card with stable id `key` (exactly; `app::queries::card` also takes prefixes and
+    /// prompt text, for ids typed by a user).
     pub fn card_by_key(&self, key: &str) -> Result<CardRow, StoreError> {
         let id: Option<i64> =
             self.conn().query_row("SELECT id FROM cards WHERE key = ?1", [key], |r| r.get(0)).optional()?;

@@ -12,19 +12,20 @@ use crate::deck::ImportedReview;
 use crate::scheduler::{DayClock, Review, Scheduler};
 
 /// Appends the reviews of `history` the log does not have yet (same card, same millisecond)
-/// and replays every card that gained one. Returns (added, already known).
+/// and replays every card that gained one. Returns (added, already known, cards replayed).
 pub(super) fn import_history<Tz: TimeZone>(
     tx: &Transaction,
     history: &[ImportedReview],
     scheduler: &Scheduler,
     clock: &DayClock<Tz>,
     progress: &mut dyn FnMut(),
-) -> Result<(usize, usize), StoreError> {
+) -> Result<(usize, usize, HashSet<i64>), StoreError> {
     let mut by_card: BTreeMap<&str, Vec<&ImportedReview>> = BTreeMap::new();
     for review in history {
         by_card.entry(review.card_key.as_str()).or_default().push(review);
     }
     let (mut added, mut known) = (0, 0);
+    let mut replayed = HashSet::new();
     for (key, reviews) in by_card {
         let card_id: i64 = tx
             .prepare_cached("SELECT id FROM cards WHERE key = ?1")?
@@ -46,12 +47,13 @@ pub(super) fn import_history<Tz: TimeZone>(
         }
         added += fresh.len();
         replay_and_append(tx, card_id, key, log, fresh, scheduler, clock)?;
+        replayed.insert(card_id);
     }
-    Ok((added, known))
+    Ok((added, known, replayed))
 }
 
 /// The card's logged reviews, oldest first.
-fn card_log(tx: &Transaction, card_id: i64) -> Result<Vec<Review>, StoreError> {
+pub(super) fn card_log(tx: &Transaction, card_id: i64) -> Result<Vec<Review>, StoreError> {
     let mut stmt = tx.prepare_cached("SELECT at, rating, kind FROM reviews WHERE card_id = ?1 ORDER BY at, id")?;
     let rows = stmt.query_map([card_id], |r| Ok(review_from(r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -76,10 +78,11 @@ fn replay_and_append<Tz: TimeZone>(
         "INSERT INTO reviews (card_id, at, rating, kind, duration_ms, stability, difficulty)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
+    let facts = super::imported::load(tx, card_id)?;
     let mut state = None;
     let mut done: Vec<Review> = Vec::with_capacity(merged.len());
     for (review, imported) in merged {
-        state = scheduler.apply(key, state, &review, &done, clock)?;
+        state = scheduler.apply_from(key, facts.start.as_ref(), state, &review, &done, clock)?;
         if let Some(imported) = imported {
             insert.execute(params![
                 card_id,
@@ -93,5 +96,5 @@ fn replay_and_append<Tz: TimeZone>(
         }
         done.push(review);
     }
-    write_state(tx, card_id, state.as_ref())
+    write_state(tx, card_id, super::imported::finish(state, Some(&facts)).as_ref())
 }

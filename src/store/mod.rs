@@ -8,6 +8,7 @@ mod check;
 mod edit;
 mod export;
 mod history;
+mod imported;
 mod interviews;
 mod listings;
 mod migrate;

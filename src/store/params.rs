@@ -21,6 +21,8 @@ pub struct SavedParameters {
     pub log_loss: Option<(f32, f32)>,
     /// RMSE (bins) of the defaults and of these parameters on that history.
     pub rmse_bins: Option<(f32, f32)>,
+    /// Where they came from when not from `grill optimize` (an Anki package's preset).
+    pub origin: Option<String>,
 }
 
 impl SavedParameters {
@@ -32,12 +34,25 @@ impl SavedParameters {
             reviews: fit.reviews,
             log_loss: Some((fit.default.log_loss, fit.fitted.log_loss)),
             rmse_bins: Some((fit.default.rmse_bins, fit.fitted.rmse_bins)),
+            origin: None,
         }
     }
 
     /// A return to the defaults.
     pub fn defaults(now: DateTime<Utc>) -> SavedParameters {
-        SavedParameters { parameters: Vec::new(), saved_at: now, reviews: 0, log_loss: None, rmse_bins: None }
+        SavedParameters {
+            parameters: Vec::new(),
+            saved_at: now,
+            reviews: 0,
+            log_loss: None,
+            rmse_bins: None,
+            origin: None,
+        }
+    }
+
+    /// Parameters adopted from elsewhere (`origin` says where), with no fit of grill's own.
+    pub fn adopted(parameters: Vec<f32>, origin: String, now: DateTime<Utc>) -> SavedParameters {
+        SavedParameters { parameters, origin: Some(origin), ..SavedParameters::defaults(now) }
     }
 }
 
@@ -47,7 +62,7 @@ impl Store {
         let row = self
             .conn()
             .query_row(
-                "SELECT parameters, saved_at, reviews, log_loss_default, log_loss, rmse_default, rmse
+                "SELECT parameters, saved_at, reviews, log_loss_default, log_loss, rmse_default, rmse, origin
                  FROM fsrs_parameters ORDER BY id DESC LIMIT 1",
                 [],
                 |r| {
@@ -59,6 +74,7 @@ impl Store {
                             reviews: r.get::<_, i64>(2)? as usize,
                             log_loss: pair(r.get(3)?, r.get(4)?),
                             rmse_bins: pair(r.get(5)?, r.get(6)?),
+                            origin: r.get(7)?,
                         },
                     ))
                 },
@@ -84,21 +100,7 @@ impl Store {
         // between the replay and the write.
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let states = self.replayed_states(scheduler, clock)?;
-        let json = serde_json::to_string(&saved.parameters).expect("numbers serialise");
-        tx.execute(
-            "INSERT INTO fsrs_parameters
-                 (saved_at, parameters, reviews, log_loss_default, log_loss, rmse_default, rmse)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                to_ms(saved.saved_at),
-                json,
-                saved.reviews as i64,
-                saved.log_loss.map(|p| p.0),
-                saved.log_loss.map(|p| p.1),
-                saved.rmse_bins.map(|p| p.0),
-                saved.rmse_bins.map(|p| p.1),
-            ],
-        )?;
+        insert_parameters(&tx, saved)?;
         tx.execute("DELETE FROM card_state", [])?;
         for (card_id, state) in &states {
             write_state(&tx, *card_id, Some(state))?;
@@ -106,6 +108,27 @@ impl Store {
         tx.commit()?;
         Ok(states.len())
     }
+}
+
+/// Adds `saved` as the newest row, the parameters in use; the caller replays the states.
+pub(super) fn insert_parameters(tx: &rusqlite::Transaction, saved: &SavedParameters) -> Result<(), StoreError> {
+    let json = serde_json::to_string(&saved.parameters).expect("numbers serialise");
+    tx.execute(
+        "INSERT INTO fsrs_parameters
+             (saved_at, parameters, reviews, log_loss_default, log_loss, rmse_default, rmse, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            to_ms(saved.saved_at),
+            json,
+            saved.reviews as i64,
+            saved.log_loss.map(|p| p.0),
+            saved.log_loss.map(|p| p.1),
+            saved.rmse_bins.map(|p| p.0),
+            saved.rmse_bins.map(|p| p.1),
+            saved.origin,
+        ],
+    )?;
+    Ok(())
 }
 
 fn pair(a: Option<f32>, b: Option<f32>) -> Option<(f32, f32)> {

@@ -42,22 +42,9 @@ impl Store {
         clock: &DayClock<Tz>,
     ) -> Result<RebuildReport, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (states, reviews) = replay_log(&tx, scheduler, clock)?;
-        let stored: HashMap<i64, CardState> = stored_states(&tx)?.into_iter().collect();
-        let mut changed = 0;
-        for (card_id, state) in &states {
-            if stored.get(card_id) != Some(state) {
-                write_state(&tx, *card_id, Some(state))?;
-                changed += 1;
-            }
-        }
-        let kept: HashSet<i64> = states.iter().map(|(id, _)| *id).collect();
-        for card_id in stored.keys().filter(|id| !kept.contains(id)) {
-            write_state(&tx, *card_id, None)?;
-            changed += 1;
-        }
+        let report = rewrite_states(&tx, scheduler, clock)?;
         tx.commit()?;
-        Ok(RebuildReport { cards: states.len(), reviews, changed })
+        Ok(report)
     }
 
     /// Every card's state as replaying its review log gives it (not written anywhere).
@@ -68,6 +55,29 @@ impl Store {
     ) -> Result<Vec<(i64, CardState)>, StoreError> {
         Ok(replay_log(self.conn(), scheduler, clock)?.0)
     }
+}
+
+/// Replays the whole log inside `tx` and writes the states that changed.
+pub(super) fn rewrite_states<Tz: TimeZone>(
+    tx: &rusqlite::Transaction,
+    scheduler: &Scheduler,
+    clock: &DayClock<Tz>,
+) -> Result<RebuildReport, StoreError> {
+    let (states, reviews) = replay_log(tx, scheduler, clock)?;
+    let stored: HashMap<i64, CardState> = stored_states(tx)?.into_iter().collect();
+    let mut changed = 0;
+    for (card_id, state) in &states {
+        if stored.get(card_id) != Some(state) {
+            write_state(tx, *card_id, Some(state))?;
+            changed += 1;
+        }
+    }
+    let kept: HashSet<i64> = states.iter().map(|(id, _)| *id).collect();
+    for card_id in stored.keys().filter(|id| !kept.contains(id)) {
+        write_state(tx, *card_id, None)?;
+        changed += 1;
+    }
+    Ok(RebuildReport { cards: states.len(), reviews, changed })
 }
 
 /// A review as the replay needs it.
@@ -87,6 +97,7 @@ fn replay_log<Tz: TimeZone>(
     log.sort_by_key(|e| (e.card_id, e.review.at));
     let mut keys = conn.prepare("SELECT id, key FROM cards")?;
     let keys: HashMap<i64, String> = keys.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let imported = super::imported::load_all(conn)?;
     let mut states = Vec::new();
     let mut reviews: Vec<Review> = Vec::new();
     for card in log.chunk_by(|a, b| a.card_id == b.card_id) {
@@ -95,7 +106,7 @@ fn replay_log<Tz: TimeZone>(
         let Some(key) = keys.get(&card_id) else { continue };
         reviews.clear();
         reviews.extend(card.iter().map(|e| e.review));
-        if let Some(state) = scheduler.replay(key, &reviews, clock)? {
+        if let Some(state) = super::imported::replay_card(scheduler, key, &reviews, imported.get(&card_id), clock)? {
             states.push((card_id, state));
         }
     }

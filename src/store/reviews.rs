@@ -115,7 +115,8 @@ impl Store {
             let rows = stmt.query_map([card_id], logged_review)?;
             rows.map(|r| r.map(|l| l.review)).collect::<Result<Vec<_>, _>>()?
         };
-        let state = scheduler.replay(&key, &reviews, clock)?;
+        let imported = super::imported::load(&tx, card_id)?;
+        let state = super::imported::replay_card(scheduler, &key, &reviews, Some(&imported), clock)?;
         write_state(&tx, card_id, state.as_ref())?;
         tx.commit()?;
         Ok(state)

@@ -17,6 +17,7 @@ impl Store {
              FROM cards c LEFT JOIN reviews r ON r.card_id = c.id
              ORDER BY c.id, r.at, r.id",
         )?;
+        let imported = super::imported::load_all(self.conn())?;
         let mut rows = stmt.query([])?;
         let mut cards: Vec<CardInput> = Vec::new();
         let mut current = None;
@@ -30,6 +31,7 @@ impl Store {
                     suspended: r.get(3)?,
                     reviews: Vec::new(),
                     current: None,
+                    start: imported.get(&id).and_then(|i| i.start),
                 });
             }
             if let Some(at) = r.get::<_, Option<i64>>(4)? {
@@ -68,6 +70,8 @@ impl Store {
                 suspended: r.get(3)?,
                 reviews: Vec::new(),
                 current: super::cards::state_at(r, 4)?,
+                // The stored state already holds it: only replays need the start.
+                start: None,
             });
         }
         // In time order through the `at` index: ordering by card would walk the whole log.

@@ -6,8 +6,9 @@ use std::collections::HashSet;
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::params::{SavedParameters, insert_parameters};
 use super::{Store, StoreError, to_ms};
-use crate::deck::{CardSpec, Deck, ImportedReview};
+use crate::deck::{CardSpec, Deck, ImportedReview, ImportedSchedule};
 use crate::scheduler::{DayClock, Scheduler};
 
 /// What a sync did (or, for a dry run, would do).
@@ -22,6 +23,8 @@ pub struct SyncReport {
     pub reviews_added: usize,
     /// Imported reviews the log already had.
     pub reviews_known: usize,
+    /// Added cards suspended because they were suspended or buried in the package.
+    pub suspended: usize,
 }
 
 const BUILTIN_KEY: &str = "builtin_fingerprint";
@@ -79,9 +82,20 @@ impl Store {
             report.unchanged += r.unchanged;
             report.missing.extend(r.missing);
         }
-        let (added, known) = super::history::import_history(&tx, history, how.scheduler, how.clock, progress)?;
+        if let Some(saved) = how.adopt {
+            insert_parameters(&tx, saved)?;
+        }
+        report.suspended = apply_schedules(&tx, how, &report.added)?;
+        let (added, known, replayed) =
+            super::history::import_history(&tx, history, how.scheduler, how.clock, progress)?;
         report.reviews_added = added;
         report.reviews_known = known;
+        if how.adopt.is_some() {
+            // Every card follows the adopted parameters, not only the imported ones.
+            super::replay::rewrite_states(&tx, how.scheduler, how.clock)?;
+        } else {
+            replay_scheduled(&tx, how, &replayed)?;
+        }
         if how.dry_run {
             tx.rollback()?;
         } else {
@@ -105,14 +119,71 @@ pub struct SyncOptions<'a, Tz: TimeZone> {
     pub scheduler: &'a Scheduler,
     /// The day boundaries the replay uses.
     pub clock: &'a DayClock<Tz>,
+    /// What the package says about each card's schedule (Anki packages).
+    pub schedules: &'a [ImportedSchedule],
+    /// Keep the package's due dates (else they follow from the replayed memory state).
+    pub keep_due: bool,
+    /// Parameters to adopt as the ones in use, in the same transaction (every state replayed).
+    pub adopt: Option<&'a SavedParameters>,
 }
 
 impl<'a, Tz: TimeZone> SyncOptions<'a, Tz> {
     /// What `grill import` does: source `import`, cards missing from the file only reported,
     /// changes kept. Set `suspend_missing` or `dry_run` with struct update syntax.
     pub fn import(now: DateTime<Utc>, scheduler: &'a Scheduler, clock: &'a DayClock<Tz>) -> Self {
-        SyncOptions { source: "import", suspend_missing: false, dry_run: false, now, scheduler, clock }
+        SyncOptions {
+            source: "import",
+            suspend_missing: false,
+            dry_run: false,
+            now,
+            scheduler,
+            clock,
+            schedules: &[],
+            keep_due: true,
+            adopt: None,
+        }
     }
+}
+
+/// Records each card's imported start and due date, and suspends the newly added cards the
+/// package had suspended or buried; returns how many were.
+fn apply_schedules<Tz: TimeZone>(
+    tx: &Transaction,
+    how: &SyncOptions<'_, Tz>,
+    added: &[String],
+) -> Result<usize, StoreError> {
+    let added: HashSet<&str> = added.iter().map(String::as_str).collect();
+    let mut suspended = 0;
+    for schedule in how.schedules {
+        let card_id: i64 = tx.query_row("SELECT id FROM cards WHERE key = ?1", [&schedule.card_key], |r| r.get(0))?;
+        super::imported::save(tx, card_id, schedule, how.keep_due)?;
+        // Only new cards: a card the user unsuspended in grill stays unsuspended on re-import.
+        if schedule.suspended && added.contains(schedule.card_key.as_str()) {
+            tx.execute("UPDATE cards SET suspended = 1 WHERE id = ?1", [card_id])?;
+            suspended += 1;
+        }
+    }
+    Ok(suspended)
+}
+
+/// Replays the cards the package describes that gained no answers (`replayed` holds those that
+/// did), so a due date or start that changed without new answers reaches the stored state too.
+fn replay_scheduled<Tz: TimeZone>(
+    tx: &Transaction,
+    how: &SyncOptions<'_, Tz>,
+    replayed: &HashSet<i64>,
+) -> Result<(), StoreError> {
+    for schedule in how.schedules {
+        let card_id: i64 = tx.query_row("SELECT id FROM cards WHERE key = ?1", [&schedule.card_key], |r| r.get(0))?;
+        if replayed.contains(&card_id) {
+            continue;
+        }
+        let log = super::history::card_log(tx, card_id)?;
+        let imported = super::imported::load(tx, card_id)?;
+        let state = super::imported::replay_card(how.scheduler, &schedule.card_key, &log, Some(&imported), how.clock)?;
+        super::reviews::write_state(tx, card_id, state.as_ref())?;
+    }
+    Ok(())
 }
 
 pub(super) fn sync_deck(

@@ -207,7 +207,8 @@ fn a_dry_run_reports_and_writes_nothing() {
     let out = env.run(&["import", "--dry-run", s(&write(&env, "i.apkg", &modern_package(&spec())))], "");
     assert!(out.contains("Dry run"), "{out}");
     assert!(out.contains("would add 6"), "{out}");
-    assert!(out.contains("would add: anki:cloze3:1"), "{out}");
+    // The prompt text, then the id to name the card by (#13 item 12).
+    assert!(out.contains("would add: A B-tree index keeps keys [order?]  [anki:cloze3:1]"), "{out}");
     assert_eq!(before, snapshot(&env.sql()));
 }
 

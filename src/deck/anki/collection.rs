@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use prost::Message;
 use rusqlite::{Connection, MAIN_DB};
 
-use super::proto::{KIND_CLOZE, NotetypeConfig, TemplateConfig};
+use super::proto::{DeckConfigInner, DeckKind, KIND_CLOZE, NotetypeConfig, TemplateConfig};
 
 /// A note type: field names in order, and its card templates.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +28,7 @@ pub struct Note {
     pub fields: Vec<String>,
 }
 
-/// A card: which note, which template or cloze number, which deck.
+/// A card: which note, which template or cloze number, which deck, and where Anki has it.
 #[derive(Debug, Clone, Copy)]
 pub struct Card {
     pub id: i64,
@@ -36,6 +36,15 @@ pub struct Card {
     /// The card's home deck (its original deck when it sits in a filtered deck).
     pub deck: i64,
     pub ord: i64,
+    /// Anki's card type: 0 new, 1 learning, 2 review, 3 relearning.
+    pub kind: i64,
+    /// Anki's queue: negative when suspended (-1) or buried (-2, -3).
+    pub queue: i64,
+    /// Day number (since the collection's creation) for review cards, a Unix time in seconds
+    /// for cards in learning; the home deck's due when the card sits in a filtered deck.
+    pub due: i64,
+    /// Times the card lapsed, as Anki counts them.
+    pub lapses: i64,
 }
 
 /// One review-log row.
@@ -49,6 +58,8 @@ pub struct RevlogRow {
     pub factor: i64,
     /// Milliseconds spent answering.
     pub time: i64,
+    /// The interval after the answer: days when positive, seconds when negative.
+    pub ivl: i64,
     /// 0 learning, 1 review, 2 relearning, 3 filtered, 4 manual, 5 rescheduled.
     pub kind: i64,
 }
@@ -64,6 +75,62 @@ pub struct Collection {
     pub cards: Vec<Card>,
     /// By card, then time.
     pub revlog: Vec<RevlogRow>,
+    /// The collection's creation (Unix seconds): review cards' due days count from its day.
+    pub created: i64,
+    /// Deck id -> its preset (deck options group) id.
+    pub deck_presets: HashMap<i64, i64>,
+    /// Preset id -> the preset.
+    pub presets: HashMap<i64, Preset>,
+}
+
+/// A deck options preset, as far as FSRS is concerned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preset {
+    pub name: String,
+    /// `fsrsParams6`, else `fsrsParams5`, else `fsrsWeights` (Anki's `DeckConfig::fsrs_params`);
+    /// empty when the preset uses the defaults.
+    pub params: Vec<f32>,
+    pub desired_retention: f32,
+    /// The retention SM-2 was assumed to reach (`sm2Retention`, Anki's historical retention).
+    pub sm2_retention: f32,
+    /// `ignoreRevlogsBeforeDate` as Unix milliseconds (midnight UTC); 0 when unset.
+    pub ignore_before_ms: i64,
+}
+
+impl Preset {
+    /// Anki's defaults, for a deck whose preset is missing.
+    pub fn fallback() -> Preset {
+        Preset {
+            name: "Default".to_owned(),
+            params: Vec::new(),
+            desired_retention: 0.9,
+            sm2_retention: 0.9,
+            ignore_before_ms: 0,
+        }
+    }
+
+    /// The preset from its raw fields: zeros (unset) become Anki's defaults.
+    fn new(name: String, params: [Vec<f32>; 3], desired: f32, sm2: f32, ignore_before: &str) -> Preset {
+        let [p6, p5, p4] = params;
+        let params = [p6, p5, p4].into_iter().find(|p| !p.is_empty()).unwrap_or_default();
+        let or_default = |x: f32| if x > 0.0 && x < 1.0 { x } else { 0.9 };
+        Preset {
+            name,
+            params,
+            desired_retention: or_default(desired),
+            sm2_retention: or_default(sm2),
+            ignore_before_ms: ignore_before_ms(ignore_before),
+        }
+    }
+}
+
+/// Anki's `ignore_revlogs_before_date_to_ms`: `YYYY-MM-DD` at midnight UTC; empty or
+/// unreadable means no cut-off.
+fn ignore_before_ms(date: &str) -> i64 {
+    chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map_or(0, |t| t.and_utc().timestamp_millis())
 }
 
 /// Reads the collection in `image` (an SQLite file's bytes).
@@ -87,10 +154,12 @@ pub fn read(mut image: Vec<u8>) -> Result<Collection, String> {
     // Anki's schema-18 tables sort names with its own collation; comparisons need it defined.
     conn.create_collation("unicase", |a: &str, b: &str| a.to_lowercase().cmp(&b.to_lowercase())).map_err(sql)?;
     let version: i64 = conn.query_row("SELECT ver FROM col", [], |r| r.get(0)).map_err(sql)?;
-    let mut collection = Collection::default();
+    let created = conn.query_row("SELECT crt FROM col", [], |r| r.get(0)).map_err(sql)?;
+    let mut collection = Collection { created, ..Collection::default() };
     if version >= 15 {
         read_modern_notetypes(&conn, &mut collection)?;
         read_modern_decks(&conn, &mut collection)?;
+        read_modern_presets(&conn, &mut collection)?;
     } else {
         read_legacy_col(&conn, &mut collection)?;
     }
@@ -134,10 +203,40 @@ fn read_modern_notetypes(conn: &Connection, out: &mut Collection) -> Result<(), 
 }
 
 fn read_modern_decks(conn: &Connection, out: &mut Collection) -> Result<(), String> {
-    let mut stmt = conn.prepare("SELECT id, name FROM decks").map_err(sql)?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))).map_err(sql)? {
-        let (id, name) = row.map_err(sql)?;
+    let mut stmt = conn.prepare("SELECT id, name, kind FROM decks").map_err(sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, raw(r, 2)?)));
+    for row in rows.map_err(sql)? {
+        let (id, name, kind) = row.map_err(sql)?;
         out.decks.insert(id, name.split('\u{1f}').collect::<Vec<_>>().join("::"));
+        // A deck whose kind cannot be read (or a filtered deck) has no preset: Anki's defaults.
+        if let Some(normal) = DeckKind::decode(kind.as_slice()).ok().and_then(|k| k.normal) {
+            out.deck_presets.insert(id, normal.config_id);
+        }
+    }
+    Ok(())
+}
+
+fn read_modern_presets(conn: &Connection, out: &mut Collection) -> Result<(), String> {
+    // A package written by something other than Anki may lack presets: Anki's defaults then.
+    let exists: bool = conn
+        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'deck_config'", [], |r| r.get(0))
+        .map_err(sql)?;
+    if !exists {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare("SELECT id, name, config FROM deck_config").map_err(sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, raw(r, 2)?)));
+    for row in rows.map_err(sql)? {
+        let (id, name, config) = row.map_err(sql)?;
+        let c = DeckConfigInner::decode(config.as_slice()).map_err(|e| format!("preset {name:?}: {e}"))?;
+        let preset = Preset::new(
+            name,
+            [c.fsrs_params_6, c.fsrs_params_5, c.fsrs_params_4],
+            c.desired_retention,
+            c.historical_retention,
+            &c.ignore_revlogs_before_date,
+        );
+        out.presets.insert(id, preset);
     }
     Ok(())
 }
@@ -166,11 +265,35 @@ struct LegacyTemplate {
 #[derive(serde::Deserialize)]
 struct LegacyDeck {
     name: String,
+    /// The preset id (absent on filtered decks).
+    #[serde(default)]
+    conf: Option<serde_json::Value>,
+}
+
+/// A schema-11 preset (`col.dconf`): only the FSRS fields, with Anki's JSON names.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LegacyPreset {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    fsrs_params_6: Vec<f32>,
+    #[serde(default)]
+    fsrs_params_5: Vec<f32>,
+    #[serde(default, rename = "fsrsWeights")]
+    fsrs_params_4: Vec<f32>,
+    #[serde(default)]
+    desired_retention: f32,
+    #[serde(default)]
+    sm2_retention: f32,
+    #[serde(default)]
+    ignore_revlogs_before_date: String,
 }
 
 fn read_legacy_col(conn: &Connection, out: &mut Collection) -> Result<(), String> {
-    let (models, decks): (String, String) =
-        conn.query_row("SELECT models, decks FROM col", [], |r| Ok((r.get(0)?, r.get(1)?))).map_err(sql)?;
+    let (models, decks, dconf): (String, String, String) = conn
+        .query_row("SELECT models, decks, dconf FROM col", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(sql)?;
     let models: HashMap<String, LegacyNoteType> =
         serde_json::from_str(&models).map_err(|e| format!("col.models: not valid note types ({e})"))?;
     for (id, mut m) in models {
@@ -186,9 +309,28 @@ fn read_legacy_col(conn: &Connection, out: &mut Collection) -> Result<(), String
         serde_json::from_str(&decks).map_err(|e| format!("col.decks: not valid decks ({e})"))?;
     for (id, deck) in decks {
         let id = id.parse().map_err(|_| format!("col.decks: deck id {id:?} is not a number"))?;
+        if let Some(conf) = deck.conf.as_ref().and_then(json_id) {
+            out.deck_presets.insert(id, conf);
+        }
         out.decks.insert(id, deck.name);
     }
+    // A preset that cannot be read leaves its decks on Anki's defaults rather than failing the
+    // whole import: the cards and their history matter more than the options.
+    let presets: HashMap<String, serde_json::Value> = serde_json::from_str(&dconf).unwrap_or_default();
+    for (id, value) in presets {
+        let (Ok(id), Ok(p)) = (id.parse(), serde_json::from_value::<LegacyPreset>(value)) else { continue };
+        let params = [p.fsrs_params_6, p.fsrs_params_5, p.fsrs_params_4];
+        out.presets.insert(
+            id,
+            Preset::new(p.name, params, p.desired_retention, p.sm2_retention, &p.ignore_revlogs_before_date),
+        );
+    }
     Ok(())
+}
+
+/// An id Anki wrote as a JSON number or string.
+fn json_id(v: &serde_json::Value) -> Option<i64> {
+    v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
 /// The most a note's fields may hold, HTML included (embedded images can make a real note a
@@ -232,10 +374,22 @@ fn raw(row: &rusqlite::Row, i: usize) -> rusqlite::Result<Vec<u8>> {
 }
 
 fn read_cards(conn: &Connection, out: &mut Collection) -> Result<(), String> {
-    let mut stmt = conn.prepare("SELECT id, nid, did, odid, ord FROM cards ORDER BY nid, ord").map_err(sql)?;
+    let mut stmt = conn
+        .prepare("SELECT id, nid, did, odid, ord, type, queue, due, odue, lapses FROM cards ORDER BY nid, ord")
+        .map_err(sql)?;
     let rows = stmt.query_map([], |r| {
         let (did, odid): (i64, i64) = (r.get(2)?, r.get(3)?);
-        Ok(Card { id: r.get(0)?, note: r.get(1)?, deck: if odid != 0 { odid } else { did }, ord: r.get(4)? })
+        let (due, odue): (i64, i64) = (r.get(7)?, r.get(8)?);
+        Ok(Card {
+            id: r.get(0)?,
+            note: r.get(1)?,
+            deck: if odid != 0 { odid } else { did },
+            ord: r.get(4)?,
+            kind: r.get(5)?,
+            queue: r.get(6)?,
+            due: if odid != 0 && odue != 0 { odue } else { due },
+            lapses: r.get(9)?,
+        })
     });
     out.cards = rows.map_err(sql)?.collect::<Result<_, _>>().map_err(sql)?;
     Ok(())
@@ -243,7 +397,7 @@ fn read_cards(conn: &Connection, out: &mut Collection) -> Result<(), String> {
 
 fn read_revlog(conn: &Connection, out: &mut Collection) -> Result<(), String> {
     let mut stmt =
-        conn.prepare("SELECT id, cid, ease, factor, time, type FROM revlog ORDER BY cid, id").map_err(sql)?;
+        conn.prepare("SELECT id, cid, ease, factor, time, type, ivl FROM revlog ORDER BY cid, id").map_err(sql)?;
     let rows = stmt.query_map([], |r| {
         Ok(RevlogRow {
             id: r.get(0)?,
@@ -252,6 +406,7 @@ fn read_revlog(conn: &Connection, out: &mut Collection) -> Result<(), String> {
             factor: r.get(3)?,
             time: r.get(4)?,
             kind: r.get(5)?,
+            ivl: r.get(6)?,
         })
     });
     out.revlog = rows.map_err(sql)?.collect::<Result<_, _>>().map_err(sql)?;

@@ -4,21 +4,26 @@
 
 mod collection;
 mod package;
+mod params;
 mod proto;
 mod revlog;
 mod template;
 
 pub use package::Limits;
+pub use params::{ParameterChoice, choose as choose_parameters};
 
 use std::collections::HashMap;
 
 use chrono::TimeZone;
 
 use super::csv::blank_card;
-use super::import::{ImportOptions, ImportedReview, Parsed, guess_area, slug};
+use super::import::{
+    ImportOptions, ImportedDue, ImportedPreset, ImportedReview, ImportedSchedule, Parsed, guess_area, slug,
+};
 use super::{CardSpec, Deck, DeckError, DeckInfo, html};
-use crate::scheduler::DayClock;
-use collection::{Card, Collection, Note, NoteType};
+use crate::scheduler::{DayClock, ReviewKind};
+use chrono::{DateTime, Utc};
+use collection::{Card, Collection, Note, NoteType, Preset};
 use template::{Side, answer_part, render};
 
 /// The grill deck id for an Anki deck name (`Interview::SQL` -> `anki-interview-sql`): the
@@ -46,7 +51,7 @@ pub fn parse<Tz: TimeZone>(
     let package = package::open(bytes, limits).map_err(|m| err("package", m))?;
     let collection = collection::read(package.collection).map_err(|m| err("collection", m))?;
     let mut parsed = Parsed { media: package.media, ..Parsed::default() };
-    let mut keys: HashMap<i64, String> = HashMap::new();
+    let mut keys: HashMap<i64, (String, Card)> = HashMap::new();
     for card in &collection.cards {
         let Some(note) = collection.notes.get(&card.note) else { continue };
         let note_type = collection.notetypes.get(&note.notetype).ok_or_else(|| {
@@ -57,7 +62,7 @@ pub fn parse<Tz: TimeZone>(
             continue;
         };
         let anki_deck = collection.decks.get(&card.deck).cloned().unwrap_or_else(|| "Default".to_owned());
-        keys.insert(card.id, spec.id.clone());
+        keys.insert(card.id, (spec.id.clone(), *card));
         add_to_deck(&mut parsed.decks, &anki_deck, options, spec);
     }
     import_history(&collection, &keys, clock, &mut parsed);
@@ -103,27 +108,131 @@ fn add_to_deck(decks: &mut Vec<Deck>, anki_deck: &str, options: &ImportOptions, 
     }
 }
 
-/// Brings each imported card's review log across.
+/// The preset of a card's home deck (Anki's defaults when the deck or preset is missing).
+fn preset_of<'c>(collection: &'c Collection, card: &Card, fallback: &'c Preset) -> &'c Preset {
+    collection.deck_presets.get(&card.deck).and_then(|id| collection.presets.get(id)).unwrap_or(fallback)
+}
+
+/// Brings each imported card's review log across, with its preset's rules, and what Anki
+/// says about its schedule.
 fn import_history<Tz: TimeZone>(
     collection: &Collection,
-    keys: &HashMap<i64, String>,
+    keys: &HashMap<i64, (String, Card)>,
     clock: &DayClock<Tz>,
     parsed: &mut Parsed,
 ) {
+    let fallback = Preset::fallback();
+    let mut logs: HashMap<i64, &[collection::RevlogRow]> = HashMap::new();
     for entries in collection.revlog.chunk_by(|a, b| a.card == b.card) {
-        let Some(key) = keys.get(&entries[0].card) else {
+        if keys.contains_key(&entries[0].card) {
+            logs.insert(entries[0].card, entries);
+        } else {
             // The log of a card that is not in the package (deleted in Anki) or was skipped.
             parsed.skipped_log_entries += entries.len();
-            continue;
-        };
-        let (mapped, skipped) = revlog::map_card(entries, clock);
-        parsed.skipped_log_entries += skipped;
-        parsed.history.extend(mapped.into_iter().map(|m| ImportedReview {
+        }
+    }
+    for card in &collection.cards {
+        let Some((key, card)) = keys.get(&card.id) else { continue };
+        let preset = preset_of(collection, card, &fallback);
+        let cutoff = revlog::Cutoff { ignore_before_ms: preset.ignore_before_ms, sm2_retention: preset.sm2_retention };
+        let history = revlog::map_card(logs.get(&card.id).copied().unwrap_or_default(), cutoff, clock);
+        parsed.skipped_log_entries += history.skipped;
+        let last_counted = history.reviews.iter().rev().find(|m| m.kind != ReviewKind::Preview).map(|m| m.at);
+        let due =
+            last_counted.zip(anki_due(card, collection.created, clock)).map(|(after, due)| ImportedDue { due, after });
+        if history.replay.counted {
+            count_preset(&mut parsed.presets, preset);
+        }
+        parsed.schedules.push(ImportedSchedule {
+            card_key: key.clone(),
+            counted: history.replay.counted,
+            sm2: history.replay.sm2,
+            after_reset: history.replay.after_reset,
+            cut_off: history.replay.cut_off,
+            due,
+            suspended: card.queue < 0,
+            lapses_before: u32::try_from(card.lapses).unwrap_or(0).saturating_sub(history.replay.counted_lapses),
+            preset: preset.name.clone(),
+        });
+        parsed.history.extend(history.reviews.into_iter().map(|m| ImportedReview {
             card_key: key.clone(),
             at: m.at,
             rating: m.rating,
             kind: m.kind,
             duration_ms: m.duration_ms,
         }));
+    }
+}
+
+fn count_preset(presets: &mut Vec<ImportedPreset>, preset: &Preset) {
+    match presets.iter_mut().find(|p| p.name == preset.name && p.params == preset.params) {
+        Some(p) => p.cards += 1,
+        None => presets.push(ImportedPreset {
+            name: preset.name.clone(),
+            params: preset.params.clone(),
+            desired_retention: preset.desired_retention,
+            cards: 1,
+        }),
+    }
+}
+
+/// 2200-01-01: no real collection is created or due later.
+const MAX_TIME_SECS: i64 = 7_258_118_400;
+
+/// When Anki has the card due: review cards (and day-learning ones) hold a day number counted
+/// from the collection's creation day, cards in learning a Unix time in seconds (Anki tells
+/// them apart the same way, by size). `None` for new cards.
+fn anki_due<Tz: TimeZone>(card: &Card, created_secs: i64, clock: &DayClock<Tz>) -> Option<DateTime<Utc>> {
+    if card.kind == 0 {
+        return None;
+    }
+    if card.due > 1_000_000_000 {
+        return DateTime::<Utc>::from_timestamp(card.due.min(MAX_TIME_SECS), 0);
+    }
+    // A day number no collection reaches (a damaged or hostile package): let FSRS schedule it.
+    if !(-1_000_000..=1_000_000).contains(&card.due) || !(0..=MAX_TIME_SECS).contains(&created_secs) {
+        return None;
+    }
+    let created = DateTime::<Utc>::from_timestamp(created_secs, 0)?;
+    Some(clock.day_start(clock.day_of(created) + card.due))
+}
+
+/// How an import's Anki cards got their memory states, for the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReplayCounts {
+    /// Cards with a memory state.
+    pub replayed: usize,
+    /// ... from a complete history (a run of learning steps).
+    pub complete: usize,
+    /// ... from the SM-2 fallback.
+    pub sm2: usize,
+    /// ... whose history starts after a reset.
+    pub after_reset: usize,
+    /// ... whose preset's cut-off left answers out.
+    pub cut_off: usize,
+    /// Cards with answers but no state (reset and not answered since).
+    pub without_state: usize,
+    /// Cards keeping the due date Anki had.
+    pub due_kept: usize,
+}
+
+impl ReplayCounts {
+    /// The counts for everything `parsed` holds.
+    pub fn of(parsed: &Parsed) -> ReplayCounts {
+        let answered: std::collections::HashSet<&str> = parsed.history.iter().map(|r| r.card_key.as_str()).collect();
+        let mut c = ReplayCounts::default();
+        for s in &parsed.schedules {
+            if !s.counted {
+                c.without_state += usize::from(answered.contains(s.card_key.as_str()));
+                continue;
+            }
+            c.replayed += 1;
+            c.complete += usize::from(s.sm2.is_none());
+            c.sm2 += usize::from(s.sm2.is_some());
+            c.after_reset += usize::from(s.after_reset);
+            c.cut_off += usize::from(s.cut_off);
+            c.due_kept += usize::from(s.due.is_some());
+        }
+        c
     }
 }

@@ -17,6 +17,37 @@ pub struct TemplateConfig {
     pub a_format: String,
 }
 
+/// `decks.kind`: a normal deck (with its preset) or a filtered one.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct DeckKind {
+    #[prost(message, optional, tag = "1")]
+    pub normal: Option<NormalDeck>,
+}
+
+/// A normal deck's preset.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct NormalDeck {
+    #[prost(int64, tag = "1")]
+    pub config_id: i64,
+}
+
+/// `deck_config.config`: the preset's FSRS fields (Anki's `DeckConfig.Config`).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct DeckConfigInner {
+    #[prost(float, repeated, tag = "3")]
+    pub fsrs_params_4: Vec<f32>,
+    #[prost(float, repeated, tag = "5")]
+    pub fsrs_params_5: Vec<f32>,
+    #[prost(float, repeated, tag = "6")]
+    pub fsrs_params_6: Vec<f32>,
+    #[prost(float, tag = "37")]
+    pub desired_retention: f32,
+    #[prost(float, tag = "40")]
+    pub historical_retention: f32,
+    #[prost(string, tag = "46")]
+    pub ignore_revlogs_before_date: String,
+}
+
 /// The zstd-compressed `media` map of a current package.
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct MediaEntries {
