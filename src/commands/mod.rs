@@ -17,6 +17,7 @@ pub mod interview;
 pub mod log;
 mod log_prompt;
 pub mod market;
+pub mod mock;
 pub mod optimize;
 pub mod plan;
 pub mod profile;
@@ -67,6 +68,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Backup(_) | Command::Restore(_)) => Ok(()), // handled by `without_app`
         Some(Command::Log(args)) => log::run(&mut app, &args),
         Some(Command::Gaps(args)) => gaps::run(&app, &args),
+        Some(Command::Mock(args)) => mock::run_stdio(&mut app, &cli.global, &args),
         Some(Command::Market(args)) => market::run(&mut app, &args),
         Some(Command::Dashboard(args)) => dashboard::run(&app, &cli.global, &args),
         Some(Command::Profile(_)) => unreachable!("handled before opening the app"),

@@ -23,6 +23,16 @@ pub const WRITTEN_MINUTES: u32 = 5;
 /// The formats a mock round can take (a take-home is not a round).
 pub const ROUND_FORMATS: [Format; 4] = [Format::SystemDesign, Format::Behavioral, Format::LiveCoding, Format::Mixed];
 
+/// Parses `--format`: an interview-log format a round can take.
+pub fn parse_format(text: &str) -> Result<Format, String> {
+    let format: Format = text.parse()?;
+    if !ROUND_FORMATS.contains(&format) {
+        let all: Vec<&str> = ROUND_FORMATS.iter().map(|f| f.token()).collect();
+        return Err(format!("a {format} is not a round; use one of {}", all.join(", ")));
+    }
+    Ok(format)
+}
+
 /// The round's length when `--minutes` is not given.
 pub fn default_minutes(format: Format) -> u32 {
     match format {
@@ -169,7 +179,15 @@ fn pick_cards(
         .filter(|c| allowed.is_empty() || allowed.contains(&c.area.as_str()))
         .filter(|c| c.roles.is_empty() || role.is_none_or(|r| c.roles.iter().any(|cr| cr == r)))
         .filter(|c| c.days_since_answer.is_none_or(|d| d > RECENT_DAYS))
-        .map(|c| (weight(c, weak) + jitter(seed, &c.key), c))
+        // The format's own area (listed first) leads: a system design round is mostly design.
+        .map(|c| {
+            (
+                weight(c, weak)
+                    + jitter(seed, &c.key)
+                    + if allowed.first() == Some(&c.area.as_str()) { 1.0 } else { 0.0 },
+                c,
+            )
+        })
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.key.cmp(&b.1.key)));
     // No area takes more than half a mixed round: a round samples the loop, not one topic.
@@ -201,11 +219,8 @@ fn pick_cards(
 /// (low-stability) cards; a new card counts as fairly weak.
 fn weight(card: &CardChoice, weak: &Weak) -> f64 {
     let gap_card = if weak.card_keys.contains(&card.key) { 3.0 } else { 0.0 };
-    let gap_subject = if weak.areas.contains(&card.area) || card.tags.iter().any(|t| weak.tags.contains(t)) {
-        1.5
-    } else {
-        0.0
-    };
+    let gap_subject =
+        if weak.areas.contains(&card.area) || card.tags.iter().any(|t| weak.tags.contains(t)) { 1.5 } else { 0.0 };
     let weakness = card.stability.map_or(0.6, |s| 1.0 / (1.0 + f64::from(s) / 10.0));
     gap_card + gap_subject + weakness
 }
@@ -258,7 +273,11 @@ fn profile_questions(format: Format, profile: &Profile, seed: u64) -> Vec<Questi
             let examples = [
                 ("ownership", "Tell me about a time you owned a problem end to end.", &b.ownership),
                 ("conflict", "Tell me about a disagreement with a colleague and how it was resolved.", &b.conflict),
-                ("debugging", "Describe a production incident you debugged: what broke and what you did.", &b.debugging),
+                (
+                    "debugging",
+                    "Describe a production incident you debugged: what broke and what you did.",
+                    &b.debugging,
+                ),
                 ("uncertainty", "Tell me about delivering when the requirements were unclear.", &b.uncertainty),
             ];
             let written: Vec<_> = examples.iter().filter(|(_, _, text)| !text.trim().is_empty()).collect();
@@ -331,7 +350,9 @@ pub fn story_probes(story: &Story) -> Vec<String> {
     let mentions = |words: &[&str]| words.iter().any(|w| text.contains(w));
     let mut probes = Vec::new();
     if mentions(&["queue", "kafka", "celery", "consumer", "job", "message", "event", "worker"]) {
-        probes.push("What did the queue guarantee: at-least-once or exactly-once, ordering, and how were duplicates handled?");
+        probes.push(
+            "What did the queue guarantee: at-least-once or exactly-once, ordering, and how were duplicates handled?",
+        );
     }
     probes.push("How did you keep the data consistent when two requests or jobs raced?");
     probes.push("A call fails halfway: how were retries made safe?");
@@ -469,17 +490,64 @@ pub fn coverage(points: &[String], typed: &str) -> Coverage {
     Coverage {
         points,
         example: has(&[
-            "for example", "for instance", "e.g.", " such as ", " at my ", " in my last ", " we had ", " we built ",
-            " i built ", " when we ", " when i ", "in production", " our ", " once ", " last year",
+            "for example",
+            "for instance",
+            "e.g.",
+            " such as ",
+            " at my ",
+            " in my last ",
+            " we had ",
+            " we built ",
+            " i built ",
+            " when we ",
+            " when i ",
+            "in production",
+            " our ",
+            " once ",
+            " last year",
         ]),
         constraint: has(&[
-            "constraint", " limit", "budget", "deadline", " sla", " slo", "latency", " must ", " cannot ", " can't ",
-            " at most ", " at least ", "requirement", " p99", " p95", " qps", "per second", " memory", " cost",
-            " only had ", " within ",
-        ]) || number_with_unit(&lower, &["ms", "s", "qps", "rps", "gb", "mb", "tb", "k", "m", "h", "min", "users"]),
+            "constraint",
+            " limit",
+            "budget",
+            "deadline",
+            " sla",
+            " slo",
+            "latency",
+            " must ",
+            " cannot ",
+            " can't ",
+            " at most ",
+            " at least ",
+            "requirement",
+            " p99",
+            " p95",
+            " qps",
+            "per second",
+            " memory",
+            " cost",
+            " only had ",
+            " within ",
+        ]) || number_with_unit(
+            &lower,
+            &["ms", "s", "qps", "rps", "gb", "mb", "tb", "k", "m", "h", "min", "users"],
+        ),
         result: has(&[
-            "result", " so that ", "reduced", " cut ", "improved", "increased", "dropped", " saved", " went from ",
-            "faster", "measured", "validated", "outcome", " fell ", " rose ",
+            "result",
+            " so that ",
+            "reduced",
+            " cut ",
+            "improved",
+            "increased",
+            "dropped",
+            " saved",
+            " went from ",
+            "faster",
+            "measured",
+            "validated",
+            "outcome",
+            " fell ",
+            " rose ",
         ]) || lower.contains('%')
             || number_with_unit(&lower, &["x"]),
     }

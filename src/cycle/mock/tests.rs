@@ -103,7 +103,10 @@ fn a_story_with_a_queue_and_a_speed_claim_gets_those_probes() {
     assert!(q.prompt.contains("the invoice API"));
     assert!(q.follow_ups[0].contains("queue guarantee"));
     assert!(q.follow_ups.iter().any(|f| f.contains("bottleneck")));
-    assert_eq!(q.key_points, ["Choices: idempotent jobs on a Celery queue", "Validation: p95 went from 900ms to 150ms"]);
+    assert_eq!(
+        q.key_points,
+        ["Choices: idempotent jobs on a Celery queue", "Validation: p95 went from 900ms to 150ms"]
+    );
     let plain = story_question(&Story { title: "a CLI".into(), owned: "all of it".into(), ..Story::default() });
     assert!(!plain.follow_ups.iter().any(|f| f.contains("queue") || f.contains("bottleneck")));
 }
