@@ -24,6 +24,7 @@ mod hostile;
 mod import;
 mod interviews;
 mod market;
+mod mock;
 mod optimize;
 mod plan;
 mod properties;
