@@ -113,6 +113,12 @@ fn a_system_design_round_logs_mock_reviews_a_mock_entry_with_the_rubric_and_a_tr
     // The first answers of the day moved the cards' schedules, exactly as a replay of the log does.
     assert_eq!(count(&env, "SELECT count(*) FROM card_state"), 2);
     states_match_replay(&env.db()).unwrap();
+    let shown = env.run(&["log", "show", "1"], "");
+    assert!(
+        shown.contains("rubric: structure 4 · depth 3 · trade-offs - · failure modes 2 · communication 5"),
+        "{shown}"
+    );
+    assert!(env.run(&["log"], "").contains("mock system-design"));
     let kept: String = env.sql().query_row("SELECT transcript FROM mock_rounds", [], |r| r.get(0)).unwrap();
     assert!(kept.contains("mock-rounds"), "{kept}");
     for path in [copy, std::path::PathBuf::from(kept)] {

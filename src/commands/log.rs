@@ -177,7 +177,7 @@ fn list(app: &App) -> Result<()> {
             i.held_on.clone(),
             safe_line(&i.company),
             i.role.clone(),
-            i.format.clone(),
+            if i.kind == "mock" { format!("mock {}", i.format) } else { i.format.clone() },
             total.to_string(),
         ];
         row.extend(i.ratings.iter().map(|n| n.to_string()));
@@ -198,6 +198,9 @@ fn show(app: &App, id: i64) -> Result<()> {
     };
     let mut out = anstream::stdout();
     writeln!(out, "#{} {} · {} · {} · {}", i.id, safe_line(&i.company), i.held_on, i.role, i.format)?;
+    if let Some(round) = app.store.mock_round(id)? {
+        return super::mock::show_round(app, &round, &mut out);
+    }
     for (n, q) in questions.iter().enumerate() {
         let tags = if q.tags.is_empty() { String::new() } else { format!(" ({})", safe_line(&q.tags.join(", "))) };
         writeln!(out, "{:>2}. [{}] {}{tags}: {}", n + 1, q.rating.name(), q.area, safe_line(&q.prompt))?;

@@ -21,7 +21,7 @@ use crate::cycle::mock::{self, CardChoice, Coverage, Question, RUBRIC, Round, Ru
 use crate::render::{clock_time, interval, safe, safe_line};
 use crate::repl::{self, Input};
 use crate::scheduler::{Rating, Review, ReviewKind, changes_state};
-use crate::store::{CardFilter, MockQuestion, NewMockRound};
+use crate::store::{CardFilter, MockQuestion, MockRoundRow, NewMockRound};
 
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
@@ -484,6 +484,43 @@ fn stored_question(a: &Asked) -> MockQuestion {
         budget_ms: u64::from(a.question.budget_secs) * 1000,
         missed: a.coverage.missed(),
     }
+}
+
+/// The mock round part of `grill log show N`: the rubric, each question against its budget and
+/// the key points missed.
+pub fn show_round(app: &App, round: &MockRoundRow, out: &mut dyn Write) -> Result<()> {
+    let scores: Vec<String> = RUBRIC
+        .iter()
+        .zip(round.rubric)
+        .map(|((name, _), s)| format!("{name} {}", s.map_or("-".to_owned(), |s| s.to_string())))
+        .collect();
+    writeln!(
+        out,
+        "mock round · {} of {}:00 · rubric: {}",
+        clock_time(round.took_ms),
+        round.minutes,
+        scores.join(" · ")
+    )?;
+    for (n, q) in app.store.mock_questions(round.interview_id)?.iter().enumerate() {
+        writeln!(
+            out,
+            "{:>2}. [{}] {}: {}",
+            n + 1,
+            q.rating.name(),
+            safe_line(&q.area),
+            safe_line(&shorten(&one_line(&q.prompt), 90))
+        )?;
+        writeln!(
+            out,
+            "    {} of {} · {} key point{} missed",
+            clock_time(q.took_ms),
+            clock_time(q.budget_ms),
+            q.missed.len(),
+            if q.missed.len() == 1 { "" } else { "s" }
+        )?;
+    }
+    writeln!(out, "transcript: {}", safe_line(&round.transcript))?;
+    Ok(())
 }
 
 /// `mock-rounds/YYYY-MM-DD-HHMM-FORMAT.md` beside the database (numbered when taken).

@@ -167,6 +167,27 @@ impl Store {
             .optional()?)
     }
 
+    /// The questions of mock round `interview_id`, in the order asked.
+    pub fn mock_questions(&self, interview_id: i64) -> Result<Vec<MockQuestion>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT card_id, prompt, area, tags, rating, took_ms, budget_ms, missed FROM mock_questions
+             WHERE interview_id = ?1 ORDER BY position",
+        )?;
+        let rows = stmt.query_map([interview_id], |r| {
+            Ok(MockQuestion {
+                card_id: r.get(0)?,
+                prompt: r.get(1)?,
+                area: r.get(2)?,
+                tags: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+                rating: Rating::from_number(r.get(4)?).unwrap_or(Rating::Again),
+                took_ms: r.get::<_, i64>(5)? as u64,
+                budget_ms: r.get::<_, i64>(6)? as u64,
+                missed: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The deck questions of every mock round, as gap-finding sees interview questions (the
     /// company reads `... (mock)`), so a topic missed round after round is a recurring gap.
     pub(super) fn asked_in_mock_rounds(&self) -> Result<Vec<AskedQuestion>, StoreError> {
