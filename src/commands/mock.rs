@@ -72,7 +72,7 @@ pub fn run(app: &mut App, global: &Global, args: &MockArgs, input: &mut dyn Inpu
     let mut ended_by_eof = false;
     for (i, question) in round.questions.iter().enumerate() {
         match ask_question(app, input, out, &mut doc, &round, i, question, started)? {
-            Step::Answered(a) => asked.push(a),
+            Step::Answered(a) => asked.push(*a),
             Step::Stop => break,
             Step::Eof => {
                 ended_by_eof = true;
@@ -204,7 +204,7 @@ fn header(out: &mut dyn Write, doc: &mut String, app: &App, round: &Round, targe
 
 /// How asking one question ended.
 enum Step {
-    Answered(Asked),
+    Answered(Box<Asked>),
     /// The user typed q: on to the summary and the rubric.
     Stop,
     /// The input ended.
@@ -280,7 +280,7 @@ fn ask_question(
     };
     writeln!(out, "{} · {note}", rating.name())?;
     writeln!(doc, "**Rated:** {} ({note})\n", rating.name())?;
-    Ok(Step::Answered(Asked { question: question.clone(), took_ms, rating, coverage }))
+    Ok(Step::Answered(Box::new(Asked { question: question.clone(), took_ms, rating, coverage })))
 }
 
 /// Shows the time against the budget, the key points with what the answer touched, and the
