@@ -176,6 +176,7 @@ fn choices(app: &App) -> Result<Vec<CardChoice>> {
             prompt: c.prompt,
             answer: c.answer,
             follow_ups: c.follow_ups,
+            code: c.example.filter(|e| e.shown_with_prompt()).map(|e| e.code),
         })
         .collect())
 }
@@ -245,6 +246,11 @@ fn ask_question(
     )?;
     writeln!(out, "{BOLD}{}{BOLD:#}", safe(question.prompt.trim()))?;
     writeln!(doc, "## Question {}: {}\n", index + 1, one_line(&question.prompt))?;
+    if let Some(code) = &question.code {
+        let code = safe(code.trim());
+        writeln!(out, "\n{}\n", code.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n"))?;
+        writeln!(doc, "```\n{code}\n```\n")?;
+    }
     if let Source::Card { id, key } = &question.source {
         writeln!(doc, "Card `{key}` · {}\n", question.area)?;
         if let Some(note) = app.store.last_note(*id)? {

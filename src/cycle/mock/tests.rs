@@ -50,6 +50,11 @@ fn example_constraint_and_result_are_spotted_separately() {
     assert!(concrete.example && concrete.constraint && concrete.result);
     assert!(coverage(&[], "Within 200ms for 5k users").constraint);
     assert!(coverage(&[], "errors fell by 40%").result);
+    assert!(
+        coverage(&[], "A worker crashed mid-send once; the sweeper retried it").example,
+        "punctuation is no barrier"
+    );
+    assert!(!coverage(&[], "Concurrency is hard.").example, "\"once\" inside a word is no example");
 }
 
 fn card(key: &str, area: &str, stability: Option<f32>, days: Option<i64>) -> CardChoice {
@@ -62,6 +67,7 @@ fn card(key: &str, area: &str, stability: Option<f32>, days: Option<i64>) -> Car
         prompt: format!("{key}?"),
         answer: "- a point".into(),
         follow_ups: vec!["why?".into(), "and then?".into()],
+        code: None,
         days_since_answer: days,
         stability,
     }
