@@ -113,6 +113,13 @@ fn a_system_design_round_logs_mock_reviews_a_mock_entry_with_the_rubric_and_a_tr
     // The first answers of the day moved the cards' schedules, exactly as a replay of the log does.
     assert_eq!(count(&env, "SELECT count(*) FROM card_state"), 2);
     states_match_replay(&env.db()).unwrap();
+    let notes: Vec<String> = {
+        let conn = env.sql();
+        let mut stmt = conn.prepare("SELECT text FROM review_notes ORDER BY review_id").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(notes.len(), 2, "each deck answer keeps what was typed: {notes:?}");
+    assert!(notes.iter().all(|n| n.starts_with(ANSWER) && n.contains("reply 1")), "{notes:?}");
     let shown = env.run(&["log", "show", "1"], "");
     assert!(
         shown.contains("rubric: structure 4 · depth 3 · trade-offs - · failure modes 2 · communication 5"),
@@ -190,6 +197,18 @@ fn a_topic_missed_in_two_mock_rounds_is_a_recurring_gap_and_no_card_is_asked_twi
     let gaps = env.run(&["gaps"], "");
     assert!(gaps.contains("\nbehavioral\n"), "{gaps}");
     assert!(gaps.contains("again/hard in 2 interviews: mock (mock) 2026-03-02, mock (mock) 2026-03-03"), "{gaps}");
+}
+
+#[test]
+fn q_ends_the_round_early_and_still_asks_the_rubric() {
+    let env = Env::new();
+    let out = env.run(
+        &["mock", "--format", "live-coding", "--minutes", "20"],
+        "an answer\nreply\nreply\nreply\nreply\nreply\n3\nq\n2\n2\n2\n2\n2\n",
+    );
+    assert!(out.contains("Question 2 of 2") && out.contains("Score the round"), "{out}");
+    assert_eq!(count(&env, "SELECT count(*) FROM mock_questions"), 1, "only the rated question is kept");
+    assert_eq!(count(&env, "SELECT structure FROM mock_rounds"), 2);
 }
 
 #[test]
