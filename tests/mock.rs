@@ -212,6 +212,26 @@ fn q_ends_the_round_early_and_still_asks_the_rubric() {
 }
 
 #[test]
+fn a_round_prepares_for_the_next_interview_and_takes_its_role_unless_told_otherwise() {
+    let env = Env::new();
+    env.run(&["interview", "add", "Globex", "--on", "2026-03-10", "--role", "data"], "");
+    let input = "answer\nr\nr\nr\nr\n3\n\n\n\n\n\n";
+    let out = env.run(&["mock", "--format", "behavioral", "--minutes", "5"], input);
+    assert!(out.starts_with("Mock round · behavioral · data · 5 minutes · for Globex"), "{out}");
+    let out = env.run(
+        &["mock", "--format", "behavioral", "--minutes", "5", "--company", "Initech", "--role", "platform"],
+        input,
+    );
+    assert!(out.starts_with("Mock round · behavioral · platform · 5 minutes · for Initech"), "{out}");
+    let companies: Vec<(String, String)> = {
+        let conn = env.sql();
+        let mut stmt = conn.prepare("SELECT company, role FROM interviews WHERE kind = 'mock' ORDER BY id").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(companies, [("Globex".into(), "data".into()), ("Initech".into(), "platform".into())]);
+}
+
+#[test]
 fn a_take_home_is_not_a_round() {
     let env = Env::new();
     let out = env.grill(&["mock", "--format", "take-home"]).output().unwrap();
