@@ -64,6 +64,8 @@ pub enum Command {
     Log(LogArgs),
     /// Areas and tags where interviews keep going badly, and the cards that close each gap
     Gaps(GapsArgs),
+    /// A mock interview round: questions with follow-ups under a round's clock, then a rubric
+    Mock(MockArgs),
     /// Market review: keep job listings (`grill market add`) and tally what they ask for
     Market(MarketArgs),
     /// The one-page backend interview dashboard
@@ -366,6 +368,27 @@ pub struct LogAddArgs {
     /// A question as `AREA[:TAG,TAG] RATING question text` (repeatable; stdin is then not read)
     #[arg(long = "question", value_name = "LINE")]
     pub questions: Vec<String>,
+}
+
+/// `grill mock`.
+#[derive(Debug, Clone, Args)]
+pub struct MockArgs {
+    /// system-design, behavioral, live-coding or mixed
+    #[arg(long, default_value = "mixed", value_parser = crate::cycle::mock::parse_format)]
+    pub format: crate::cycle::interview::Format,
+    /// The role type: product, platform, data, enterprise or startup [default: the interview's,
+    /// else config.toml's, else profile.toml's]
+    #[arg(long, value_parser = crate::cycle::interview::parse_role)]
+    pub role: Option<String>,
+    /// The round's length [default: 45, behavioral 30]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(5..=240))]
+    pub minutes: Option<u32>,
+    /// The company the round prepares for [default: the next `grill interview`]
+    #[arg(long)]
+    pub company: Option<String>,
+    /// Also write the round's transcript (Markdown) here; a copy is always kept in the data dir
+    #[arg(long, value_name = "FILE.md")]
+    pub transcript: Option<PathBuf>,
 }
 
 /// `grill gaps`.

@@ -28,6 +28,7 @@ mod import;
 mod import_surface;
 mod interviews;
 mod market;
+mod mock;
 mod optimize;
 mod plan;
 mod plan_mix;

@@ -66,3 +66,12 @@ fn the_card_browser_filters_due_new_suspended_and_leeches() {
     let out = env.run(&["cards", "--leeches"], "");
     assert_eq!(out.trim(), "No cards match.");
 }
+
+#[test]
+fn show_lists_the_notes_typed_in_the_drill() {
+    let env = Env::new();
+    env.run(&["drill", "--area", "sql", "--limit", "1"], "inner join drops unmatched rows\n3\n");
+    let answered = env.cards(&[]).into_iter().find(|c| !c["reps"].is_null()).unwrap();
+    let out = env.run(&["show", answered["id"].as_str().unwrap()], "");
+    assert!(out.contains("What you wrote") && out.contains("inner join drops unmatched rows"), "{out}");
+}

@@ -2,7 +2,7 @@
 //! pure core on it, and hand back plain values for a command to render. Commands are leaves:
 //! when two of them need the same thing, it lives here.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
 use crate::app::App;
@@ -335,4 +335,13 @@ pub fn unlogged_interviews(app: &App) -> Result<Vec<(UpcomingInterview, String)>
             (i, line)
         })
         .collect())
+}
+
+/// Reads the profile; a missing file is an empty profile.
+pub fn profile(path: &std::path::Path) -> Result<crate::cycle::profile::Profile> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(crate::cycle::profile::Profile::parse(&path.display().to_string(), &text)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(crate::cycle::profile::Profile::default()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
 }

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use chrono::Local;
 
-use super::profile::load;
 use crate::app::queries::area_scores;
 use crate::app::{App, Ui};
 use crate::cli::{DashboardArgs, Global};
@@ -14,7 +13,7 @@ use crate::cycle::dashboard::{self, Format};
 
 /// Prints the dashboard, and writes it as Markdown with `--md`.
 pub fn run(app: &App, global: &Global, args: &DashboardArgs, out: &mut Ui) -> Result<()> {
-    let profile = load(&crate::app::profile_path(global)?)?;
+    let profile = crate::app::queries::profile(&crate::app::profile_path(global)?)?;
     let (scores, drilled) = area_scores(app)?;
     let gaps = crate::app::queries::gaps(app)?;
     let today = app.now().with_timezone(&Local).date_naive();

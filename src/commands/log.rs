@@ -156,7 +156,7 @@ fn list(app: &App, out: &mut Ui) -> Result<()> {
             i.held_on.clone(),
             safe_line(&i.company),
             i.role.clone(),
-            i.format.clone(),
+            if i.kind == "mock" { format!("mock {}", i.format) } else { i.format.clone() },
             total.to_string(),
         ];
         row.extend(i.ratings.iter().map(|n| n.to_string()));
@@ -177,6 +177,9 @@ fn show(app: &App, id: i64, out: &mut dyn Write) -> Result<()> {
         return Err(InputError::new("ID", format!("no interview #{id}; `grill log` lists them")).into());
     };
     writeln!(out, "#{} {} · {} · {} · {}", i.id, safe_line(&i.company), i.held_on, i.role, i.format)?;
+    if let Some(round) = app.store.mock_round(id)? {
+        return crate::render::mock::round(out, &round, &app.store.mock_questions(round.interview_id)?);
+    }
     for (n, q) in questions.iter().enumerate() {
         let tags = if q.tags.is_empty() { String::new() } else { format!(" ({})", safe_line(&q.tags.join(", "))) };
         writeln!(out, "{:>2}. [{}] {}{tags}: {}", n + 1, q.rating.name(), q.area, safe_line(&q.prompt))?;

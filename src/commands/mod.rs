@@ -14,6 +14,7 @@ pub mod import;
 pub mod interview;
 pub mod log;
 pub mod market;
+pub mod mock;
 pub mod optimize;
 pub mod plan;
 pub mod profile;
@@ -90,6 +91,7 @@ fn run(cli: Cli, out: &mut Ui) -> Result<()> {
         Some(Command::Backup(_) | Command::Restore(_)) => Ok(()), // handled by `without_app`
         Some(Command::Log(args)) => log::run(&mut app, &args, out),
         Some(Command::Gaps(args)) => gaps::run(&app, &args, out),
+        Some(Command::Mock(args)) => mock::run_stdio(&mut app, &cli.global, &args, out),
         Some(Command::Market(args)) => market::run(&mut app, &args, out),
         Some(Command::Dashboard(args)) => dashboard::run(&app, &cli.global, &args, out),
         Some(Command::Profile(_) | Command::Completions { .. } | Command::Man) => {

@@ -20,15 +20,6 @@ pub fn run(global: &Global, args: &ProfileArgs, out: &mut Ui) -> Result<()> {
     Ok(())
 }
 
-/// Reads the profile; a missing file is an empty profile.
-pub fn load(path: &Path) -> Result<Profile> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Profile::parse(&path.display().to_string(), &text)?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Profile::default()),
-        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
-    }
-}
-
 fn edit(path: &Path, out: &mut dyn Write) -> Result<()> {
     let initial = match std::fs::read_to_string(path) {
         Ok(text) => text,

@@ -81,6 +81,13 @@ pub fn run(app: &App, args: &CardIdArgs, out: &mut Ui) -> Result<()> {
         ),
     };
     writeln!(out, "  {status}")?;
+    let notes = app.store.notes_for(card.id)?;
+    if !notes.is_empty() {
+        writeln!(out, "\n{BOLD}What you wrote{BOLD:#} {DIM}(newest first){DIM:#}")?;
+        for note in &notes {
+            writeln!(out, "  {}  {}", note.at.with_timezone(&Local).format("%Y-%m-%d"), safe_line(&note.text))?;
+        }
+    }
     let log = app.store.card_reviews(card.id)?;
     if !log.is_empty() {
         writeln!(out, "\n{BOLD}History{BOLD:#}")?;

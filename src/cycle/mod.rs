@@ -8,6 +8,7 @@ pub mod ics;
 pub mod interview;
 pub mod lexicon;
 pub mod market;
+pub mod mock;
 pub mod profile;
 
 /// Serialises a date as `YYYY-MM-DD` (chrono's serde feature is not enabled).

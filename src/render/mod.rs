@@ -4,6 +4,7 @@ mod chart;
 pub mod cli_doc;
 mod labels;
 mod layout;
+pub mod mock;
 pub mod report;
 pub mod scorecard;
 pub mod stats;

@@ -113,7 +113,11 @@ pub fn run<Tz: TimeZone>(
             (SessionKind::Drill, false) => "review",
         };
         show_question(out, &card, label, session.remaining())?;
+        if let Some(note) = app.store.last_note(card.id)? {
+            writeln!(out, "{DIM}last time you wrote: {}{DIM:#}", safe_line(&note.text))?;
+        }
         let asked = Instant::now();
+        let mut notes = String::new();
         // The question: notes or Enter reveal; commands act at once.
         loop {
             let line = {
@@ -128,7 +132,11 @@ pub fn run<Tz: TimeZone>(
             match Command::parse(&line) {
                 Command::Quit => return Ok(Ending::Quit),
                 Command::Help => writeln!(out, "{HELP}")?,
-                Command::Notes(_) | Command::Rate(_) => break,
+                Command::Notes(text) => {
+                    notes = text;
+                    break;
+                }
+                Command::Rate(_) => break,
                 other => {
                     if act(app, session, out, other)? {
                         continue 'cards;
@@ -148,6 +156,9 @@ pub fn run<Tz: TimeZone>(
                 Command::Rate(rating) => {
                     let now = app.now();
                     let answer = session.answer(&mut app.store, rating, now, took)?.expect("a card is current");
+                    if let Some(review_id) = session.last_review_id() {
+                        app.store.save_note(review_id, card.id, now, &notes)?;
+                    }
                     let when = answer_note(&answer, session.kind());
                     let style = if rating == Rating::Again { BAD } else { GOOD };
                     writeln!(out, "{style}{}{style:#} · {when}", rating.name())?;

@@ -75,6 +75,9 @@ pub enum ReviewKind {
     Preview = 4,
     /// A question asked in a real interview, rated afterwards: a real review.
     Interview = 5,
+    /// A deck question answered in a mock round (`grill mock`): a real review when it is the
+    /// card's first answer of the day, else logged only (as cram repeats are).
+    Mock = 6,
 }
 
 impl ReviewKind {
@@ -87,6 +90,7 @@ impl ReviewKind {
             3 => ReviewKind::Cram,
             4 => ReviewKind::Preview,
             5 => ReviewKind::Interview,
+            6 => ReviewKind::Mock,
             _ => return None,
         })
     }
@@ -100,6 +104,7 @@ impl ReviewKind {
             ReviewKind::Cram => "cram",
             ReviewKind::Preview => "preview",
             ReviewKind::Interview => "interview",
+            ReviewKind::Mock => "mock",
         }
     }
 }
@@ -274,7 +279,8 @@ impl Scheduler {
     }
 
     /// Applies one logged review to `state`, following the same rules as a live answer:
-    /// previews never move the state, and only the first cram answer of a day per card does.
+    /// previews never move the state, only the first cram answer of a day per card does, and a mock
+    /// answer only when it is the card's first answer of the day.
     /// `history` is the card's earlier reviews (for the cram rule).
     pub fn apply<Tz: TimeZone>(
         &self,
@@ -433,6 +439,10 @@ pub fn changes_state<Tz: TimeZone>(review: &Review, history: &[Review], clock: &
         ReviewKind::Cram => {
             let day = clock.day_of(review.at);
             !history.iter().any(|h| h.kind == ReviewKind::Cram && clock.day_of(h.at) == day)
+        }
+        ReviewKind::Mock => {
+            let day = clock.day_of(review.at);
+            !history.iter().any(|h| clock.day_of(h.at) == day)
         }
         _ => true,
     }

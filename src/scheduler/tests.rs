@@ -117,6 +117,25 @@ fn only_the_first_cram_answer_of_a_day_changes_the_state() {
 }
 
 #[test]
+fn a_mock_answer_changes_the_state_only_as_the_cards_first_answer_of_the_day() {
+    let s = Scheduler::default_params();
+    let c = clock();
+    let first = [review(0, Rating::Good, ReviewKind::Learn), review(3, Rating::Hard, ReviewKind::Mock)];
+    let moved = s.replay("k", &first, &c).unwrap();
+    assert_ne!(moved, s.replay("k", &first[..1], &c).unwrap(), "the day's first answer is a real review");
+    let drilled = [
+        review(0, Rating::Good, ReviewKind::Learn),
+        review(3, Rating::Good, ReviewKind::Review),
+        Review { at: at(3, 11), rating: Rating::Again, kind: ReviewKind::Mock },
+    ];
+    assert_eq!(
+        s.replay("k", &drilled, &c).unwrap(),
+        s.replay("k", &drilled[..2], &c).unwrap(),
+        "after a drill answer the same day, a mock answer is only logged"
+    );
+}
+
+#[test]
 fn a_clock_set_back_gives_no_negative_elapsed_time() {
     let s = Scheduler::default_params();
     let c = clock();

@@ -147,6 +147,11 @@ impl<Tz: TimeZone> Session<Tz> {
         ids
     }
 
+    /// The review logged by the last rating still standing in this session (to keep its notes).
+    pub fn last_review_id(&self) -> Option<i64> {
+        self.answered.last().map(|a| a.review_id)
+    }
+
     /// The areas of the cards answered in this session.
     pub fn areas_touched(&self) -> Vec<String> {
         let mut areas: Vec<String> = self.answered.iter().map(|a| a.card.area.clone()).collect();

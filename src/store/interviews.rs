@@ -33,6 +33,8 @@ pub struct InterviewRow {
     pub format: String,
     /// How many questions got each rating, Again first.
     pub ratings: [usize; 4],
+    /// `real` or `mock` (a `grill mock` round).
+    pub kind: String,
 }
 
 /// A question of a logged interview, with its card as it is now.
@@ -123,8 +125,10 @@ impl Store {
         let mut stmt = self.conn().prepare(
             "SELECT i.id, i.company, i.held_on, i.role, i.format,
                     coalesce(sum(q.rating = 1), 0), coalesce(sum(q.rating = 2), 0),
-                    coalesce(sum(q.rating = 3), 0), coalesce(sum(q.rating = 4), 0)
-             FROM interviews i LEFT JOIN interview_questions q ON q.interview_id = i.id
+                    coalesce(sum(q.rating = 3), 0), coalesce(sum(q.rating = 4), 0), i.kind
+             FROM interviews i
+             LEFT JOIN (SELECT interview_id, rating FROM interview_questions
+                        UNION ALL SELECT interview_id, rating FROM mock_questions) q ON q.interview_id = i.id
              GROUP BY i.id ORDER BY i.held_on DESC, i.id DESC",
         )?;
         let rows = stmt.query_map([], interview_row)?;
@@ -155,7 +159,7 @@ impl Store {
     }
 
     /// Every question asked in an interview, with its card's current area and tags (so fixing a
-    /// card with `grill edit` fixes the gaps too).
+    /// card with `grill edit` fixes the gaps too), then the deck questions of mock rounds.
     pub fn asked_questions(&self) -> Result<Vec<AskedQuestion>, StoreError> {
         let mut stmt = self.conn().prepare(
             "SELECT i.id, i.company, i.held_on, c.key, c.area, c.tags, q.rating
@@ -173,7 +177,9 @@ impl Store {
                 rating: Rating::from_number(r.get(6)?).unwrap_or(Rating::Again),
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut asked: Vec<AskedQuestion> = rows.collect::<Result<_, _>>()?;
+        asked.extend(self.asked_in_mock_rounds()?);
+        Ok(asked)
     }
 
     /// Every drill answer (learn, review, relearn, cram) as (card id, rating): what interview
@@ -204,5 +210,6 @@ fn interview_row(r: &rusqlite::Row) -> rusqlite::Result<InterviewRow> {
         role: r.get(3)?,
         format: r.get(4)?,
         ratings: [count(5)?, count(6)?, count(7)?, count(8)?],
+        kind: r.get(9)?,
     })
 }

@@ -74,4 +74,40 @@ mod tests {
         let reviews: i64 = conn.query_row("SELECT count(*) FROM reviews", [], |r| r.get(0)).unwrap();
         assert_eq!(reviews, 1, "the log survives the index change");
     }
+
+    #[test]
+    fn widening_the_review_kinds_keeps_every_review_and_the_append_only_rule() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before_mock = MIGRATION_FILES.iter().position(|(name, _)| name.contains("mock_and_notes")).unwrap();
+        let older = Migrations::new(MIGRATION_FILES[..before_mock].iter().map(|(_, sql)| M::up(sql)).collect());
+        older.to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO decks (id, key, name, area, source) VALUES (1, 'd', 'D', 'sql', 'import');
+             INSERT INTO cards (id, key, deck_id, area, prompt, answer, position, created_at, updated_at) VALUES
+                 (1, 'd/1', 1, 'sql', 'q', 'a', 0, 0, 0);
+             INSERT INTO reviews (id, card_id, at, rating, kind, duration_ms, stability, difficulty) VALUES
+                 (7, 1, 5, 3, 0, 1200, 2.3, 5.0), (9, 1, 90, 1, 5, 0, 1.1, 6.0);",
+        )
+        .unwrap();
+        assert!(
+            conn.execute("INSERT INTO reviews (card_id, at, rating, kind, duration_ms) VALUES (1, 99, 3, 6, 0)", [])
+                .is_err()
+        );
+        assert!(migrate(&mut conn).unwrap());
+        let rows: Vec<(i64, i64, i64, i64, i64, f64)> = conn
+            .prepare("SELECT id, at, rating, kind, duration_ms, stability FROM reviews ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows, [(7, 5, 3, 0, 1200, 2.3), (9, 90, 1, 5, 0, 1.1)], "ids and values survive the rebuild");
+        conn.execute("INSERT INTO reviews (card_id, at, rating, kind, duration_ms) VALUES (1, 99, 3, 6, 0)", [])
+            .expect("a mock review fits the widened check");
+        assert!(conn.execute("UPDATE reviews SET rating = 4 WHERE id = 7", []).is_err(), "still append-only");
+        let interviews_kind: String = conn
+            .query_row("SELECT dflt_value FROM pragma_table_info('interviews') WHERE name = 'kind'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(interviews_kind, "'real'", "interviews logged before are real ones");
+    }
 }

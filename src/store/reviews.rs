@@ -20,7 +20,7 @@ pub struct LoggedReview {
 /// Reviews counted by kind.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ReviewCounts {
-    by_kind: [usize; 6],
+    by_kind: [usize; 7],
 }
 
 impl ReviewCounts {
