@@ -83,6 +83,16 @@ pub enum Command {
     Report(ReportArgs),
     /// Recompute every card's schedule from the review log (maintenance; the log is never changed)
     Rebuild,
+    /// Merge reviews with your other machines through a folder a sync tool shares (Syncthing, Dropbox...)
+    Sync(SyncArgs),
+}
+
+/// `grill sync`.
+#[derive(Debug, Clone, Args)]
+pub struct SyncArgs {
+    /// The shared folder [default: sync_dir from config.toml]
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// `grill drill`.

@@ -23,6 +23,9 @@ pub struct Config {
     pub roles: Vec<String>,
     /// The languages you interview in (lowercase area names, e.g. python); empty: all of them.
     pub languages: Vec<String>,
+    /// A folder a sync tool shares between your machines: `grill sync` uses it, and the drill
+    /// syncs through it quietly when it starts and ends (docs/sync.md). Unset: no syncing.
+    pub sync_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -34,6 +37,7 @@ impl Default for Config {
             day_rollover_hour: 4,
             roles: Vec::new(),
             languages: Vec::new(),
+            sync_dir: None,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod scorecard;
 pub mod session;
 pub mod stats;
 pub mod store;
+pub mod sync;
 
 /// Files embedded at build time (see `build.rs`).
 pub mod embedded {

@@ -23,7 +23,11 @@ pub fn run(app: &mut App, args: &DrillArgs) -> Result<()> {
     let choice = anstream::AutoStream::choice(&std::io::stdout());
     let buffered: Box<dyn Write> = Box::new(std::io::BufWriter::new(std::io::stdout()));
     let mut out = anstream::AutoStream::new(buffered, choice);
+    // With `sync_dir` set, reviews from the other machines come in first and this session's go
+    // out at the end.
+    super::sync::quietly(app, &mut out)?;
     drill(app, args, input.as_mut(), &mut out)?;
+    super::sync::quietly(app, &mut out)?;
     out.flush()?;
     Ok(())
 }

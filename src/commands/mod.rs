@@ -26,6 +26,7 @@ pub mod report;
 pub mod score;
 pub mod stats;
 pub mod suspend;
+pub mod sync;
 pub mod targets;
 
 use anyhow::Result;
@@ -76,6 +77,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Edit(args)) => edit::run(&mut app, &args),
         Some(Command::Report(args)) => report::run(&app, &args),
         Some(Command::Rebuild) => rebuild::run(&mut app),
+        Some(Command::Sync(args)) => sync::run(&mut app, &args, &mut std::io::stdout().lock()),
     };
     result.map_err(|e| name_the_database(e, &db))
 }

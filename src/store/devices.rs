@@ -1,0 +1,477 @@
+//! The database side of `grill sync`: this device's id, the reviews it has not written to the
+//! sync folder yet, what it shares besides reviews, and merging what other devices wrote.
+//!
+//! A review's stable id is (device, seq). Reviews made here have no row in `review_origin`: their
+//! id is (this device, row id). Reviews merged in keep the id they were given where they were
+//! made. Every device orders a card's reviews by (time, device, seq), so all of them replay
+//! the same log in the same order with the same deterministic fuzz.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::TimeZone;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::reviews::{review_from, write_state};
+use super::{Store, StoreError};
+use crate::scheduler::{DayClock, Rating, Review, ReviewKind, Scheduler};
+use crate::sync::{DeviceState, Segment, SyncedAssessment, SyncedCard, SyncedDeck, SyncedEdit, SyncedReview};
+
+const DEVICE: &str = "device_id";
+const PUBLISHED: &str = "sync_published";
+
+/// What merging the other devices' files changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MergeReport {
+    /// Reviews from other devices added to the log.
+    pub reviews_added: usize,
+    /// Reviews the log already had.
+    pub reviews_known: usize,
+    /// Reviews of cards this database does not have (yet): left for a later sync.
+    pub reviews_waiting: usize,
+    /// Reviews with a rating or kind this grill does not know: never merged.
+    pub reviews_invalid: usize,
+    /// Cards whose state changed when replayed from the merged log.
+    pub cards_replayed: usize,
+    /// Cards of imported decks added or changed by a later edit elsewhere.
+    pub cards_added: usize,
+    pub cards_updated: usize,
+    /// Rewrites of built-in cards taken from another device.
+    pub edits_taken: usize,
+    /// Self-assessments added.
+    pub assessments_added: usize,
+}
+
+/// The order every device replays a card's reviews in: time, then the stable id.
+pub(super) fn replay_order<'a>(at: i64, device: &'a str, seq: i64) -> (i64, &'a str, i64) {
+    (at, device, seq)
+}
+
+impl Store {
+    /// This database's device id (made by the migration that introduced syncing).
+    pub fn device_id(&self) -> Result<String, StoreError> {
+        Ok(self.meta(DEVICE)?.unwrap_or_default())
+    }
+
+    /// The highest row id of a local review written to the sync folder (0: none).
+    pub fn published_through(&self) -> Result<i64, StoreError> {
+        Ok(self.meta(PUBLISHED)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// Records that local reviews up to `seq` are in the sync folder: from now on they cannot
+    /// be undone (the schema refuses), so their sequence numbers are never reused.
+    pub fn mark_published(&self, seq: i64) -> Result<(), StoreError> {
+        mark(self.conn(), seq)
+    }
+
+    /// Hands the reviews made here and not yet in the sync folder to `write` (nothing when there
+    /// are none) and records them as published, holding the write lock throughout: if `write`
+    /// fails nothing is recorded, and an undo cannot slip in between. Returns the reviews.
+    pub fn publish<E: From<StoreError>>(
+        &mut self,
+        write: impl FnOnce(&[SyncedReview]) -> Result<(), E>,
+    ) -> Result<Vec<SyncedReview>, E> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let reviews = unpublished(&tx).map_err(E::from)?;
+        if let Some(last) = reviews.last() {
+            mark(&tx, last.seq).map_err(E::from)?;
+            write(&reviews)?;
+        }
+        tx.commit().map_err(StoreError::from)?;
+        Ok(reviews)
+    }
+
+    /// The reviews made on this device and not yet written to the sync folder, by sequence.
+    pub fn unpublished_reviews(&self) -> Result<Vec<SyncedReview>, StoreError> {
+        unpublished(self.conn())
+    }
+
+    /// What this device shares besides reviews: imported and user decks with their cards,
+    /// rewrites of built-in cards, self-assessments.
+    pub fn device_state(&self) -> Result<DeviceState, StoreError> {
+        let conn = self.conn();
+        let mut decks: Vec<SyncedDeck> = {
+            let mut stmt = conn.prepare(
+                "SELECT key, name, area, description, source FROM decks WHERE source <> 'builtin' ORDER BY key",
+            )?;
+            stmt.query_map([], |r| {
+                Ok(SyncedDeck {
+                    key: r.get(0)?,
+                    name: r.get(1)?,
+                    area: r.get(2)?,
+                    description: r.get(3)?,
+                    source: r.get(4)?,
+                    cards: Vec::new(),
+                })
+            })?
+            .collect::<Result<_, _>>()?
+        };
+        let mut cards = conn.prepare(&format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = ?1 ORDER BY c.position, c.key"
+        ))?;
+        for deck in &mut decks {
+            deck.cards = cards.query_map([&deck.key], synced_card)?.collect::<Result<_, _>>()?;
+        }
+        let edits = conn
+            .prepare(
+                "SELECT e.edited_at, c.key, e.prompt, e.answer, e.follow_ups FROM card_edits e
+                 JOIN cards c ON c.id = e.card_id ORDER BY c.key",
+            )?
+            .query_map([], |r| {
+                Ok(SyncedEdit {
+                    edited_at: r.get(0)?,
+                    card: r.get(1)?,
+                    prompt: r.get(2)?,
+                    answer: r.get(3)?,
+                    follow_ups: r.get(4)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let assessments = conn
+            .prepare("SELECT at, area, score FROM self_assessments ORDER BY at, area, score")?
+            .query_map([], |r| Ok(SyncedAssessment { at: r.get(0)?, area: r.get(1)?, score: r.get(2)? }))?
+            .collect::<Result<_, _>>()?;
+        Ok(DeviceState { device: self.device_id()?, decks, edits, assessments })
+    }
+
+    /// Merges other devices' states and review segments in one transaction, and replays every
+    /// card that gained a review plus the cards in `also_replay` (this device's cards just
+    /// published, so its stored states equal what every other device replays).
+    pub fn merge_devices<Tz: TimeZone>(
+        &mut self,
+        states: &[DeviceState],
+        segments: &[Segment],
+        also_replay: &[String],
+        scheduler: &Scheduler,
+        clock: &DayClock<Tz>,
+    ) -> Result<MergeReport, StoreError> {
+        let me = self.device_id()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut report = MergeReport::default();
+        for state in states.iter().filter(|s| s.device != me) {
+            merge_decks(&tx, &state.decks, &mut report)?;
+            merge_edits(&tx, &state.edits, &mut report)?;
+            merge_assessments(&tx, &state.assessments, &mut report)?;
+        }
+        let fresh = fresh_reviews(&tx, &me, segments, &mut report)?;
+        let mut cards: BTreeMap<i64, Vec<(&str, &SyncedReview)>> = BTreeMap::new();
+        for (card_id, device, review) in fresh {
+            cards.entry(card_id).or_default().push((device, review));
+        }
+        for key in also_replay {
+            if let Some(id) = card_id(&tx, key)? {
+                cards.entry(id).or_default();
+            }
+        }
+        for (card_id, fresh) in cards {
+            report.reviews_added += fresh.len();
+            report.cards_replayed += usize::from(replay_card(&tx, &me, card_id, &fresh, scheduler, clock)?);
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+}
+
+fn mark(conn: &Connection, seq: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+        params![PUBLISHED, seq.to_string()],
+    )?;
+    Ok(())
+}
+
+fn unpublished(conn: &Connection) -> Result<Vec<SyncedReview>, StoreError> {
+    let through: i64 = conn
+        .query_row("SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1", [PUBLISHED], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    let mut stmt = conn.prepare(
+        "SELECT r.id, c.key, r.at, r.rating, r.kind, r.duration_ms FROM reviews r JOIN cards c ON c.id = r.card_id
+         WHERE r.id > ?1 AND NOT EXISTS (SELECT 1 FROM review_origin o WHERE o.review_id = r.id)
+         ORDER BY r.id",
+    )?;
+    let rows = stmt.query_map([through], |r| {
+        Ok(SyncedReview {
+            seq: r.get(0)?,
+            card: r.get(1)?,
+            at: r.get(2)?,
+            rating: r.get(3)?,
+            kind: r.get(4)?,
+            duration_ms: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+const CARD_COLUMNS: &str = "c.updated_at, c.key, c.area, c.prompt, c.answer, c.follow_ups, c.tags, c.roles, c.level,
+    c.time_limit_secs, c.example, c.position";
+
+fn synced_card(r: &rusqlite::Row) -> rusqlite::Result<SyncedCard> {
+    Ok(SyncedCard {
+        updated_at: r.get(0)?,
+        key: r.get(1)?,
+        area: r.get(2)?,
+        prompt: r.get(3)?,
+        answer: r.get(4)?,
+        follow_ups: r.get(5)?,
+        tags: r.get(6)?,
+        roles: r.get(7)?,
+        level: r.get(8)?,
+        time_limit_secs: r.get(9)?,
+        example: r.get(10)?,
+        position: r.get(11)?,
+    })
+}
+
+fn card_id(tx: &Transaction, key: &str) -> Result<Option<i64>, StoreError> {
+    Ok(tx.prepare_cached("SELECT id FROM cards WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
+}
+
+/// Imported decks: a deck or card missing here is added; a card changed later elsewhere takes
+/// that text (the greatest (updated_at, text) wins, so every device settles on the same one).
+/// Built-in decks are never written from the folder.
+fn merge_decks(tx: &Transaction, decks: &[SyncedDeck], report: &mut MergeReport) -> Result<(), StoreError> {
+    for deck in decks.iter().filter(|d| d.source != "builtin") {
+        let source = if deck.source == "user" { "user" } else { "import" };
+        tx.execute(
+            "INSERT INTO decks (key, name, area, description, source) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (key) DO NOTHING",
+            params![deck.key, deck.name, deck.area, deck.description, source],
+        )?;
+        let (deck_id, deck_source): (i64, String) =
+            tx.query_row("SELECT id, source FROM decks WHERE key = ?1", [&deck.key], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if deck_source == "builtin" {
+            continue;
+        }
+        for card in &deck.cards {
+            let local = tx
+                .prepare_cached(&format!("SELECT {CARD_COLUMNS}, c.deck_id FROM cards c WHERE c.key = ?1"))?
+                .query_row([&card.key], |r| Ok((synced_card(r)?, r.get::<_, i64>(12)?)))
+                .optional()?;
+            match local {
+                None => {
+                    insert_card(tx, deck_id, card)?;
+                    report.cards_added += 1;
+                }
+                Some((local, local_deck)) if local_deck == deck_id && local < *card => {
+                    update_card(tx, card)?;
+                    report.cards_updated += 1;
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+fn insert_card(tx: &Transaction, deck_id: i64, card: &SyncedCard) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO cards (key, deck_id, area, prompt, answer, follow_ups, tags, roles, level, time_limit_secs,
+             example, position, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+    )?
+    .execute(params![
+        card.key,
+        deck_id,
+        card.area,
+        card.prompt,
+        card.answer,
+        card.follow_ups,
+        card.tags,
+        card.roles,
+        card.level,
+        card.time_limit_secs,
+        card.example,
+        card.position,
+        card.updated_at
+    ])?;
+    Ok(())
+}
+
+fn update_card(tx: &Transaction, card: &SyncedCard) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "UPDATE cards SET area = ?2, prompt = ?3, answer = ?4, follow_ups = ?5, tags = ?6, roles = ?7, level = ?8,
+             time_limit_secs = ?9, example = ?10, position = ?11, updated_at = ?12
+         WHERE key = ?1",
+    )?
+    .execute(params![
+        card.key,
+        card.area,
+        card.prompt,
+        card.answer,
+        card.follow_ups,
+        card.tags,
+        card.roles,
+        card.level,
+        card.time_limit_secs,
+        card.example,
+        card.position,
+        card.updated_at
+    ])?;
+    Ok(())
+}
+
+/// Rewrites of built-in cards: the greatest (edited_at, text) wins on every device.
+fn merge_edits(tx: &Transaction, edits: &[SyncedEdit], report: &mut MergeReport) -> Result<(), StoreError> {
+    for edit in edits {
+        let Some(card_id) = card_id(tx, &edit.card)? else { continue };
+        let local = tx
+            .prepare_cached("SELECT edited_at, prompt, answer, follow_ups FROM card_edits WHERE card_id = ?1")?
+            .query_row([card_id], |r| {
+                Ok(SyncedEdit {
+                    edited_at: r.get(0)?,
+                    card: edit.card.clone(),
+                    prompt: r.get(1)?,
+                    answer: r.get(2)?,
+                    follow_ups: r.get(3)?,
+                })
+            })
+            .optional()?;
+        if local.is_some_and(|l| l >= *edit) {
+            continue;
+        }
+        tx.execute(
+            "INSERT INTO card_edits (card_id, prompt, answer, follow_ups, edited_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (card_id) DO UPDATE SET prompt = excluded.prompt, answer = excluded.answer,
+                 follow_ups = excluded.follow_ups, edited_at = excluded.edited_at",
+            params![card_id, edit.prompt, edit.answer, edit.follow_ups, edit.edited_at],
+        )?;
+        report.edits_taken += 1;
+    }
+    Ok(())
+}
+
+/// Self-assessments are facts: the same (area, score, instant) is kept once.
+fn merge_assessments(tx: &Transaction, rows: &[SyncedAssessment], report: &mut MergeReport) -> Result<(), StoreError> {
+    for a in rows.iter().filter(|a| (1..=5).contains(&a.score)) {
+        report.assessments_added += tx
+            .prepare_cached(
+                "INSERT INTO self_assessments (area, score, at) SELECT ?1, ?2, ?3
+                 WHERE NOT EXISTS (SELECT 1 FROM self_assessments WHERE area = ?1 AND score = ?2 AND at = ?3)",
+            )?
+            .execute(params![a.area, a.score, a.at])?;
+    }
+    Ok(())
+}
+
+/// The reviews of `segments` this log lacks, with their card's id (each stable id once).
+fn fresh_reviews<'a>(
+    tx: &Transaction,
+    me: &str,
+    segments: &'a [Segment],
+    report: &mut MergeReport,
+) -> Result<Vec<(i64, &'a str, &'a SyncedReview)>, StoreError> {
+    let mut known: HashMap<&str, HashSet<i64>> = HashMap::new();
+    let mut fresh = Vec::new();
+    for segment in segments.iter().filter(|s| s.device != me) {
+        let device = segment.device.as_str();
+        if !known.contains_key(device) {
+            let mut stmt = tx.prepare_cached("SELECT seq FROM review_origin WHERE device = ?1")?;
+            let seqs = stmt.query_map([device], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            known.insert(device, seqs);
+        }
+        let seen = known.get_mut(device).expect("inserted above");
+        for review in &segment.reviews {
+            if seen.contains(&review.seq) {
+                report.reviews_known += 1;
+                continue;
+            }
+            let valid = review.seq > 0
+                && Rating::from_number(review.rating.into()).is_some()
+                && ReviewKind::from_number(review.kind.into()).is_some();
+            if !valid {
+                report.reviews_invalid += 1;
+                continue;
+            }
+            match card_id(tx, &review.card)? {
+                Some(card_id) => {
+                    seen.insert(review.seq);
+                    fresh.push((card_id, device, review));
+                }
+                None => report.reviews_waiting += 1,
+            }
+        }
+    }
+    Ok(fresh)
+}
+
+/// One review of a card's merged log, with its stable id.
+struct Merged<'a> {
+    device: &'a str,
+    seq: i64,
+    review: Review,
+    /// Set for a review to append (one from another device).
+    fresh: Option<&'a SyncedReview>,
+}
+
+/// Merges `fresh` into the card's log in the replay order, replays it all, appends each fresh
+/// review with the memory state it led to (and its stable id), and stores the final state.
+/// Returns whether the state changed.
+fn replay_card<Tz: TimeZone>(
+    tx: &Transaction,
+    me: &str,
+    card_id: i64,
+    fresh: &[(&str, &SyncedReview)],
+    scheduler: &Scheduler,
+    clock: &DayClock<Tz>,
+) -> Result<bool, StoreError> {
+    let key: String = tx.query_row("SELECT key FROM cards WHERE id = ?1", [card_id], |r| r.get(0))?;
+    let stored: Vec<(Option<String>, i64, Review)> = tx
+        .prepare_cached(
+            "SELECT o.device, coalesce(o.seq, r.id), r.at, r.rating, r.kind FROM reviews r
+             LEFT JOIN review_origin o ON o.review_id = r.id WHERE r.card_id = ?1",
+        )?
+        .query_map([card_id], |r| Ok((r.get(0)?, r.get(1)?, review_from(r.get(2)?, r.get(3)?, r.get(4)?))))?
+        .collect::<Result<_, _>>()?;
+    let mut log: Vec<Merged> = stored
+        .iter()
+        .map(|(device, seq, review)| Merged { device: device.as_deref().unwrap_or(me), seq: *seq, review: *review, fresh: None })
+        .collect();
+    for (device, r) in fresh {
+        let review = review_from(r.at, r.rating.into(), r.kind.into());
+        log.push(Merged { device, seq: r.seq, review, fresh: Some(r) });
+    }
+    log.sort_by(|a, b| {
+        replay_order(super::to_ms(a.review.at), a.device, a.seq).cmp(&replay_order(
+            super::to_ms(b.review.at),
+            b.device,
+            b.seq,
+        ))
+    });
+    let mut state = None;
+    let mut done: Vec<Review> = Vec::with_capacity(log.len());
+    for entry in &log {
+        state = scheduler.apply(&key, state, &entry.review, &done, clock)?;
+        if let Some(r) = entry.fresh {
+            tx.prepare_cached(
+                "INSERT INTO reviews (card_id, at, rating, kind, duration_ms, stability, difficulty)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                card_id,
+                r.at,
+                r.rating,
+                r.kind,
+                r.duration_ms.max(0),
+                state.map(|s| s.stability),
+                state.map(|s| s.difficulty)
+            ])?;
+            let id = tx.last_insert_rowid();
+            tx.prepare_cached("INSERT INTO review_origin (review_id, device, seq) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, entry.device, entry.seq])?;
+        }
+        done.push(entry.review);
+    }
+    let before = tx
+        .prepare_cached(
+            "SELECT stability, difficulty, due, last_review, reps, lapses FROM card_state WHERE card_id = ?1",
+        )?
+        .query_row([card_id], |r| super::cards::state_at(r, 0))
+        .optional()?
+        .flatten();
+    if before == state {
+        return Ok(false);
+    }
+    write_state(tx, card_id, state.as_ref())?;
+    Ok(true)
+}
