@@ -31,3 +31,4 @@ mod rebuild;
 mod report;
 mod score;
 mod stats;
+mod sync;

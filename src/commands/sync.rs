@@ -15,7 +15,10 @@ use crate::sync::engine::{SyncOutcome, sync};
 /// Syncs through `args.dir`, else the configured `sync_dir`, and says what changed.
 pub fn run(app: &mut App, args: &SyncArgs, out: &mut dyn Write) -> Result<()> {
     let Some(dir) = args.dir.clone().or_else(|| app.config.sync_dir.clone()) else {
-        bail!(InputError::new("sync", "no folder given and no sync_dir in config.toml (grill config set sync_dir PATH)"));
+        bail!(InputError::new(
+            "sync",
+            "no folder given and no sync_dir in config.toml (grill config set sync_dir PATH)"
+        ));
     };
     if !dir.is_dir() {
         let shown = safe_line(&dir.display().to_string());
@@ -36,7 +39,9 @@ pub fn quietly(app: &mut App, out: &mut dyn Write) -> Result<()> {
             writeln!(out, "Synced: {} from your other devices.", reviews(outcome.merged.reviews_added))?;
         }
         Ok(_) => {}
-        Err(e) => writeln!(out, "grill: sync {}: {} (your reviews are saved here)", safe_line(&dir.display().to_string()), e)?,
+        Err(e) => {
+            writeln!(out, "grill: sync {}: {} (your reviews are saved here)", safe_line(&dir.display().to_string()), e)?
+        }
     }
     Ok(())
 }
@@ -69,7 +74,11 @@ fn report(o: &SyncOutcome, dir: &Path, out: &mut dyn Write) -> Result<()> {
         )?;
     }
     if m.reviews_waiting > 0 {
-        writeln!(out, "{} of cards this database does not have yet wait for a later sync.", reviews(m.reviews_waiting))?;
+        writeln!(
+            out,
+            "{} of cards this database does not have yet wait for a later sync.",
+            reviews(m.reviews_waiting)
+        )?;
     }
     if m.reviews_invalid > 0 {
         writeln!(out, "Ignored {} with a rating or kind this grill does not know.", reviews(m.reviews_invalid))?;

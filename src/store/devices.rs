@@ -42,7 +42,7 @@ pub struct MergeReport {
 }
 
 /// The order every device replays a card's reviews in: time, then the stable id.
-pub(super) fn replay_order<'a>(at: i64, device: &'a str, seq: i64) -> (i64, &'a str, i64) {
+pub(super) fn replay_order(at: i64, device: &str, seq: i64) -> (i64, &str, i64) {
     (at, device, seq)
 }
 
@@ -425,7 +425,12 @@ fn replay_card<Tz: TimeZone>(
         .collect::<Result<_, _>>()?;
     let mut log: Vec<Merged> = stored
         .iter()
-        .map(|(device, seq, review)| Merged { device: device.as_deref().unwrap_or(me), seq: *seq, review: *review, fresh: None })
+        .map(|(device, seq, review)| Merged {
+            device: device.as_deref().unwrap_or(me),
+            seq: *seq,
+            review: *review,
+            fresh: None,
+        })
         .collect();
     for (device, r) in fresh {
         let review = review_from(r.at, r.rating.into(), r.kind.into());
@@ -474,4 +479,87 @@ fn replay_card<Tz: TimeZone>(
     }
     write_state(tx, card_id, state.as_ref())?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::scheduler::Rating;
+
+    fn store_with_card() -> (Store, i64) {
+        let mut store = Store::open_in_memory().unwrap();
+        let deck = crate::deck::parse_toml(
+            "t.toml",
+            "[deck]\nid = \"t\"\nname = \"T\"\narea = \"sql\"\n[[cards]]\nid = \"t/a\"\nprompt = \"q\"\nanswer = \"a\"\n",
+        )
+        .unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+        let (scheduler, clock) = (Scheduler::default_params(), DayClock::new(Utc, 4));
+        let how = super::super::SyncOptions::import(now, &scheduler, &clock);
+        store.sync_decks(&[deck], &[], &how, &mut || {}).unwrap();
+        let id = store.card_by_key("t/a").unwrap().id;
+        (store, id)
+    }
+
+    fn review(minute: u32) -> Review {
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 9, minute, 0).unwrap();
+        Review { at, rating: Rating::Good, kind: ReviewKind::Learn }
+    }
+
+    #[test]
+    fn every_database_gets_a_device_id_of_its_own() {
+        let (a, b) = (Store::open_in_memory().unwrap(), Store::open_in_memory().unwrap());
+        let (a, b) = (a.device_id().unwrap(), b.device_id().unwrap());
+        assert_eq!(a.len(), 16);
+        assert!(crate::sync::valid_device_id(&a));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn a_review_not_yet_synced_can_be_undone_but_a_synced_one_cannot() {
+        let (mut store, card) = store_with_card();
+        let (scheduler, clock) = (Scheduler::default_params(), DayClock::new(Utc, 4));
+        let first = store.record_review(card, &review(0), 0, None).unwrap();
+        let published = store.publish(|r: &[SyncedReview]| -> Result<(), StoreError> {
+            assert_eq!(r.len(), 1);
+            Ok(())
+        });
+        assert_eq!(published.unwrap()[0].seq, first);
+        let second = store.record_review(card, &review(1), 0, None).unwrap();
+        store.undo_review(second, &scheduler, &clock).unwrap();
+        let err = store.undo_review(first, &scheduler, &clock).unwrap_err();
+        assert!(err.to_string().contains("already on your other devices"), "{err}");
+        assert_eq!(store.card_reviews(card).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_publishes_nothing() {
+        let (mut store, card) = store_with_card();
+        store.record_review(card, &review(0), 0, None).unwrap();
+        let failed = store.publish(|_: &[SyncedReview]| Err(StoreError::NoSuchDeck("x".into())));
+        assert!(failed.is_err());
+        assert_eq!(store.published_through().unwrap(), 0);
+        assert_eq!(store.unpublished_reviews().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn merging_the_same_segment_twice_adds_its_reviews_once() {
+        let (mut store, _) = store_with_card();
+        let (scheduler, clock) = (Scheduler::default_params(), DayClock::new(Utc, 4));
+        let at = review(5).at.timestamp_millis();
+        let reviews = vec![
+            SyncedReview { seq: 7, card: "t/a".into(), at, rating: 3, kind: 0, duration_ms: 1 },
+            SyncedReview { seq: 8, card: "t/gone".into(), at, rating: 3, kind: 0, duration_ms: 1 },
+            SyncedReview { seq: 9, card: "t/a".into(), at, rating: 9, kind: 0, duration_ms: 1 },
+        ];
+        let segment = Segment { device: "other".into(), reviews };
+        let first = store.merge_devices(&[], std::slice::from_ref(&segment), &[], &scheduler, &clock).unwrap();
+        assert_eq!((first.reviews_added, first.reviews_waiting, first.reviews_invalid), (1, 1, 1));
+        let again = store.merge_devices(&[], &[segment], &[], &scheduler, &clock).unwrap();
+        assert_eq!((again.reviews_added, again.reviews_known), (0, 1));
+        assert_eq!(store.review_log().unwrap().len(), 1);
+        assert!(store.unpublished_reviews().unwrap().is_empty(), "a merged review is not this device's to publish");
+    }
 }
