@@ -139,7 +139,7 @@ fn three_devices_with_interleaved_drills_over_days_converge() {
             d.devices[i].day(day).at(&format!("2026-03-{:02}T{:02}:00:00Z", 2 + day, 8 + 3 * i));
             d.drill(i, 2, None, ["3", "2", "4"][(i + day as usize) % 3]);
             // Not everyone syncs every day, and never in the same order.
-            if (i + day as usize) % 2 == 0 {
+            if (i + day as usize).is_multiple_of(2) {
                 d.sync((i + order) % 3);
                 order += 1;
             }
