@@ -217,6 +217,9 @@ pub enum ExportFormat {
     Toml,
     Csv,
     Md,
+    /// An Anki package of the cards with their schedule and review history, for Anki and
+    /// AnkiDroid; import Anki's export of it back to bring the answers home (docs/sync.md)
+    Apkg,
 }
 
 /// `grill plan`.

@@ -16,6 +16,9 @@ pub fn run(app: &App, args: &ExportArgs) -> Result<()> {
         let text = reviews_csv(&app.store.export_reviews()?)?;
         return write(args.output.as_deref(), &text);
     }
+    if args.format == ExportFormat::Apkg {
+        return super::export_apkg::run(app, args, &mut std::io::stdout().lock());
+    }
     let decks = app.store.export_decks(&args.decks)?;
     if decks.is_empty() {
         bail!("there are no imported decks to export; name a deck with --deck ID (see `grill decks`)");
@@ -25,6 +28,7 @@ pub fn run(app: &App, args: &ExportArgs) -> Result<()> {
         ExportFormat::Md => write(args.output.as_deref(), &export::to_markdown(&decks)),
         ExportFormat::Toml if decks.len() == 1 => write(args.output.as_deref(), &export::to_toml(&decks[0])),
         ExportFormat::Toml => toml_folder(args.output.as_deref(), &decks),
+        ExportFormat::Apkg => unreachable!("handled above"),
     }
 }
 

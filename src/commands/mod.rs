@@ -11,6 +11,7 @@ pub mod drill;
 pub mod edit;
 pub mod editor;
 pub mod export;
+pub mod export_apkg;
 pub mod gaps;
 pub mod import;
 pub mod interview;
