@@ -91,6 +91,7 @@ fn answers_given_in_anki_come_back_to_the_same_grill_cards_once() {
     let before = log(&env);
     let cards_before = env.cards(&[]).len();
     let out = env.run(&["import", s(&fixture("phone-back.apkg"))], "");
+    assert!(out.starts_with("Imported into grill's own cards:\n"), "{out}");
     assert!(out.contains("added 4 reviews"), "{out}");
     let answers = anki_answers();
     assert_eq!(answers.len(), 4);
