@@ -24,3 +24,11 @@ WHEN OLD.id <= CAST(ifnull((SELECT value FROM meta WHERE key = 'sync_published')
 BEGIN
     SELECT RAISE(ABORT, 'this review is already on your other devices (grill sync); it cannot be undone');
 END;
+
+-- Segment files of other devices whose every review is in this log: later syncs skip them by
+-- name without reading them (a heavy user's folder holds a million reviews).
+CREATE TABLE sync_segments_merged (
+    device TEXT NOT NULL,
+    name   TEXT NOT NULL,
+    PRIMARY KEY (device, name)
+) STRICT, WITHOUT ROWID;

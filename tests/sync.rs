@@ -389,3 +389,40 @@ fn a_copied_database_is_refused_before_it_writes_under_the_same_id() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("another database uses this device's id"), "{out:?}");
 }
+
+#[test]
+fn reviews_of_a_deck_not_here_yet_wait_and_merged_segments_are_not_read_again() {
+    let d = Devices::new(2);
+    let deck = d.devices[1].write(
+        "mine.toml",
+        "[deck]\nid = \"mine\"\nname = \"Mine\"\narea = \"mine-area\"\n\n[[cards]]\nid = \"mine/a\"\nprompt = \"Q\"\nanswer = \"A\"\n",
+    );
+    d.devices[1].run(&["import", s(&deck)], "");
+    d.drill(1, 1, Some("mine-area"), "3");
+    d.drill(1, 1, Some("sql"), "3");
+    d.sync(1);
+    // The sync tool has copied device 1's reviews but not yet its state file (with the deck).
+    let state = d.own_folder(1).join("state.grill");
+    let kept = std::fs::read(&state).unwrap();
+    std::fs::remove_file(&state).unwrap();
+    let out = d.sync(0);
+    assert!(
+        out.contains("added 1 review ") && out.contains("1 review of cards this database does not have yet"),
+        "{out}"
+    );
+    std::fs::write(&state, kept).unwrap();
+    let out = d.sync(0);
+    assert!(out.contains("added 1 review "), "{out}");
+    d.sync(1);
+    d.assert_converged(2);
+    // Every segment is merged whole now: damaging one changes nothing, it is not read again.
+    for entry in std::fs::read_dir(d.own_folder(1)).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap().to_string_lossy().starts_with("reviews-") {
+            std::fs::write(&path, b"garbage").unwrap();
+        }
+    }
+    let out = d.sync(0);
+    assert!(!out.contains("Skipped"), "{out}");
+    d.assert_converged(2);
+}

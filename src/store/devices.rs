@@ -85,6 +85,38 @@ impl Store {
         unpublished(self.conn())
     }
 
+    /// The other devices' segment files already merged whole, as (device, file name).
+    pub fn merged_segments(&self) -> Result<HashSet<(String, String)>, StoreError> {
+        let mut stmt = self.conn().prepare("SELECT device, name FROM sync_segments_merged")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records the segments (read from files `names`) whose every review is now in the log, so
+    /// later syncs skip them; one still waiting for a card (or holding a review this grill
+    /// cannot read) is read again next time.
+    pub fn record_merged_segments(&mut self, segments: &[Segment], names: &[String]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        for (segment, name) in segments.iter().zip(names) {
+            let mut known = tx.prepare_cached("SELECT 1 FROM review_origin WHERE device = ?1 AND seq = ?2")?;
+            let mut whole = true;
+            for review in &segment.reviews {
+                if !known.exists(params![segment.device, review.seq])? {
+                    whole = false;
+                    break;
+                }
+            }
+            if whole {
+                tx.execute(
+                    "INSERT OR IGNORE INTO sync_segments_merged (device, name) VALUES (?1, ?2)",
+                    params![segment.device, name],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// What this device shares besides reviews: imported and user decks with their cards,
     /// rewrites of built-in cards, self-assessments.
     pub fn device_state(&self) -> Result<DeviceState, StoreError> {

@@ -57,7 +57,10 @@ pub fn sync<Tz: TimeZone>(
         folder::write_segment(dir, &segment).map(|_| ()).map_err(io)
     })?;
     folder::write_state(dir, &store.device_state()?).map_err(io)?;
-    let OtherDevices { segments, states, skipped } = folder::read_others(dir, &device).map_err(io)?;
+    let merged_before = store.merged_segments()?;
+    let done = |device: &str, name: &str| merged_before.contains(&(device.to_owned(), name.to_owned()));
+    let OtherDevices { segments, states, skipped } = folder::read_others(dir, &device, &done).map_err(io)?;
+    let (names, segments): (Vec<String>, Vec<Segment>) = segments.into_iter().unzip();
     let mut devices: Vec<&str> = segments.iter().map(|s| s.device.as_str()).collect();
     devices.extend(states.iter().map(|s| s.device.as_str()));
     devices.sort_unstable();
@@ -65,6 +68,7 @@ pub fn sync<Tz: TimeZone>(
     let devices = devices.len();
     let mine: Vec<String> = published.iter().map(|r| r.card.clone()).collect();
     let merged = store.merge_devices(&states, &segments, &mine, scheduler, clock)?;
+    store.record_merged_segments(&segments, &names)?;
     Ok(SyncOutcome { device, devices, published: published.len(), merged, skipped })
 }
 

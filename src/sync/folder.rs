@@ -11,7 +11,8 @@ use super::{DeviceState, FileError, Segment, decode, encode, valid_device_id};
 /// The other devices' files, read whole.
 #[derive(Debug, Default)]
 pub struct OtherDevices {
-    pub segments: Vec<Segment>,
+    /// Segments with their file names.
+    pub segments: Vec<(String, Segment)>,
     pub states: Vec<DeviceState>,
     /// Files skipped this time (still being copied, damaged, or from a newer grill).
     pub skipped: Vec<(PathBuf, FileError)>,
@@ -82,9 +83,10 @@ pub fn own_segments_after(dir: &Path, device: &str, after: i64) -> std::io::Resu
     Ok(found)
 }
 
-/// Reads every device's files but `me`'s. A missing folder is an error (a typo must not look
-/// like "nothing to merge"); unreadable files are skipped and listed.
-pub fn read_others(dir: &Path, me: &str) -> std::io::Result<OtherDevices> {
+/// Reads every device's files but `me`'s, except segments `done(device, name)` says were
+/// merged already. A missing folder is an error (a typo must not look like "nothing to
+/// merge"); unreadable files are skipped and listed.
+pub fn read_others(dir: &Path, me: &str, done: &dyn Fn(&str, &str) -> bool) -> std::io::Result<OtherDevices> {
     let mut found = OtherDevices::default();
     let mut devices: Vec<(String, PathBuf)> = Vec::new();
     for entry in std::fs::read_dir(dir)? {
@@ -102,8 +104,11 @@ pub fn read_others(dir: &Path, me: &str) -> std::io::Result<OtherDevices> {
         for name in names {
             let path = folder.join(&name);
             if segment_range(&name).is_some() {
+                if done(&device, &name) {
+                    continue;
+                }
                 match read::<Segment>(&path).and_then(|s| same_device(s, &device, |s| &s.device)) {
-                    Ok(segment) => found.segments.push(segment),
+                    Ok(segment) => found.segments.push((name, segment)),
                     Err(e) => found.skipped.push((path, e)),
                 }
             } else if name == STATE {
@@ -160,8 +165,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write_segment(dir.path(), &segment("a", &[1, 2])).unwrap();
         write_segment(dir.path(), &segment("b", &[1])).unwrap();
-        let seen = read_others(dir.path(), "a").unwrap();
-        assert_eq!(seen.segments, vec![segment("b", &[1])]);
+        let seen = read_others(dir.path(), "a", &|_, _| false).unwrap();
+        let name = "reviews-000000000001-000000000001.grill".to_owned();
+        assert_eq!(seen.segments, vec![(name.clone(), segment("b", &[1]))]);
+        let seen = read_others(dir.path(), "a", &|device, file| device == "b" && file == name).unwrap();
+        assert!(seen.segments.is_empty(), "a segment merged before is read again");
         assert_eq!(own_last_seq(dir.path(), "a").unwrap(), Some(2));
     }
 
@@ -172,7 +180,7 @@ mod tests {
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(dir.path().join("b").join(".reviews-x.tmp"), &bytes[..10]).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 5]).unwrap();
-        let seen = read_others(dir.path(), "a").unwrap();
+        let seen = read_others(dir.path(), "a", &|_, _| false).unwrap();
         assert!(seen.segments.is_empty());
         assert_eq!(seen.skipped.len(), 1);
         assert_eq!(seen.skipped[0].1, FileError::Incomplete);
@@ -184,7 +192,7 @@ mod tests {
         let path = write_segment(dir.path(), &segment("b", &[1])).unwrap();
         std::fs::create_dir(dir.path().join("c")).unwrap();
         std::fs::rename(&path, dir.path().join("c").join(path.file_name().unwrap())).unwrap();
-        let seen = read_others(dir.path(), "a").unwrap();
+        let seen = read_others(dir.path(), "a", &|_, _| false).unwrap();
         assert!(seen.segments.is_empty());
         assert_eq!(seen.skipped[0].1, FileError::NotOurs);
     }
