@@ -594,4 +594,34 @@ mod tests {
         assert_eq!(store.review_log().unwrap().len(), 1);
         assert!(store.unpublished_reviews().unwrap().is_empty(), "a merged review is not this device's to publish");
     }
+
+    #[test]
+    fn a_database_from_before_syncing_keeps_its_log_and_gives_each_review_its_row_id_as_sequence() {
+        use crate::embedded::MIGRATION_FILES;
+        use rusqlite_migration::{M, Migrations};
+        let sync_at = MIGRATION_FILES.iter().position(|(name, _)| *name == "0010_sync.sql").unwrap();
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before: Vec<M> = MIGRATION_FILES[..sync_at].iter().map(|(_, sql)| M::up(sql)).collect();
+        Migrations::new(before).to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO decks (id, key, name, area, source) VALUES (1, 'd', 'D', 'sql', 'import');
+             INSERT INTO cards (id, key, deck_id, area, prompt, answer, position, created_at, updated_at)
+                 VALUES (1, 'd/1', 1, 'sql', 'q', 'a', 0, 0, 0);
+             INSERT INTO reviews (id, card_id, at, rating, kind, duration_ms) VALUES
+                 (3, 1, 1000, 3, 0, 5), (8, 1, 90000000, 1, 1, 6);",
+        )
+        .unwrap();
+        let rows = |conn: &Connection| -> Vec<(i64, i64, i64)> {
+            let mut stmt = conn.prepare("SELECT id, at, rating FROM reviews ORDER BY id").unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+        };
+        let log = rows(&conn);
+        super::super::migrate::migrate(&mut conn).unwrap();
+        assert_eq!(rows(&conn), log, "the migration rewrote the log");
+        let store = Store { conn, path: std::path::PathBuf::from(":memory:") };
+        assert_eq!(store.device_id().unwrap().len(), 16);
+        let out: Vec<(i64, String, i64)> =
+            store.unpublished_reviews().unwrap().into_iter().map(|r| (r.seq, r.card, r.at)).collect();
+        assert_eq!(out, vec![(3, "d/1".to_owned(), 1000), (8, "d/1".to_owned(), 90_000_000)]);
+    }
 }
