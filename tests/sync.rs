@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::common::live::{Live, is_confirmation};
 use crate::common::{Env, s, states_match_replay};
 
 /// A shared folder and the devices syncing through it.
@@ -425,4 +426,22 @@ fn reviews_of_a_deck_not_here_yet_wait_and_merged_segments_are_not_read_again() 
     let out = d.sync(0);
     assert!(!out.contains("Skipped"), "{out}");
     d.assert_converged(2);
+}
+
+#[test]
+fn undo_in_a_drill_keeps_a_rating_another_grill_already_synced() {
+    let d = Devices::new(1);
+    let mut drill = Live::start(&d.devices[0], &["drill", "--new", "2"]);
+    drill.wait_for_prompt("answer> ");
+    drill.send("\n3\n");
+    drill.wait_for(is_confirmation);
+    // A second grill on this machine syncs while the drill waits for the next answer.
+    d.sync(0);
+    drill.send("u\n");
+    let said = drill.wait_for(|l| l.contains("cannot be undone") || l.contains("undone"));
+    assert!(said.contains("already on your other devices (grill sync): it stands and cannot be undone"), "{said}");
+    drill.send("q\n");
+    let (status, _, stderr) = drill.finish();
+    assert!(status.success(), "{stderr}");
+    assert_eq!(d.reviews(0), 1);
 }

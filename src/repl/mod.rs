@@ -201,9 +201,15 @@ fn ask(input: &mut dyn Input, out: &mut dyn Write, prompt: &str) -> std::io::Res
 /// Undo, skip or suspend; returns whether the current card changed.
 fn act<Tz: TimeZone>(app: &mut App, session: &mut Session<Tz>, out: &mut dyn Write, command: Command) -> Result<bool> {
     match command {
-        Command::Undo => match session.undo(&mut app.store)? {
-            Some(key) => writeln!(out, "{DIM}undone: {}{DIM:#}", safe_line(&key))?,
-            None => {
+        Command::Undo => match session.undo(&mut app.store) {
+            Ok(Some(key)) => writeln!(out, "{DIM}undone: {}{DIM:#}", safe_line(&key))?,
+            // Another grill synced meanwhile: the rating stands, the drill goes on.
+            Err(e @ crate::store::StoreError::AlreadySynced) => {
+                writeln!(out, "{e}")?;
+                return Ok(false);
+            }
+            Err(e) => return Err(e.into()),
+            Ok(None) => {
                 writeln!(out, "nothing to undo in this session")?;
                 return Ok(false);
             }

@@ -203,6 +203,17 @@ impl Store {
     }
 }
 
+/// Whether review `id` is on other devices (written to the folder, or merged from it): the
+/// schema refuses to delete it, and undo says so first.
+pub(super) fn is_synced(conn: &Connection, id: i64) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT ?1 <= CAST(ifnull((SELECT value FROM meta WHERE key = ?2), '0') AS INTEGER)
+             OR EXISTS (SELECT 1 FROM review_origin WHERE review_id = ?1)",
+        params![id, PUBLISHED],
+        |r| r.get(0),
+    )?)
+}
+
 fn mark(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)
@@ -562,7 +573,10 @@ mod tests {
         let second = store.record_review(card, &review(1), 0, None).unwrap();
         store.undo_review(second, &scheduler, &clock).unwrap();
         let err = store.undo_review(first, &scheduler, &clock).unwrap_err();
-        assert!(err.to_string().contains("already on your other devices"), "{err}");
+        assert!(matches!(err, StoreError::AlreadySynced), "{err}");
+        // The schema refuses too, whoever deletes.
+        let raw = store.conn().execute("DELETE FROM reviews WHERE id = ?1", [first]).unwrap_err();
+        assert!(raw.to_string().contains("already on your other devices"), "{raw}");
         assert_eq!(store.card_reviews(card).unwrap().len(), 1);
     }
 

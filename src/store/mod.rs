@@ -89,6 +89,8 @@ pub enum StoreError {
     Exists(PathBuf),
     #[error("{0}: that is the database itself; restore from a backup copy")]
     SameFile(PathBuf),
+    #[error("that rating is already on your other devices (grill sync): it stands and cannot be undone")]
+    AlreadySynced,
 }
 
 impl From<rusqlite::Error> for StoreError {
