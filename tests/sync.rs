@@ -93,6 +93,16 @@ impl Devices {
     }
 }
 
+/// Fresh devices holding copies of `base`'s databases (drilled, never synced).
+fn copies_of(base: &Devices) -> Devices {
+    let d = Devices::new(base.devices.len());
+    for (from, to) in base.devices.iter().zip(&d.devices) {
+        std::fs::create_dir_all(to.db().parent().unwrap()).unwrap();
+        std::fs::copy(from.db(), to.db()).unwrap();
+    }
+    d
+}
+
 /// Two devices drill the same and different cards on the same morning (device 1 later).
 fn two_devices_that_drilled_apart() -> (Devices, usize) {
     let mut d = Devices::new(2);
@@ -113,6 +123,29 @@ fn two_devices_hold_the_same_log_and_states_whatever_order_they_sync_in() {
         }
         d.assert_converged(total);
     }
+}
+
+#[test]
+fn three_devices_converge_whichever_of_the_six_orders_they_sync_in() {
+    let mut base = Devices::new(3);
+    for i in 0..3 {
+        base.devices[i].at(&format!("2026-03-02T{:02}:00:00Z", 9 + i));
+        base.drill(i, 2, None, ["3", "1", "4"][i]);
+        base.drill(i, 1, Some(["sql", "python", "sql"][i]), "2");
+    }
+    let total: usize = (0..3).map(|i| base.reviews(i)).sum();
+    let mut reached = std::collections::BTreeSet::new();
+    for order in [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
+        let d = copies_of(&base);
+        // Two rounds in the same order: after the first every device has written its reviews.
+        for &i in order.iter().chain(&order) {
+            d.sync(i);
+        }
+        d.assert_converged(total);
+        reached.insert(d.states(0));
+    }
+    // Every order reaches the same states, not only the same states on every device.
+    assert_eq!(reached.len(), 1, "{reached:?}");
 }
 
 #[test]
