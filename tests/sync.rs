@@ -478,3 +478,38 @@ fn undo_in_a_drill_keeps_a_rating_another_grill_already_synced() {
     assert!(status.success(), "{stderr}");
     assert_eq!(d.reviews(0), 1);
 }
+
+#[test]
+fn parameters_fitted_on_one_device_schedule_every_device() {
+    let mut d = Devices::new(2);
+    d.drill(0, 2, None, "3");
+    d.devices[1].at("2026-03-02T12:00:00Z");
+    d.drill(1, 2, Some("sql"), "2");
+    // Device 0 keeps its own fitted parameters (as `grill optimize` saves them) and replays.
+    let mut fitted = fsrs::DEFAULT_PARAMETERS.to_vec();
+    fitted[2] = 5.0; // a longer first interval after Good
+    let json = serde_json::to_string(&fitted).unwrap();
+    d.devices[0]
+        .sql()
+        .execute("INSERT INTO fsrs_parameters (saved_at, parameters, reviews) VALUES (1772440000000, ?1, 500)", [&json])
+        .unwrap();
+    d.devices[0].run(&["rebuild"], "");
+    let total = d.reviews(0) + d.reviews(1);
+    d.sync(0);
+    let out = d.sync(1);
+    assert!(out.contains("Took the FSRS parameters another device saved later"), "{out}");
+    d.sync(0);
+    let saved = |i: usize| -> String {
+        d.devices[i]
+            .sql()
+            .query_row("SELECT parameters FROM fsrs_parameters ORDER BY id DESC", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(saved(1), saved(0));
+    // The same log and states on both (the replay check here uses the default parameters, so
+    // only the equality between the devices is checked).
+    assert_eq!(d.log(1), d.log(0));
+    assert_eq!(d.log(0).len(), total);
+    assert_eq!(d.states(1), d.states(0));
+    assert!(d.devices[1].run(&["rebuild"], "").contains(": 0 states changed."));
+}

@@ -24,7 +24,8 @@ pub fn run(app: &mut App, args: &SyncArgs, out: &mut dyn Write) -> Result<()> {
         let shown = safe_line(&dir.display().to_string());
         bail!(InputError::new("sync", format!("{shown}: not a folder (create it, or give your sync tool's folder)")));
     }
-    let outcome = sync(&mut app.store, &dir, &app.scheduler, &app.days)?;
+    let mut outcome = sync(&mut app.store, &dir, &app.scheduler, &app.days)?;
+    adopt(app, &mut outcome)?;
     report(&outcome, &dir, out)?;
     Ok(())
 }
@@ -35,13 +36,26 @@ pub fn run(app: &mut App, args: &SyncArgs, out: &mut dyn Write) -> Result<()> {
 pub fn quietly(app: &mut App, out: &mut dyn Write) -> Result<()> {
     let Some(dir) = app.config.sync_dir.clone() else { return Ok(()) };
     match sync(&mut app.store, &dir, &app.scheduler, &app.days) {
-        Ok(outcome) if outcome.merged.reviews_added > 0 => {
-            writeln!(out, "Synced: {} from your other devices.", reviews(outcome.merged.reviews_added))?;
+        Ok(mut outcome) => {
+            adopt(app, &mut outcome)?;
+            if outcome.merged.reviews_added > 0 {
+                writeln!(out, "Synced: {} from your other devices.", reviews(outcome.merged.reviews_added))?;
+            }
         }
-        Ok(_) => {}
         Err(e) => {
             writeln!(out, "grill: sync {}: {} (your reviews are saved here)", safe_line(&dir.display().to_string()), e)?
         }
+    }
+    Ok(())
+}
+
+/// Parameters taken from another device schedule the rest of this run (the drill after its
+/// opening sync).
+fn adopt(app: &mut App, outcome: &mut SyncOutcome) -> Result<()> {
+    if let Some(scheduler) = outcome.new_scheduler.take() {
+        app.scheduler = scheduler;
+        app.parameters = app.store.fsrs_parameters()?;
+        outcome.parameters_taken = true;
     }
     Ok(())
 }
@@ -63,6 +77,12 @@ fn report(o: &SyncOutcome, dir: &Path, out: &mut dyn Write) -> Result<()> {
         reviews(m.reviews_added),
         m.reviews_known,
     )?;
+    if o.parameters_taken {
+        writeln!(
+            out,
+            "Took the FSRS parameters another device saved later (grill optimize); every card was rescheduled."
+        )?;
+    }
     if m.cards_replayed > 0 {
         writeln!(out, "Rescheduled {} from the merged log.", cards(m.cards_replayed))?;
     }

@@ -14,7 +14,9 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use super::reviews::{review_from, write_state};
 use super::{Store, StoreError};
 use crate::scheduler::{DayClock, Rating, Review, ReviewKind, Scheduler};
-use crate::sync::{DeviceState, Segment, SyncedAssessment, SyncedCard, SyncedDeck, SyncedEdit, SyncedReview};
+use crate::sync::{
+    DeviceState, Segment, SyncedAssessment, SyncedCard, SyncedDeck, SyncedEdit, SyncedParameters, SyncedReview,
+};
 
 const DEVICE: &str = "device_id";
 const PUBLISHED: &str = "sync_published";
@@ -162,7 +164,14 @@ impl Store {
             .prepare("SELECT at, area, score FROM self_assessments ORDER BY at, area, score")?
             .query_map([], |r| Ok(SyncedAssessment { at: r.get(0)?, area: r.get(1)?, score: r.get(2)? }))?
             .collect::<Result<_, _>>()?;
-        Ok(DeviceState { device: self.device_id()?, decks, edits, assessments })
+        let parameters = self.fsrs_parameters()?.map(|p| SyncedParameters {
+            saved_at: p.saved_at.timestamp_millis(),
+            parameters: p.parameters,
+            reviews: p.reviews,
+            log_loss: p.log_loss,
+            rmse_bins: p.rmse_bins,
+        });
+        Ok(DeviceState { device: self.device_id()?, decks, edits, assessments, parameters })
     }
 
     /// Merges other devices' states and review segments in one transaction, and replays every

@@ -8,7 +8,7 @@ use chrono::TimeZone;
 use super::folder::{self, OtherDevices};
 use super::{FileError, Segment};
 use crate::scheduler::{DayClock, Scheduler};
-use crate::store::{MergeReport, Store, StoreError};
+use crate::store::{MergeReport, SavedParameters, Store, StoreError};
 
 /// What a sync did.
 #[derive(Debug, Default)]
@@ -22,6 +22,11 @@ pub struct SyncOutcome {
     pub merged: MergeReport,
     /// Files skipped this time (being copied, damaged, from a newer grill).
     pub skipped: Vec<(PathBuf, FileError)>,
+    /// Newer FSRS parameters taken from another device: every state was replayed with them,
+    /// and this is the scheduler the rest of the process must use.
+    pub new_scheduler: Option<Scheduler>,
+    /// Set by the caller once it adopted `new_scheduler`.
+    pub parameters_taken: bool,
 }
 
 /// Why a sync stopped.
@@ -66,10 +71,49 @@ pub fn sync<Tz: TimeZone>(
     devices.sort_unstable();
     devices.dedup();
     let devices = devices.len();
+    let new_scheduler = take_newer_parameters(store, &states, scheduler.desired_retention(), clock)?;
+    let scheduler = new_scheduler.as_ref().unwrap_or(scheduler);
     let mine: Vec<String> = published.iter().map(|r| r.card.clone()).collect();
     let merged = store.merge_devices(&states, &segments, &mine, scheduler, clock)?;
     store.record_merged_segments(&segments, &names)?;
-    Ok(SyncOutcome { device, devices, published: published.len(), merged, skipped })
+    Ok(SyncOutcome {
+        device,
+        devices,
+        published: published.len(),
+        merged,
+        skipped,
+        new_scheduler,
+        parameters_taken: false,
+    })
+}
+
+/// FSRS parameters saved later on another device than any here are saved here too (with every
+/// state replayed by them, as `grill optimize` does), so all devices schedule alike. Ties on
+/// the instant go to the greater list of numbers, the same on every device.
+fn take_newer_parameters<Tz: TimeZone>(
+    store: &mut Store,
+    states: &[super::DeviceState],
+    desired_retention: f32,
+    clock: &DayClock<Tz>,
+) -> Result<Option<Scheduler>, SyncError> {
+    let key = |p: &super::SyncedParameters| (p.saved_at, format!("{:?}", p.parameters));
+    let local = store.fsrs_parameters()?.map(|p| (p.saved_at.timestamp_millis(), format!("{:?}", p.parameters)));
+    let Some(newest) = states.iter().filter_map(|s| s.parameters.as_ref()).max_by_key(|p| key(p)) else {
+        return Ok(None);
+    };
+    if local.is_some_and(|l| l >= key(newest)) {
+        return Ok(None);
+    }
+    let scheduler = Scheduler::new(&newest.parameters, desired_retention).map_err(StoreError::from)?;
+    let saved = SavedParameters {
+        parameters: newest.parameters.clone(),
+        saved_at: crate::store::from_ms(newest.saved_at),
+        reviews: newest.reviews,
+        log_loss: newest.log_loss,
+        rmse_bins: newest.rmse_bins,
+    };
+    store.save_parameters(&saved, &scheduler, clock)?;
+    Ok(Some(scheduler))
 }
 
 /// Segments in this device's folder beyond what the database remembers writing: a sync that

@@ -42,6 +42,21 @@ pub struct DeviceState {
     pub decks: Vec<SyncedDeck>,
     pub edits: Vec<SyncedEdit>,
     pub assessments: Vec<SyncedAssessment>,
+    /// The FSRS parameters in use (`grill optimize`), when ever saved.
+    #[serde(default)]
+    pub parameters: Option<SyncedParameters>,
+}
+
+/// FSRS parameters as saved by `grill optimize`: the newest save on any device is used on all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncedParameters {
+    /// Unix ms.
+    pub saved_at: i64,
+    /// 21 numbers, or none for the defaults.
+    pub parameters: Vec<f32>,
+    pub reviews: usize,
+    pub log_loss: Option<(f32, f32)>,
+    pub rmse_bins: Option<(f32, f32)>,
 }
 
 /// An imported (or user) deck with its cards as stored.
