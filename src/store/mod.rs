@@ -5,6 +5,7 @@ mod backup;
 mod batch;
 mod cards;
 mod check;
+mod device_state;
 mod devices;
 mod edit;
 mod export;
