@@ -96,6 +96,16 @@ pub enum Command {
     },
     /// Print the manual page (roff): `grill man > ~/.local/share/man/man1/grill.1`
     Man,
+    /// Merge reviews with your other machines through a folder a sync tool shares (Syncthing, Dropbox...)
+    Sync(SyncArgs),
+}
+
+/// `grill sync`.
+#[derive(Debug, Clone, Args)]
+pub struct SyncArgs {
+    /// The shared folder [default: sync_dir from config.toml]
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// `grill drill`.
@@ -240,6 +250,9 @@ pub enum ExportFormat {
     Toml,
     Csv,
     Md,
+    /// An Anki package of the cards with their schedule and review history, for Anki and
+    /// AnkiDroid; import Anki's export of it back to bring the answers home (docs/sync.md)
+    Apkg,
 }
 
 /// `grill plan`.

@@ -26,6 +26,9 @@ pub struct Config {
     /// Seconds between the answer timer's lines above the prompt (a line also shows when a
     /// card's time limit passes); 0 turns the timer off.
     pub timer_secs: u32,
+    /// A folder a sync tool shares between your machines: `grill sync` uses it, and the drill
+    /// syncs through it quietly when it starts and ends (docs/sync.md). Unset: no syncing.
+    pub sync_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -38,6 +41,7 @@ impl Default for Config {
             roles: Vec::new(),
             languages: Vec::new(),
             timer_secs: 30,
+            sync_dir: None,
         }
     }
 }

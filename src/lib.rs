@@ -18,6 +18,7 @@ pub mod scorecard;
 pub mod session;
 pub mod stats;
 pub mod store;
+pub mod sync;
 pub mod values;
 
 /// Files embedded at build time (see `build.rs`).

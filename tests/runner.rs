@@ -38,4 +38,5 @@ mod report;
 mod score;
 mod show;
 mod stats;
+mod sync;
 mod terminal;

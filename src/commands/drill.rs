@@ -16,7 +16,11 @@ use crate::session::Session;
 /// Runs today's drill, reading answers from stdin.
 pub fn run(app: &mut App, args: &DrillArgs, out: &mut Ui) -> Result<()> {
     let mut input = repl::stdin_input()?;
+    // With `sync_dir` set, reviews from the other machines come in first and this session's go
+    // out at the end.
+    crate::app::sync::quietly(app, out)?;
     drill(app, args, input.as_mut(), out)?;
+    crate::app::sync::quietly(app, out)?;
     Ok(())
 }
 

@@ -17,6 +17,9 @@ pub fn run(app: &App, args: &ExportArgs, out: &mut Ui) -> Result<()> {
         let text = reviews_csv(&app.store.export_reviews()?)?;
         return write(out, args.output.as_deref(), &text);
     }
+    if args.format == ExportFormat::Apkg {
+        return super::export_apkg::run(app, args, &mut std::io::stdout().lock());
+    }
     let decks = app.store.export_decks(&args.decks)?;
     if decks.is_empty() {
         bail!("there are no imported decks to export; name a deck with --deck ID (see `grill decks`)");
@@ -26,6 +29,7 @@ pub fn run(app: &App, args: &ExportArgs, out: &mut Ui) -> Result<()> {
         ExportFormat::Md => write(out, args.output.as_deref(), &export::to_markdown(&decks)),
         ExportFormat::Toml if decks.len() == 1 => write(out, args.output.as_deref(), &export::to_toml(&decks[0])),
         ExportFormat::Toml => toml_folder(out, args.output.as_deref(), &decks),
+        ExportFormat::Apkg => unreachable!("handled above"),
     }
 }
 

@@ -210,6 +210,9 @@ fn print_report(out: &mut dyn Write, parsed: &Parsed, report: &SyncReport, dry_r
     let decks: Vec<String> = parsed.decks.iter().map(|d| safe_line(&d.deck.id)).collect();
     if dry_run {
         writeln!(out, "Dry run: nothing was written. Importing would change deck(s) {}:", decks.join(", "))?;
+    } else if decks.is_empty() {
+        // A package of grill's own cards (`grill export --format apkg`) brings only answers.
+        writeln!(out, "Imported into grill's own cards:")?;
     } else {
         writeln!(out, "Imported into deck(s) {}:", decks.join(", "))?;
     }

@@ -9,6 +9,7 @@ pub mod decks;
 pub mod drill;
 pub mod edit;
 pub mod export;
+pub mod export_apkg;
 pub mod gaps;
 pub mod import;
 pub mod interview;
@@ -25,6 +26,7 @@ pub mod score;
 pub mod show;
 pub mod stats;
 pub mod suspend;
+pub mod sync;
 
 use anyhow::Result;
 
@@ -103,6 +105,7 @@ fn run(cli: Cli, out: &mut Ui) -> Result<()> {
         Some(Command::Edit(args)) => edit::run(&mut app, &args, out),
         Some(Command::Report(args)) => report::run(&app, &args, out),
         Some(Command::Rebuild) => rebuild::run(&mut app, out),
+        Some(Command::Sync(args)) => sync::run(&mut app, &args, out),
     };
     result.map_err(|e| name_the_database(e, &db))
 }

@@ -460,9 +460,10 @@ pub fn move_out_of_builtin(parsed: &mut Parsed, options: &ImportOptions, builtin
 }
 
 /// Refuses a file that holds no card (an empty Markdown file, a CSV with only its header):
-/// importing it would change nothing and say so unclearly.
+/// importing it would change nothing and say so unclearly. An Anki package of grill's own cards
+/// (answers given in Anki) brings reviews, not cards.
 pub fn check_not_empty(file: &str, parsed: &Parsed) -> Result<(), DeckError> {
-    if parsed.decks.iter().any(|d| !d.cards.is_empty()) {
+    if parsed.decks.iter().any(|d| !d.cards.is_empty()) || !parsed.history.is_empty() {
         return Ok(());
     }
     Err(DeckError {

@@ -220,13 +220,19 @@ fn ask(input: &mut dyn Input, out: &mut dyn Write, prompt: &str) -> std::io::Res
 fn act<Tz: TimeZone>(app: &mut App, session: &mut Session<Tz>, out: &mut dyn Write, command: Command) -> Result<bool> {
     let now = app.now();
     match command {
-        Command::Undo => match session.undo(&mut app.store, now)? {
-            Some(Undone::Rating(key)) => writeln!(out, "{DIM}undone: the rating of {}{DIM:#}", safe_line(&key))?,
-            Some(Undone::Skip(key)) => writeln!(out, "{DIM}undone: skipping {}{DIM:#}", safe_line(&key))?,
-            Some(Undone::Suspend(key)) => {
+        Command::Undo => match session.undo(&mut app.store, now) {
+            Ok(Some(Undone::Rating(key))) => writeln!(out, "{DIM}undone: the rating of {}{DIM:#}", safe_line(&key))?,
+            Ok(Some(Undone::Skip(key))) => writeln!(out, "{DIM}undone: skipping {}{DIM:#}", safe_line(&key))?,
+            Ok(Some(Undone::Suspend(key))) => {
                 writeln!(out, "{DIM}undone: suspending {} (it is back in the drill){DIM:#}", safe_line(&key))?
             }
-            None => {
+            // Another grill synced meanwhile: the rating stands, the drill goes on.
+            Err(e @ crate::store::StoreError::AlreadySynced) => {
+                writeln!(out, "{e}")?;
+                return Ok(false);
+            }
+            Err(e) => return Err(e.into()),
+            Ok(None) => {
                 writeln!(out, "{DIM}nothing to undo yet in this session{DIM:#}")?;
                 return Ok(false);
             }

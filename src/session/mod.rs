@@ -231,7 +231,14 @@ impl<Tz: TimeZone> Session<Tz> {
         let Some(action) = self.actions.pop() else { return Ok(None) };
         let (card, undone) = match action {
             Action::Rated(last) => {
-                let restored = store.undo_review(last.review_id, &self.scheduler, &self.clock)?;
+                let restored = match store.undo_review(last.review_id, &self.scheduler, &self.clock) {
+                    Ok(restored) => restored,
+                    Err(e) => {
+                        // Not taken back (another grill synced it): it stays the last action.
+                        self.actions.push(Action::Rated(last));
+                        return Err(e);
+                    }
+                };
                 self.answered.retain(|a| a.review_id != last.review_id);
                 self.tally[last.rating as usize - 1] -= 1;
                 let key = last.card.key.clone();

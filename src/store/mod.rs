@@ -5,6 +5,8 @@ mod backup;
 mod batch;
 mod cards;
 mod check;
+mod device_state;
+mod devices;
 mod edit;
 mod export;
 mod history;
@@ -23,6 +25,7 @@ mod sync;
 pub use backup::{BackupReport, RestoreReport, backup, restore};
 pub use batch::NewReview;
 pub use cards::{CardFilter, CardRow, DeckSummary};
+pub use devices::MergeReport;
 pub use edit::{CardText, Rewrite};
 pub use export::ExportedReview;
 pub use interviews::{InterviewRow, NewInterview, QuestionRow};
@@ -90,6 +93,8 @@ pub enum StoreError {
     Exists(PathBuf),
     #[error("{0}: that is the database itself; restore from a backup copy")]
     SameFile(PathBuf),
+    #[error("that rating is already on your other devices (grill sync): it stands and cannot be undone")]
+    AlreadySynced,
 }
 
 impl From<rusqlite::Error> for StoreError {

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::TimeZone;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::reviews::{review_from, write_state};
 use super::{Store, StoreError};
@@ -82,6 +82,7 @@ pub(super) fn rewrite_states<Tz: TimeZone>(
 
 /// A review as the replay needs it.
 struct Entry {
+    id: i64,
     card_id: i64,
     review: Review,
 }
@@ -93,8 +94,23 @@ fn replay_log<Tz: TimeZone>(
     clock: &DayClock<Tz>,
 ) -> Result<(Vec<(i64, CardState)>, usize), StoreError> {
     let mut log = read_log(conn)?;
-    // Stable: the log was read in id order, so reviews at the same instant keep their order.
-    log.sort_by_key(|e| (e.card_id, e.review.at));
+    // Reviews of a card at the same instant (two devices synced, see `devices`) go by their
+    // stable id, so every device replays the same order; otherwise the row id decides.
+    let me: String = conn
+        .query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default();
+    let origin = read_origins(conn)?;
+    let stable = |e: &Entry| match origin.get(&e.id) {
+        Some((device, seq)) => (device.as_str(), *seq),
+        None => (me.as_str(), e.id),
+    };
+    log.sort_by(|a, b| {
+        (a.card_id, a.review.at).cmp(&(b.card_id, b.review.at)).then_with(|| {
+            let (a, b) = (stable(a), stable(b));
+            super::devices::replay_order(0, a.0, a.1).cmp(&super::devices::replay_order(0, b.0, b.1))
+        })
+    });
     let mut keys = conn.prepare("SELECT id, key FROM cards")?;
     let keys: HashMap<i64, String> = keys.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let imported = super::imported::load_all(conn)?;
@@ -117,12 +133,19 @@ fn replay_log<Tz: TimeZone>(
 fn read_log(conn: &Connection) -> Result<Vec<Entry>, StoreError> {
     let reviews: i64 = conn.query_row("SELECT max(id) FROM reviews", [], |r| r.get::<_, Option<i64>>(0))?.unwrap_or(0);
     let mut log = Vec::with_capacity(usize::try_from(reviews).unwrap_or(0));
-    let mut stmt = conn.prepare("SELECT card_id, at, rating, kind FROM reviews ORDER BY id")?;
+    let mut stmt = conn.prepare("SELECT id, card_id, at, rating, kind FROM reviews ORDER BY id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        log.push(Entry { card_id: r.get(0)?, review: review_from(r.get(1)?, r.get(2)?, r.get(3)?) });
+        log.push(Entry { id: r.get(0)?, card_id: r.get(1)?, review: review_from(r.get(2)?, r.get(3)?, r.get(4)?) });
     }
     Ok(log)
+}
+
+/// The stable ids of reviews merged in from other devices, by row id (none on one device).
+fn read_origins(conn: &Connection) -> Result<HashMap<i64, (String, i64)>, StoreError> {
+    let mut stmt = conn.prepare("SELECT review_id, device, seq FROM review_origin")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Every stored card state, by card id.

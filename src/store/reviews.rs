@@ -106,6 +106,9 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| StoreError::NoSuchCard(format!("review {review_id}")))?;
+        if super::devices::is_synced(&tx, review_id)? {
+            return Err(StoreError::AlreadySynced);
+        }
         tx.execute("DELETE FROM reviews WHERE id = ?1", [review_id])?;
         let reviews = {
             let mut stmt = tx.prepare_cached(

@@ -5,6 +5,7 @@ pub mod builder;
 
 mod hostile;
 mod rawzip;
+mod roundtrip;
 
 use std::path::PathBuf;
 

@@ -3,6 +3,7 @@
 //! id `anki:<note guid>:<card ordinal>`; deck names, tags and the review history come along.
 
 mod collection;
+pub mod export;
 mod package;
 mod params;
 mod proto;
@@ -54,6 +55,10 @@ pub fn parse<Tz: TimeZone>(
     let mut keys: HashMap<i64, (String, Card)> = HashMap::new();
     for card in &collection.cards {
         let Some(note) = collection.notes.get(&card.note) else { continue };
+        if let Some(key) = home_card(note) {
+            keys.insert(card.id, (key, *card));
+            continue;
+        }
         let note_type = collection.notetypes.get(&note.notetype).ok_or_else(|| {
             err(&format!("note {}", note.id), format!("its note type {} is missing from the package", note.notetype))
         })?;
@@ -67,6 +72,12 @@ pub fn parse<Tz: TimeZone>(
     }
     import_history(&collection, &keys, clock, &mut parsed);
     Ok(parsed)
+}
+
+/// A note grill exported (`grill export --format apkg`) goes home: its reviews belong to the
+/// grill card its GUID names, and no `anki:` card is made for it.
+fn home_card(note: &Note) -> Option<String> {
+    export::grill_key(&note.guid).map(str::to_owned)
 }
 
 /// The grill card for one Anki card; `None` when the card renders to an empty question (an
