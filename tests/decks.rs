@@ -117,9 +117,8 @@ fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
 /// below every pair the content audit found duplicated (prompts 0.48+, key points 0.34+).
 #[test]
 fn no_two_cards_in_different_decks_ask_the_same_question() {
-    let cards: Vec<(String, String, BTreeSet<String>, BTreeSet<String>)> = all_cards()
-        .map(|(d, c)| (d.deck.area.clone(), c.id.clone(), words(&c.prompt), words(&c.answer)))
-        .collect();
+    let cards: Vec<(String, String, BTreeSet<String>, BTreeSet<String>)> =
+        all_cards().map(|(d, c)| (d.deck.area.clone(), c.id.clone(), words(&c.prompt), words(&c.answer))).collect();
     for (i, (area_a, a, pa, ka)) in cards.iter().enumerate() {
         for (area_b, b, pb, kb) in &cards[i + 1..] {
             if area_a == area_b {
@@ -213,11 +212,125 @@ fn every_python_snippet_prints_what_its_card_claims() {
     }
 }
 
+/// Whether a missing tool may skip its examples: only outside CI, and never silently.
+fn skip_without(tool: &str, count: usize) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{tool} is required in CI ({count} examples need it): .ci/run installs it"
+    );
+    eprintln!("{tool} not available: skipping {count} examples (CI runs them)");
+}
+
+/// Runs `jobs` on two threads (CI has two cores), keeping their order.
+fn in_parallel<T: Sync, R: Send>(jobs: &[T], run: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let half = jobs.len().div_ceil(2);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            jobs.chunks(half.max(1)).map(|chunk| scope.spawn(|| chunk.iter().map(&run).collect::<Vec<R>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("worker thread")).collect()
+    })
+}
+
+/// The feature release of the `java` on PATH (17 for "17.0.15", 8 for "1.8.0").
+fn java_version() -> Option<u32> {
+    let out = Command::new("java").arg("-version").output().ok()?;
+    let text = String::from_utf8_lossy(&out.stderr);
+    let quoted = text.split('"').nth(1)?;
+    let mut parts = quoted.split(['.', '-', '+']);
+    match parts.next()?.parse().ok()? {
+        1 => parts.next()?.parse().ok(),
+        n => Some(n),
+    }
+}
+
+/// Runs a single-file Java program the way the card's reader would (`java Main.java`, JDK 11+).
+fn run_java(dir: &std::path::Path, name: &str, code: &str) -> Result<String, String> {
+    let dir = dir.join(name.replace('/', "_"));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let file = dir.join("Main.java");
+    std::fs::write(&file, code).map_err(|e| e.to_string())?;
+    let out = Command::new("java").arg(&file).output().map_err(|e| format!("java: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("java failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 #[test]
-fn java_snippets_state_their_output() {
-    for (id, example) in examples("java") {
+fn every_java_snippet_prints_what_its_card_claims() {
+    let examples = examples("java");
+    assert!(examples.len() >= 12, "only {} runnable Java examples", examples.len());
+    for (id, example) in &examples {
         assert!(example.expect.as_deref().is_some_and(|e| !e.trim().is_empty()), "{id}: no expected output");
-        assert!(!example.code.trim().is_empty(), "{id}: no code");
+    }
+    let Some(version) = java_version() else {
+        return skip_without("java", examples.len());
+    };
+    let runnable: Vec<&(String, Example)> = examples
+        .iter()
+        .filter(|(id, e)| {
+            let needs: u32 = e.min_java.as_deref().unwrap_or("11").parse().expect("min_java is a feature release");
+            let ok = version >= needs;
+            if !ok {
+                eprintln!("{id}: needs Java {needs}, this is {version}: skipped");
+            }
+            ok
+        })
+        .collect();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let results = in_parallel(&runnable, |(id, e)| run_java(dir.path(), id, &e.code));
+    for ((id, example), got) in runnable.iter().zip(results) {
+        let got = got.unwrap_or_else(|e| panic!("{id}: {e}"));
+        assert_eq!(got.trim(), example.expect.as_deref().unwrap_or_default().trim(), "{id}: output differs");
+    }
+}
+
+/// `psql` against the server the libpq environment names (PGHOST, PGPORT, PGUSER), rows as the
+/// deck format writes them: columns joined by `|`, NULL as `NULL`, no headers.
+fn psql(database: &str, script: &str) -> Result<String, String> {
+    use std::io::Write;
+    let mut child = Command::new("psql")
+        .args(["-X", "-w", "-q", "-A", "-t", "-F", "|", "-P", "null=NULL", "-v", "ON_ERROR_STOP=1", "-d", database])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("psql: {e}"))?;
+    child.stdin.take().expect("stdin").write_all(script.as_bytes()).map_err(|e| e.to_string())?;
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn every_postgresql_example_returns_what_its_card_claims() {
+    let examples = examples("postgresql");
+    assert!(examples.len() >= 15, "only {} PostgreSQL examples", examples.len());
+    for (id, example) in &examples {
+        assert!(example.expect.as_deref().is_some_and(|e| !e.trim().is_empty()), "{id}: no expected output");
+    }
+    if psql("postgres", "SELECT 1;").is_err() {
+        return skip_without("a PostgreSQL server (psql with PGHOST/PGPORT/PGUSER)", examples.len());
+    }
+    let database = format!("grill_examples_{}", std::process::id());
+    psql("postgres", &format!("CREATE DATABASE {database};")).expect("creating the examples' database");
+    // Each example gets its own schema (setup output hidden), so names never collide.
+    let jobs: Vec<(usize, &(String, Example))> = examples.iter().enumerate().collect();
+    let results = in_parallel(&jobs, |(i, (_, e))| {
+        psql(
+            &database,
+            &format!(
+                "\\o /dev/null\nCREATE SCHEMA ex{i};\nSET search_path TO ex{i}, public;\n{}\n\\o\n{}\n",
+                e.setup, e.code
+            ),
+        )
+    });
+    psql("postgres", &format!("DROP DATABASE {database} WITH (FORCE);")).expect("dropping the examples' database");
+    for ((id, example), got) in examples.iter().zip(results) {
+        let got = got.unwrap_or_else(|e| panic!("{id}: {e}"));
+        assert_eq!(got.trim(), example.expect.as_deref().unwrap_or_default().trim(), "{id}: output differs");
     }
 }
 

@@ -108,6 +108,7 @@ fn example() -> impl Strategy<Value = Example> {
             code,
             expect,
             min_python,
+            min_java: None,
         })
 }
 

@@ -150,6 +150,7 @@ fn example() -> impl Strategy<Value = Example> {
             code,
             expect,
             min_python: None,
+            min_java: None,
         },
     )
 }

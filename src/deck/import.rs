@@ -267,7 +267,7 @@ fn clean_deck(deck: &mut Deck) {
             for text in [&mut example.lang, &mut example.show, &mut example.setup, &mut example.code] {
                 *text = safe(text);
             }
-            for text in [&mut example.expect, &mut example.min_python].into_iter().flatten() {
+            for text in [&mut example.expect, &mut example.min_python, &mut example.min_java].into_iter().flatten() {
                 *text = safe(text);
             }
         }

@@ -118,6 +118,9 @@ pub struct Example {
     /// The oldest Python that runs the snippet (e.g. "3.12").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_python: Option<String>,
+    /// The oldest Java feature release that runs the snippet (e.g. "21").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_java: Option<String>,
 }
 
 fn default_show() -> String {
