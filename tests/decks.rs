@@ -7,8 +7,9 @@ use std::process::Command;
 use grill::deck::{Deck, Example, builtin_decks};
 
 /// (area, minimum cards) the built-in decks must keep.
-const AREAS: [(&str, usize); 10] = [
+const AREAS: [(&str, usize); 11] = [
     ("security", 30),
+    ("coding", 25),
     ("sql", 45),
     ("system-design", 40),
     ("api-design", 30),
@@ -134,7 +135,13 @@ fn no_two_cards_in_different_decks_ask_the_same_question() {
 }
 
 fn examples(lang: &str) -> Vec<(String, Example)> {
-    all_cards().filter_map(|(_, c)| c.example.filter(|e| e.lang == lang).map(|e| (c.id, e))).collect()
+    all_cards()
+        .flat_map(|(_, c)| {
+            let id = c.id;
+            c.example.into_iter().flat_map(|e| std::iter::once(e.clone()).chain(e.also)).map(move |e| (id.clone(), e))
+        })
+        .filter(|(_, e)| e.lang == lang)
+        .collect()
 }
 
 /// Rows as the deck format writes them: columns joined by `|`, NULL as `NULL`.
@@ -252,17 +259,38 @@ fn java_version() -> Option<u32> {
     }
 }
 
-/// Runs a single-file Java program the way the card's reader would (`java Main.java`, JDK 11+).
-fn run_java(dir: &std::path::Path, name: &str, code: &str) -> Result<String, String> {
-    let dir = dir.join(name.replace('/', "_"));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let file = dir.join("Main.java");
-    std::fs::write(&file, code).map_err(|e| e.to_string())?;
-    let out = Command::new("java").arg(&file).output().map_err(|e| format!("java: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("java failed: {}", String::from_utf8_lossy(&out.stderr)));
+/// Compiles every program with one `javac` (each in its own package, so their `Main` classes
+/// don't collide), then runs each `Main` on its own JVM: what `java Main.java` does, with the
+/// compiler started once instead of once per example.
+fn run_java_batch(codes: &[&str]) -> Vec<Result<String, String>> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sources = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        let package = dir.path().join(format!("ex{i}"));
+        std::fs::create_dir_all(&package).expect("package dir");
+        let file = package.join("Main.java");
+        std::fs::write(&file, format!("package ex{i};\n{code}")).expect("writing a Java source");
+        sources.push(file);
     }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    let classes = dir.path().join("classes");
+    let out = Command::new("javac").arg("-d").arg(&classes).args(&sources).output().expect("javac runs");
+    if !out.status.success() {
+        let why = String::from_utf8_lossy(&out.stderr).into_owned();
+        return codes.iter().map(|_| Err(format!("javac failed: {why}"))).collect();
+    }
+    let jobs: Vec<usize> = (0..codes.len()).collect();
+    in_parallel(&jobs, |i| {
+        let out = Command::new("java")
+            .arg("-cp")
+            .arg(&classes)
+            .arg(format!("ex{i}.Main"))
+            .output()
+            .map_err(|e| format!("java: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("java failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    })
 }
 
 #[test]
@@ -286,8 +314,11 @@ fn every_java_snippet_prints_what_its_card_claims() {
             ok
         })
         .collect();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let results = in_parallel(&runnable, |(id, e)| run_java(dir.path(), id, &e.code));
+    for (id, example) in &runnable {
+        assert!(example.code.contains("public class Main"), "{id}: the program's class is `public class Main`");
+    }
+    let codes: Vec<&str> = runnable.iter().map(|(_, e)| e.code.as_str()).collect();
+    let results = run_java_batch(&codes);
     for ((id, example), got) in runnable.iter().zip(results) {
         let got = got.unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(got.trim(), example.expect.as_deref().unwrap_or_default().trim(), "{id}: output differs");
@@ -344,11 +375,32 @@ fn every_postgresql_example_returns_what_its_card_claims() {
 }
 
 #[test]
+fn every_coding_card_explains_its_approach_and_has_a_python_and_a_java_solution() {
+    let coding: Vec<_> = all_cards().filter(|(d, _)| d.deck.area == "coding").map(|(_, c)| c).collect();
+    assert!(coding.len() >= 25, "only {} coding cards", coding.len());
+    for card in coding {
+        let id = &card.id;
+        for part in ["Approach", "Complexity", "Pitfalls"] {
+            assert!(card.answer.lines().any(|l| l.starts_with(&format!("- {part}"))), "{id}: no {part} key point");
+        }
+        let python = card.example.as_ref().unwrap_or_else(|| panic!("{id}: no solution"));
+        assert_eq!(python.lang, "python", "{id}: the first solution is Python");
+        let java: Vec<&Example> = python.also.iter().filter(|e| e.lang == "java").collect();
+        assert_eq!(java.len(), 1, "{id}: needs one Java solution");
+        assert_eq!(java[0].expect, python.expect, "{id}: both solutions print the same checks");
+    }
+}
+
+#[test]
 fn examples_are_shown_with_the_prompt_or_the_answer() {
     for (_, card) in all_cards() {
         if let Some(e) = &card.example {
             assert!(["prompt", "answer"].contains(&e.show.as_str()), "{}: show = {:?}", card.id, e.show);
             assert!(["sql", "postgresql", "python", "java"].contains(&e.lang.as_str()), "{}: lang", card.id);
+            for other in &e.also {
+                assert!(other.also.is_empty(), "{}: `also` examples do not nest", card.id);
+                assert!(["sql", "postgresql", "python", "java"].contains(&other.lang.as_str()), "{}: lang", card.id);
+            }
         }
     }
 }

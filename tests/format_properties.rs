@@ -109,6 +109,7 @@ fn example() -> impl Strategy<Value = Example> {
             expect,
             min_python,
             min_java: None,
+            also: Vec::new(),
         })
 }
 

@@ -151,6 +151,7 @@ fn example() -> impl Strategy<Value = Example> {
             expect,
             min_python: None,
             min_java: None,
+            also: Vec::new(),
         },
     )
 }

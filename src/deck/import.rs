@@ -264,11 +264,16 @@ fn clean_deck(deck: &mut Deck) {
             *text = text.as_deref().map(tidy).filter(|t| !t.is_empty());
         }
         if let Some(example) = &mut card.example {
-            for text in [&mut example.lang, &mut example.show, &mut example.setup, &mut example.code] {
-                *text = safe(text);
-            }
-            for text in [&mut example.expect, &mut example.min_python, &mut example.min_java].into_iter().flatten() {
-                *text = safe(text);
+            let mut pending = vec![example];
+            while let Some(example) = pending.pop() {
+                for text in [&mut example.lang, &mut example.show, &mut example.setup, &mut example.code] {
+                    *text = safe(text);
+                }
+                for text in [&mut example.expect, &mut example.min_python, &mut example.min_java].into_iter().flatten()
+                {
+                    *text = safe(text);
+                }
+                pending.extend(example.also.iter_mut());
             }
         }
     }
