@@ -108,6 +108,8 @@ fn example() -> impl Strategy<Value = Example> {
             code: stored_code(&code),
             expect: expect.as_deref().map(stored_code),
             min_python,
+            min_java: None,
+            also: Vec::new(),
         })
 }
 

@@ -150,6 +150,8 @@ fn example() -> impl Strategy<Value = Example> {
             code,
             expect,
             min_python: None,
+            min_java: None,
+            also: Vec::new(),
         },
     )
 }

@@ -20,13 +20,14 @@ fn drilled() -> Env {
 }
 
 /// The readiness charts' marks: a line per area, a measured dot per scorecard row (the six
-/// dimensions, then api-design and debugging, which no dimension measures) and the two ratings.
+/// dimensions, then api-design, coding, debugging and security, which no dimension measures)
+/// and the two ratings.
 fn assert_readiness_marks(html: &str, stats: &Value) {
     for id in ["readiness", "scorecard"] {
         assert!(html.contains(&format!("<svg id=\"{id}\"")), "{id} chart missing");
     }
     assert_eq!(html.matches("<polyline class=\"area-line\"").count(), stats["areas"].as_array().unwrap().len());
-    assert_eq!(html.matches("<circle class=\"measured\"").count(), 8);
+    assert_eq!(html.matches("<circle class=\"measured\"").count(), 10);
     assert_eq!(html.matches("<circle class=\"self\"").count(), 2);
     assert!(html.contains("<title>SQL: your rating 4</title>"), "the self-rating sits on its dimension");
 }

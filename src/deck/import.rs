@@ -366,11 +366,16 @@ fn clean_deck(deck: &mut Deck) {
             *text = text.as_deref().map(tidy).filter(|t| !t.is_empty());
         }
         if let Some(example) = &mut card.example {
-            for text in [&mut example.lang, &mut example.show, &mut example.setup, &mut example.code] {
-                *text = tidy_code(text);
-            }
-            for text in [&mut example.expect, &mut example.min_python].into_iter().flatten() {
-                *text = tidy_code(text);
+            let mut pending = vec![example];
+            while let Some(example) = pending.pop() {
+                for text in [&mut example.lang, &mut example.show, &mut example.setup, &mut example.code] {
+                    *text = tidy_code(text);
+                }
+                for text in [&mut example.expect, &mut example.min_python, &mut example.min_java].into_iter().flatten()
+                {
+                    *text = tidy_code(text);
+                }
+                pending.extend(example.also.iter_mut());
             }
         }
     }

@@ -128,6 +128,13 @@ pub struct Example {
     /// The oldest Python that runs the snippet (e.g. "3.12").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_python: Option<String>,
+    /// The oldest Java feature release that runs the snippet (e.g. "21").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_java: Option<String>,
+    /// The same example in other languages (a coding card's Java solution beside its Python
+    /// one), run by the deck tests like the first; nested `also` lists are not used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Example>,
 }
 
 fn default_show() -> String {

@@ -304,14 +304,10 @@ fn show_answer(out: &mut dyn Write, card: &CardRow, took_ms: u64) -> Result<()> 
                 writeln!(out, "{BOLD}Output{BOLD:#}\n{}", indent(&safe(expect.trim()), "    "))?;
             }
         } else {
-            writeln!(out, "{BOLD}Example ({}){BOLD:#}", safe_line(&example.lang))?;
-            if !example.setup.trim().is_empty() {
-                writeln!(out, "{DIM}{}{DIM:#}", indent(&safe(example.setup.trim()), "    "))?;
-            }
-            writeln!(out, "{}", indent(&safe(example.code.trim()), "    "))?;
-            if let Some(expect) = &example.expect {
-                writeln!(out, "{DIM}  ->{DIM:#}\n{}", indent(&safe(expect.trim()), "    "))?;
-            }
+            show_example(out, example)?;
+        }
+        for other in &example.also {
+            show_example(out, other)?;
         }
     }
     if !card.follow_ups.is_empty() {
@@ -319,6 +315,19 @@ fn show_answer(out: &mut dyn Write, card: &CardRow, took_ms: u64) -> Result<()> 
         for question in &card.follow_ups {
             writeln!(out, "  • {}", safe_line(question))?;
         }
+    }
+    Ok(())
+}
+
+/// An example's code under its language, with its setup dimmed and its output.
+fn show_example(out: &mut dyn Write, example: &crate::deck::Example) -> Result<()> {
+    writeln!(out, "{BOLD}Example ({}){BOLD:#}", safe_line(&example.lang))?;
+    if !example.setup.trim().is_empty() {
+        writeln!(out, "{DIM}{}{DIM:#}", indent(&safe(example.setup.trim()), "    "))?;
+    }
+    writeln!(out, "{}", indent(&safe(example.code.trim()), "    "))?;
+    if let Some(expect) = &example.expect {
+        writeln!(out, "{DIM}  ->{DIM:#}\n{}", indent(&safe(expect.trim()), "    "))?;
     }
     Ok(())
 }
