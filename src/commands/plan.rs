@@ -36,9 +36,11 @@ pub fn todays_queue(app: &App, areas: &[String], new: Option<usize>, limit: Opti
         reviews: app.config.reviews_per_day.saturating_sub(reviews_today),
     };
     let candidates = app.store.candidates(app.tomorrow(), allowance.reviews, allowance.new, areas)?;
-    let cards = app.store.plan_cards()?;
-    let weights = targets::weights(app, &app.config.roles, &cards, &[]);
-    let recall = Readiness::on(&app.scheduler, &app.days, &cards, &weights, targets::today(app));
+    // Planning reads only the areas and their readiness (derived tables), not every card.
+    let summary = app.store.readiness_summary()?;
+    let areas = summary.areas.iter().filter(|a| a.active > 0).map(|a| a.area.as_str());
+    let weights = RoleBook::builtin().weights(&app.config.roles, &app.config.languages, areas);
+    let recall = Readiness::on_summary(&app.scheduler, &app.days, &summary, &weights, targets::today(app));
     let shares = new_card_shares(&recall, &weights, app.seed);
     let mut queue = plan_queue_weighted(candidates, allowance, &shares, app.seed);
     if let Some(limit) = limit {

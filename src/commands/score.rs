@@ -55,25 +55,26 @@ pub fn scorecard_at(app: &App, at: DateTime<Utc>) -> Result<Scorecard> {
 
 /// The scorecard at each of `moments` (oldest first), reading the database once.
 pub fn scorecards_at(app: &App, moments: &[DateTime<Utc>]) -> Result<Vec<Scorecard>> {
-    Ok(scorecard::compute_many(&inputs_for(app, moments)?, moments, &app.scheduler, &app.days)?)
+    if let Some(recent) = recent_inputs(app, moments)? {
+        let summary = app.store.readiness_summary()?;
+        return Ok(scorecard::compute_summarised(&summary, &recent, moments, &app.scheduler, &app.days));
+    }
+    Ok(scorecard::compute_many(&inputs(app)?, moments, &app.scheduler, &app.days)?)
 }
 
-/// The inputs for scorecards at `moments`: when they all come after the last review (now, or a
-/// projection), the stored card states and the last month's log suffice (the stored states equal
-/// the replayed ones; tests prove it), which keeps the drill's start instant with years of
-/// reviews. A moment in the past needs the whole log replayed.
-fn inputs_for(app: &App, moments: &[DateTime<Utc>]) -> Result<Inputs> {
-    let Some(first) = moments.iter().min() else { return inputs(app) };
+/// When every moment comes after the last review: the self-assessments and the retention
+/// window's log, all the summarised scorecard needs besides the derived tables.
+fn recent_inputs(app: &App, moments: &[DateTime<Utc>]) -> Result<Option<Inputs>> {
+    let Some(first) = moments.iter().min() else { return Ok(None) };
     if app.store.latest_review_at()?.is_some_and(|latest| latest > *first) {
-        return inputs(app);
+        return Ok(None);
     }
-    // The retention window of the first moment starts RETENTION_DAYS - 1 days before its day.
     let since = app.days.day_start(app.days.day_of(*first) - (scorecard::RETENTION_DAYS - 1));
-    Ok(Inputs {
-        cards: app.store.scorecard_cards_recent(since)?,
+    Ok(Some(Inputs {
+        cards: app.store.retention_window(since)?,
         self_ratings: app.store.self_ratings()?,
         languages: app.config.languages.clone(),
-    })
+    }))
 }
 
 /// Everything the scorecard is computed from, read from the database (also the report's).

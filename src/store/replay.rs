@@ -56,6 +56,9 @@ impl Store {
             write_state(&tx, *card_id, None)?;
             changed += 1;
         }
+        // The derived tables follow the states through triggers; recomputing them here also
+        // repairs them whatever happened to the file.
+        super::derived::rebuild_derived(&tx)?;
         tx.commit()?;
         Ok(RebuildReport { cards: states.len(), reviews, changed })
     }

@@ -96,6 +96,48 @@ impl Store {
         Ok(cards)
     }
 
+    /// The cards reviewed from `since` on, each with only those reviews (oldest first), preceded
+    /// (when there was one) by the stand-in for its last state-changing review before `since`
+    /// that [`Store::scorecard_cards_recent`] describes: what true retention over a window
+    /// starting at a day start needs, read through the time index without touching other cards.
+    pub fn retention_window(&self, since: DateTime<Utc>) -> Result<Vec<CardInput>, StoreError> {
+        use std::collections::HashMap;
+        let mut cards: Vec<CardInput> = Vec::new();
+        let mut ids: Vec<i64> = Vec::new();
+        let mut index: HashMap<i64, usize> = HashMap::new();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT r.card_id, c.key, c.area, c.suspended, r.at, r.rating, r.kind
+             FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.at >= ?1 ORDER BY r.at, r.id",
+        )?;
+        let mut rows = stmt.query([to_ms(since)])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let i = *index.entry(id).or_insert_with(|| {
+                ids.push(id);
+                cards.len()
+            });
+            if i == cards.len() {
+                cards.push(CardInput {
+                    key: r.get(1)?,
+                    area: r.get(2)?,
+                    suspended: r.get(3)?,
+                    reviews: Vec::new(),
+                    current: None,
+                });
+            }
+            cards[i].reviews.push(review_from(r.get(4)?, r.get(5)?, r.get(6)?));
+        }
+        let mut before = self
+            .conn()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM reviews WHERE card_id = ?1 AND at < ?2 AND kind <> 4)")?;
+        for (card, id) in cards.iter_mut().zip(&ids) {
+            if before.query_row(params![id, to_ms(since)], |r| r.get(0))? {
+                card.reviews.insert(0, review_from(to_ms(since) - 1, 3, 1));
+            }
+        }
+        Ok(cards)
+    }
+
     /// Every self-assessment, oldest first.
     pub fn self_ratings(&self) -> Result<Vec<SelfRating>, StoreError> {
         let mut stmt = self.conn().prepare("SELECT area, score, at FROM self_assessments ORDER BY at, id")?;
