@@ -14,6 +14,7 @@ mod cram;
 mod crash;
 mod dashboard;
 mod decks;
+mod derived;
 mod disk_faults;
 mod drill;
 mod edit;
