@@ -174,3 +174,36 @@ BEGIN
       AND k.sb = coalesce((SELECT max(sb) FROM stability_classes WHERE lo <= s.stability), -80)
     ON CONFLICT (area, sb, lb) DO UPDATE SET n = n + 1;
 END;
+
+-- Each card's first review that is not a preview: true retention over a window only needs to
+-- know whether a card's window reviews had one before the window, and this answers it without
+-- reading the card's log.
+CREATE TABLE first_reviews (
+    card_id INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL
+) STRICT;
+
+INSERT INTO first_reviews (card_id, at)
+SELECT card_id, min(at) FROM reviews WHERE kind <> 4 GROUP BY card_id;
+
+CREATE TRIGGER derived_review_added AFTER INSERT ON reviews
+WHEN NEW.kind <> 4
+BEGIN
+    INSERT INTO first_reviews (card_id, at) VALUES (NEW.card_id, NEW.at)
+    ON CONFLICT (card_id) DO UPDATE SET at = min(at, excluded.at);
+END;
+
+CREATE TRIGGER derived_review_removed AFTER DELETE ON reviews
+WHEN OLD.kind <> 4
+BEGIN
+    DELETE FROM first_reviews WHERE card_id = OLD.card_id AND at = OLD.at;
+    INSERT INTO first_reviews (card_id, at)
+    SELECT card_id, min(at) FROM reviews
+    WHERE card_id = OLD.card_id AND kind <> 4
+      AND NOT EXISTS (SELECT 1 FROM first_reviews WHERE card_id = OLD.card_id)
+    GROUP BY card_id;
+END;
+
+-- The short columns of a card by id, so reading the area of the cards in a window of the log
+-- does not read the cards' text (most of the file).
+CREATE INDEX cards_area ON cards(id, area, suspended, key);

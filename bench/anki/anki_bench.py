@@ -79,7 +79,7 @@ def build(folder: str) -> None:
         unique.append((rid,) + row[1:])
     col.db.executemany("insert into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) values (?,?,?,?,?,?,?,?,?)", unique)
     col.db.executemany("update cards set type = 2, queue = 2, ivl = ?, due = ?, reps = ?, factor = 2500 where id = ?", states)
-    col.save() if hasattr(col, "save") else None
+    col.decks.select(col.decks.id_for_name("Bench"))
     col.export_collection_package(os.path.join(folder, "collection.colpkg"), include_media=False, legacy=False)
     print(f"anki: {len(card_ids)} cards, {len(unique)} review-log rows in {folder}", file=sys.stderr)
     col.close()
@@ -90,6 +90,7 @@ def first(folder: str) -> None:
 
     t0 = time.perf_counter()
     col = Collection(os.path.join(folder, "collection.anki2"))
+    col.decks.select(col.decks.id_for_name("Bench"))
     card = col.sched.getCard()
     question = card.question() if card else ""
     t1 = time.perf_counter()

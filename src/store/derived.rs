@@ -18,11 +18,15 @@ const RECALL_BUCKETS: &str = "
         WHERE c.suspended = 0)
     GROUP BY area, sb, lb";
 
+/// The from-scratch definition of `first_reviews`, as rows (card_id, at).
+const FIRST_REVIEWS: &str = "SELECT card_id, min(at) FROM reviews WHERE kind <> 4 GROUP BY card_id";
+
 /// The derived tables' rows, in key order, to compare stored and recomputed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DerivedRows {
     pub area_cards: Vec<(String, i64, i64)>,
     pub recall_buckets: Vec<(String, i64, i64, i64)>,
+    pub first_reviews: Vec<(i64, i64)>,
 }
 
 impl Store {
@@ -63,12 +67,13 @@ impl Store {
             self.conn(),
             "SELECT area, cards, active FROM area_cards",
             "SELECT area, sb, lb, n FROM recall_buckets",
+            "SELECT card_id, at FROM first_reviews",
         )
     }
 
     /// The derived tables as their definitions give them from `cards` and `card_state`.
     pub fn derived_rows_from_scratch(&self) -> Result<DerivedRows, StoreError> {
-        derived_rows(self.conn(), AREA_CARDS, RECALL_BUCKETS)
+        derived_rows(self.conn(), AREA_CARDS, RECALL_BUCKETS, FIRST_REVIEWS)
     }
 
     /// Recomputes the derived tables from scratch (part of `grill rebuild`).
@@ -86,16 +91,25 @@ pub(super) fn rebuild_derived(conn: &rusqlite::Connection) -> Result<(), StoreEr
     conn.execute("DELETE FROM recall_buckets", [])?;
     conn.execute(&format!("INSERT INTO area_cards (area, cards, active) {AREA_CARDS}"), [])?;
     conn.execute(&format!("INSERT INTO recall_buckets (area, sb, lb, n) {RECALL_BUCKETS}"), [])?;
+    conn.execute("DELETE FROM first_reviews", [])?;
+    conn.execute(&format!("INSERT INTO first_reviews (card_id, at) {FIRST_REVIEWS}"), [])?;
     Ok(())
 }
 
-fn derived_rows(conn: &rusqlite::Connection, areas: &str, buckets: &str) -> Result<DerivedRows, StoreError> {
+fn derived_rows(
+    conn: &rusqlite::Connection,
+    areas: &str,
+    buckets: &str,
+    first: &str,
+) -> Result<DerivedRows, StoreError> {
     let mut stmt = conn.prepare(&format!("SELECT * FROM ({areas}) ORDER BY 1"))?;
     let area_cards = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare(&format!("SELECT * FROM ({buckets}) ORDER BY 1, 2, 3"))?;
     let recall_buckets =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
-    Ok(DerivedRows { area_cards, recall_buckets })
+    let mut stmt = conn.prepare(&format!("SELECT * FROM ({first}) ORDER BY 1"))?;
+    let first_reviews = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    Ok(DerivedRows { area_cards, recall_buckets, first_reviews })
 }
 
 #[cfg(test)]
