@@ -15,7 +15,7 @@ fn clock() -> DayClock<Utc> {
 
 /// Ten months of reviews of every built-in card (ending a few days before the test's "now"),
 /// written straight into the log, then card states rebuilt as grill would have them.
-fn long_history(env: &Env) -> usize {
+pub(crate) fn long_history(env: &Env) -> usize {
     env.run(&["decks"], "");
     let mut conn = env.sql();
     let ids: Vec<i64> = conn

@@ -17,6 +17,7 @@ mod cram;
 mod crash;
 mod dashboard;
 mod decks;
+mod derived;
 mod disk_faults;
 mod drill;
 mod edit;

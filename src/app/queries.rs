@@ -149,9 +149,11 @@ pub fn todays_queue(app: &App, areas: &[String], overrides: Overrides) -> Result
     let skipped = app.store.skipped_at(app.now())?;
     let mut candidates = app.store.candidates(app.tomorrow(), allowance.reviews, allowance.new, areas)?;
     candidates.retain(|c| !skipped.contains(&c.id));
-    let cards = app.store.plan_cards()?;
-    let weights = weights(app, &app.config.roles, &cards, &[]);
-    let recall = Readiness::on(&app.scheduler, &app.days, &cards, &weights, self::today(app));
+    // Planning reads only the areas and their readiness (derived tables), not every card.
+    let summary = app.store.readiness_summary()?;
+    let names = summary.areas.iter().filter(|a| a.active > 0).map(|a| a.area.as_str());
+    let weights = RoleBook::builtin().weights(&app.config.roles, &app.config.languages, names);
+    let recall = Readiness::on_summary(&app.scheduler, &app.days, &summary, &weights, self::today(app));
     let shares = new_card_shares(&recall, &weights, app.seed);
     let mut queue = plan_queue_weighted(candidates, allowance, &shares, app.seed);
     if let Some(limit) = limit {
@@ -177,27 +179,30 @@ pub fn scorecard_at(app: &App, at: DateTime<Utc>) -> Result<Scorecard> {
     Ok(scorecards_at(app, &[at])?.remove(0))
 }
 
-/// The scorecard at each of `moments` (oldest first), reading the database once.
+/// The scorecard at each of `moments` (oldest first), reading the database once. When every
+/// moment comes after the last review, the derived tables and the retention window's log are
+/// all it needs (no card is read); a moment in the past replays the whole log.
 pub fn scorecards_at(app: &App, moments: &[DateTime<Utc>]) -> Result<Vec<Scorecard>> {
-    Ok(scorecard::compute_many(&inputs_for(app, moments)?, moments, &app.scheduler, &app.days)?)
+    if let Some(recent) = recent_inputs(app, moments)? {
+        let summary = app.store.readiness_summary()?;
+        return Ok(scorecard::compute_summarised(&summary, &recent, moments, &app.scheduler, &app.days));
+    }
+    Ok(scorecard::compute_many(&scorecard_inputs(app)?, moments, &app.scheduler, &app.days)?)
 }
 
-/// The inputs for scorecards at `moments`: when they all come after the last review (now, or a
-/// projection), the stored card states and the last month's log suffice (the stored states equal
-/// the replayed ones; tests prove it), which keeps the drill's start instant with years of
-/// reviews. A moment in the past needs the whole log replayed.
-fn inputs_for(app: &App, moments: &[DateTime<Utc>]) -> Result<Inputs> {
-    let Some(first) = moments.iter().min() else { return scorecard_inputs(app) };
+/// When every moment comes after the last review: the self-assessments and the retention
+/// window's log, all the summarised scorecard needs besides the derived tables.
+fn recent_inputs(app: &App, moments: &[DateTime<Utc>]) -> Result<Option<Inputs>> {
+    let Some(first) = moments.iter().min() else { return Ok(None) };
     if app.store.latest_review_at()?.is_some_and(|latest| latest > *first) {
-        return scorecard_inputs(app);
+        return Ok(None);
     }
-    // The retention window of the first moment starts RETENTION_DAYS - 1 days before its day.
     let since = app.days.day_start(app.days.day_of(*first) - (scorecard::RETENTION_DAYS - 1));
-    Ok(Inputs {
-        cards: app.store.scorecard_cards_recent(since)?,
+    Ok(Some(Inputs {
+        cards: app.store.retention_window(since)?,
         self_ratings: app.store.self_ratings()?,
         languages: app.config.languages.clone(),
-    })
+    }))
 }
 
 /// Everything the scorecard is computed from, read from the database (also the report's).

@@ -169,7 +169,10 @@ impl<'a> Parser<'a> {
         let mut pairs = Vec::new();
         let mut body: Vec<(usize, &str)> = vec![(start + 1, first.trim_start()[META_OPEN.len()..].trim())];
         let mut end = start;
-        while !body.last().is_some_and(|(_, l)| l.ends_with(META_CLOSE)) {
+        // The comment ends at a line that is `-->` or ends in ` -->`: a value may itself end in
+        // `-->` (an id such as `a-->`), written by the exporter with the close on its own line.
+        let closes = |l: &str| l == META_CLOSE || l.ends_with(&format!(" {META_CLOSE}"));
+        while !body.last().is_some_and(|(_, l)| closes(l)) {
             end += 1;
             let Some(line) = lines.get(end) else {
                 return Err(self.err(start + 1, "comment", format!("{META_OPEN} is never closed with {META_CLOSE}")));
@@ -177,7 +180,7 @@ impl<'a> Parser<'a> {
             body.push((end + 1, line.trim()));
         }
         for (number, line) in body {
-            let line = line.trim_end_matches(META_CLOSE).trim();
+            let line = if closes(line) { line[..line.len() - META_CLOSE.len()].trim() } else { line };
             if line.is_empty() {
                 continue;
             }
@@ -355,6 +358,14 @@ mod tests {
         for line in ["# h", "\\# h", "\\\\Q: q", "\\", "\\x", "A:", "<!-- grill", "plain", "\\\\", "```", "\\  ~~~"] {
             assert_eq!(unescape(&escape(line)), line, "{line:?} escaped as {:?}", escape(line));
         }
+    }
+
+    #[test]
+    fn an_id_ending_in_the_comment_close_is_read_whole() {
+        let text = "# Notes\n<!-- grill\nid: gen-0-->\narea: a\n-->\n\n## P\nA\n";
+        let parsed = parse("n.md", text, &ImportOptions::default()).unwrap();
+        assert_eq!(parsed.decks[0].deck.id, "gen-0-->");
+        assert_eq!(parsed.decks[0].deck.area, "a");
     }
 
     #[test]

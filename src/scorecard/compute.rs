@@ -7,6 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::moment::history_moments;
 use super::names::{DIMENSIONS, LANGUAGE_DEPTH, Source, language_areas};
+use super::summary::{Summary, recall_sums};
 use super::{
     AreaScore, CardInput, DimensionScore, HistoryPoint, HistoryScore, Inputs, Scorecard, SelfRating, round_to,
 };
@@ -46,6 +47,40 @@ pub fn compute_many<Tz: TimeZone>(
         }
     }
     Ok(moments.iter().zip(tallies).map(|(at, tally)| scorecard(inputs, *at, &tally)).collect())
+}
+
+/// The scorecard at each of `moments` (oldest first, all after the last review) from the
+/// derived aggregates: recall from `summary`'s buckets (see [`super::summary`] for its
+/// precision), true retention exactly from `recent`, whose cards carry only the log of the
+/// retention window (see `Store::scorecard_cards_recent`); only its cards' events are counted.
+pub fn compute_summarised<Tz: TimeZone>(
+    summary: &Summary,
+    recent: &Inputs,
+    moments: &[DateTime<Utc>],
+    scheduler: &Scheduler,
+    clock: &DayClock<Tz>,
+) -> Vec<Scorecard> {
+    let mut out = Vec::with_capacity(moments.len());
+    let events: Vec<(&str, Vec<RetentionEvent>)> =
+        recent.cards.iter().filter(|c| !c.suspended).map(|c| (c.area.as_str(), retention_events(c, clock))).collect();
+    for at in moments {
+        let sums = recall_sums(summary, *at, scheduler, clock);
+        let mut tally: BTreeMap<&str, Tally> = summary
+            .areas
+            .iter()
+            .map(|a| {
+                let (seen, recall_sum) = sums.get(&a.area).copied().unwrap_or_default();
+                (a.area.as_str(), Tally { cards: a.active, seen, recall_sum, passes: 0, reviews: 0 })
+            })
+            .collect();
+        for (area, events) in &events {
+            if let Some(t) = tally.get_mut(area) {
+                t.add_events(events, *at, clock);
+            }
+        }
+        out.push(scorecard(recent, *at, &tally));
+    }
+    out
 }
 
 /// The probability of recalling a card in `state` at `at`, with whole days elapsed since its

@@ -9,13 +9,17 @@
 mod compute;
 mod moment;
 mod names;
+mod summary;
 
 #[cfg(test)]
 mod tests;
 
-pub use compute::{RETENTION_DAYS, RetentionEvent, compute, compute_many, history, recall_of, retention_events};
+pub use compute::{
+    RETENTION_DAYS, RetentionEvent, compute, compute_many, compute_summarised, history, recall_of, retention_events,
+};
 pub use moment::{date_of_day, days_after, end_of_day, history_moments};
 pub use names::{DIMENSIONS, Dimension, LANGUAGE_AREAS, LANGUAGE_DEPTH, Source, canonical_name, language_areas};
+pub use summary::{AreaCards, RecallBucket, Summary, recall_sums};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};

@@ -106,6 +106,14 @@ impl Readiness {
                 entry.1 += recall;
             }
         }
+        Readiness::from_sums(by_area, weights)
+    }
+
+    /// Readiness from each area's (active cards, sum of their recalls); areas with no weight or
+    /// no cards are left out.
+    pub fn from_sums<'a>(sums: impl IntoIterator<Item = (&'a str, (usize, f64))>, weights: &AreaWeights) -> Readiness {
+        let by_area: BTreeMap<&str, (usize, f64)> =
+            sums.into_iter().filter(|(area, (cards, _))| *cards > 0 && weights.get(area) > 0.0).collect();
         let mut areas: Vec<AreaReadiness> = by_area
             .into_iter()
             .map(|(area, (cards, sum))| AreaReadiness {
@@ -130,6 +138,22 @@ impl Readiness {
         day: i64,
     ) -> Readiness {
         Readiness::weigh(cards.iter().map(|c| (c.area(), recall_on(scheduler, clock, c.state(), day))), weights)
+    }
+
+    /// [`Readiness::on`] from the derived summary instead of every card (recall to the
+    /// summary's precision: see `scorecard::Summary`).
+    pub fn on_summary<Tz: TimeZone>(
+        scheduler: &Scheduler,
+        clock: &DayClock<Tz>,
+        summary: &crate::scorecard::Summary,
+        weights: &AreaWeights,
+        day: i64,
+    ) -> Readiness {
+        let sums = crate::scorecard::recall_sums(summary, clock.day_start(day), scheduler, clock);
+        Readiness::from_sums(
+            summary.areas.iter().map(|a| (a.area.as_str(), (a.active, sums.get(&a.area).map_or(0.0, |s| s.1)))),
+            weights,
+        )
     }
 
     /// The recall of `area` (0 when it has no cards here).

@@ -43,6 +43,9 @@ impl Store {
     ) -> Result<RebuildReport, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let report = rewrite_states(&tx, scheduler, clock)?;
+        // The derived tables follow the states through triggers; recomputing them here also
+        // repairs them whatever happened to the file.
+        super::derived::rebuild_derived(&tx)?;
         tx.commit()?;
         Ok(report)
     }

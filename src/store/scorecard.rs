@@ -100,6 +100,44 @@ impl Store {
         Ok(cards)
     }
 
+    /// The cards reviewed from `since` on, each with only those reviews (oldest first), preceded
+    /// (when there was one) by the stand-in for its last state-changing review before `since`
+    /// that [`Store::scorecard_cards_recent`] describes: what true retention over a window
+    /// starting at a day start needs, read through the time index without touching other cards.
+    pub fn retention_window(&self, since: DateTime<Utc>) -> Result<Vec<CardInput>, StoreError> {
+        use std::collections::HashMap;
+        let mut cards: Vec<CardInput> = Vec::new();
+        let mut index: HashMap<i64, usize> = HashMap::new();
+        // `first_reviews` says whether a card had a review (not a preview) before the window;
+        // `cards_area` gives its short columns without reading its text.
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT r.card_id, c.key, c.area, c.suspended, r.at, r.rating, r.kind, coalesce(f.at < ?1, 0)
+             FROM reviews r JOIN cards c INDEXED BY cards_area ON c.id = r.card_id
+             LEFT JOIN first_reviews f ON f.card_id = r.card_id
+             WHERE r.at >= ?1 ORDER BY r.at, r.id",
+        )?;
+        let mut rows = stmt.query([to_ms(since)])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let i = *index.entry(id).or_insert(cards.len());
+            if i == cards.len() {
+                let earlier: bool = r.get(7)?;
+                cards.push(CardInput {
+                    key: r.get(1)?,
+                    area: r.get(2)?,
+                    suspended: r.get(3)?,
+                    // Its rating and kind do not matter: only that it lies on an earlier day.
+                    reviews: if earlier { vec![review_from(to_ms(since) - 1, 3, 1)] } else { Vec::new() },
+                    current: None,
+                    // Retention counts answers; a start from an Anki SM-2 history changes none.
+                    start: None,
+                });
+            }
+            cards[i].reviews.push(review_from(r.get(4)?, r.get(5)?, r.get(6)?));
+        }
+        Ok(cards)
+    }
+
     /// Every self-assessment, oldest first.
     pub fn self_ratings(&self) -> Result<Vec<SelfRating>, StoreError> {
         let mut stmt = self.conn().prepare("SELECT area, score, at FROM self_assessments ORDER BY at, id")?;
