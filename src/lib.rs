@@ -10,7 +10,9 @@ pub mod commands;
 pub mod config;
 pub mod cycle;
 pub mod deck;
+pub mod embedded;
 pub mod error;
+pub mod file_error;
 pub mod render;
 pub mod repl;
 pub mod scheduler;
@@ -19,12 +21,8 @@ pub mod session;
 pub mod stats;
 pub mod store;
 pub mod sync;
+pub mod text;
 pub mod values;
-
-/// Files embedded at build time (see `build.rs`).
-pub mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
-}
 
 pub use app::App;
 pub use deck::{Deck, parse_toml};

@@ -28,6 +28,7 @@ mod hostile;
 mod import;
 mod import_surface;
 mod interviews;
+mod layers;
 mod market;
 mod mock;
 mod optimize;

@@ -3,6 +3,7 @@
 
 pub mod editor;
 pub mod queries;
+pub mod session;
 pub mod sync;
 pub mod ui;
 

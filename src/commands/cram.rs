@@ -9,6 +9,7 @@ use anstyle::Style;
 use anyhow::Result;
 
 use crate::app::queries as targets;
+use crate::app::session::{Session, SessionKind};
 use crate::app::{App, Ui};
 use crate::cli::CramArgs;
 use crate::cycle::gaps;
@@ -19,7 +20,7 @@ use crate::scheduler::{Rating, Review, ReviewKind, changes_state};
 use crate::session::cram::{CramGoal, CramPlan, plan_cram};
 use crate::session::forecast::Context;
 use crate::session::when::day_of;
-use crate::session::{InputError, PlanCard, Readiness, Session, SessionKind};
+use crate::session::{InputError, PlanCard, Readiness};
 
 /// The day to cram for, and for whom.
 #[derive(Debug, Clone, PartialEq)]

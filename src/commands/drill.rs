@@ -7,11 +7,11 @@ use anstyle::Style;
 use anyhow::Result;
 
 use crate::app::queries;
+use crate::app::session::Session;
 use crate::app::{App, Ui};
 use crate::cli::DrillArgs;
 use crate::render::scorecard::render_changes;
 use crate::repl::{self, Input};
-use crate::session::Session;
 
 /// Runs today's drill, reading answers from stdin.
 pub fn run(app: &mut App, args: &DrillArgs, out: &mut Ui) -> Result<()> {

@@ -8,8 +8,12 @@ use chrono::SecondsFormat;
 
 use crate::app::{App, Ui};
 use crate::cli::{ExportArgs, ExportFormat};
+use crate::deck::anki::export::{ExportCard, ExportOptions, package};
 use crate::deck::{Deck, export};
+use crate::render::safe_line;
+use crate::session::InputError;
 use crate::store::ExportedReview;
+use crate::store::{CardFilter, StoreError};
 
 /// Writes the chosen decks (or the review log) to `-o FILE` or standard output.
 pub fn run(app: &App, args: &ExportArgs, out: &mut Ui) -> Result<()> {
@@ -18,7 +22,7 @@ pub fn run(app: &App, args: &ExportArgs, out: &mut Ui) -> Result<()> {
         return write(out, args.output.as_deref(), &text);
     }
     if args.format == ExportFormat::Apkg {
-        return super::export_apkg::run(app, args, &mut std::io::stdout().lock());
+        return apkg(app, args, out);
     }
     let decks = app.store.export_decks(&args.decks)?;
     if decks.is_empty() {
@@ -78,5 +82,46 @@ fn write(out: &mut Ui, path: Option<&Path>, text: &str) -> Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
     // On stderr: `grill export -o F` keeps stdout for what was exported.
     writeln!(std::io::stderr(), "wrote {}", path.display())?;
+    Ok(())
+}
+
+/// Writes the package to `-o FILE` and says how many cards and reviews went in.
+fn apkg(app: &App, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
+    let Some(path) = args.output.as_deref() else {
+        bail!(InputError::new("--output", "an Anki package is a file: give one with -o FILE.apkg"));
+    };
+    crate::app::queries::decks(app, &args.decks)?;
+    let filter = CardFilter { decks: args.decks.clone(), ..CardFilter::default() };
+    let mut cards = Vec::new();
+    for row in app.store.cards(&filter)?.into_iter().filter(|c| !c.suspended) {
+        let reviews = app.store.card_reviews(row.id)?.into_iter().map(|r| (r.review, r.duration_ms)).collect();
+        cards.push(ExportCard {
+            key: row.key,
+            prompt: row.prompt,
+            answer: row.answer,
+            tags: row.tags,
+            state: row.state,
+            reviews,
+        });
+    }
+    let deck_name = match &args.decks[..] {
+        [one] => format!("grill::{one}"),
+        _ => "grill".to_owned(),
+    };
+    let options = ExportOptions {
+        deck_name: &deck_name,
+        clock: &app.days,
+        desired_retention: app.scheduler.desired_retention(),
+        now: app.now(),
+    };
+    let bytes = package(&cards, &options).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    std::fs::write(path, bytes).map_err(StoreError::from).with_context(|| format!("writing {}", path.display()))?;
+    let reviews: usize = cards.iter().map(|c| c.reviews.len()).sum();
+    writeln!(
+        out,
+        "Wrote {} cards and {reviews} reviews to {} (Anki deck {deck_name:?}).",
+        cards.len(),
+        safe_line(&path.display().to_string())
+    )?;
     Ok(())
 }

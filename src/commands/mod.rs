@@ -9,7 +9,6 @@ pub mod decks;
 pub mod drill;
 pub mod edit;
 pub mod export;
-pub mod export_apkg;
 pub mod gaps;
 pub mod import;
 pub mod interview;

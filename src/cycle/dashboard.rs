@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::gaps::{Gap, Subject};
 use super::profile::{DesignPrompt, Profile, Story};
-use crate::render::safe;
 use crate::scorecard::LANGUAGE_AREAS;
+use crate::text::safe;
 
 /// Areas scoring below this (1-5) are weak spots.
 pub const WEAK_BELOW: f32 = 3.0;

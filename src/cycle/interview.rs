@@ -7,7 +7,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::deck::{CardSpec, DeckError};
+use crate::file_error::DeckError;
 use crate::scheduler::Rating;
 
 /// The deck that holds every question logged from a real interview.
@@ -168,22 +168,6 @@ pub fn key_prefix(company: &str, on: NaiveDate) -> String {
     format!("{DECK_ID}/{}-{}-", slug(company), on.format("%Y-%m-%d"))
 }
 
-/// The card a question becomes; its answer waits to be written with `grill edit`.
-pub fn question_card(question: &Question, key: &str, role: &str) -> CardSpec {
-    CardSpec {
-        id: key.to_owned(),
-        prompt: question.text.clone(),
-        answer: format!("{ANSWER_PLACEHOLDER} {key}`"),
-        follow_ups: Vec::new(),
-        tags: question.tags.clone(),
-        roles: vec![role.to_owned()],
-        level: None,
-        time_limit_secs: None,
-        area: Some(question.area.clone()),
-        example: None,
-    }
-}
-
 /// Whether a card's answer is still the placeholder.
 pub fn answer_missing(answer: &str) -> bool {
     answer.starts_with(ANSWER_PLACEHOLDER)
@@ -262,15 +246,5 @@ mod tests {
     fn role_types_are_checked() {
         assert_eq!(parse_role("Platform").unwrap(), "platform");
         assert!(parse_role("backend").is_err());
-    }
-
-    #[test]
-    fn a_question_card_carries_the_area_tags_role_and_a_placeholder_answer() {
-        let q = Question { area: "sql".into(), tags: vec!["joins".into()], rating: Rating::Good, text: "Q?".into() };
-        let card = question_card(&q, "interviews/acme-2026-03-02-1", "product");
-        assert_eq!(card.area.as_deref(), Some("sql"));
-        assert_eq!(card.roles, vec!["product"]);
-        assert!(answer_missing(&card.answer));
-        assert!(card.answer.contains("grill edit interviews/acme-2026-03-02-1"));
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::deck::{DeckError, toml_error};
+use crate::file_error::{DeckError, toml_error};
 
 /// The lexicon: categories of terms, in display order.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

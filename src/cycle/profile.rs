@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::interview::ROLE_TYPES;
-use crate::deck::{DeckError, toml_error};
+use crate::file_error::{DeckError, toml_error};
 
 /// Everything the user writes about themselves for the dashboard; every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -178,26 +178,10 @@ fn anki_rows(
             None => hashed_key(&deck_id, &prompt),
         };
         let tags = header.tags.and_then(|i| values.get(i)).map(|t| words_of(Some(t))).unwrap_or_default();
-        let card = CardSpec { id, prompt, answer, tags, ..blank_card() };
+        let card = CardSpec { id, prompt, answer, tags, ..super::import::blank_card() };
         out.push(&deck_id, &name, line, card).map_err(|m| err(file, line, "guid", m))?;
     }
     Ok(())
-}
-
-/// A card with every optional field empty.
-pub(super) fn blank_card() -> CardSpec {
-    CardSpec {
-        id: String::new(),
-        prompt: String::new(),
-        answer: String::new(),
-        follow_ups: Vec::new(),
-        tags: Vec::new(),
-        roles: Vec::new(),
-        level: None,
-        time_limit_secs: None,
-        area: None,
-        example: None,
-    }
 }
 
 /// Reads the `#key:value` lines at the top of an Anki plain-text export.

@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 
 use super::{Deck, DeckError};
-use crate::render::safe;
 use crate::scheduler::{Rating, ReviewKind, Sm2Start};
+use crate::text::safe;
 
 /// The formats `grill import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -548,6 +548,22 @@ fn longest_text(card: &super::CardSpec) -> Option<(&'static str, usize)> {
     .max_by_key(|(_, len)| *len)
 }
 
+/// A card with every optional field empty.
+pub(crate) fn blank_card() -> super::CardSpec {
+    super::CardSpec {
+        id: String::new(),
+        prompt: String::new(),
+        answer: String::new(),
+        follow_ups: Vec::new(),
+        tags: Vec::new(),
+        roles: Vec::new(),
+        level: None,
+        time_limit_secs: None,
+        area: None,
+        example: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -631,7 +647,7 @@ mod tests {
 
     #[test]
     fn deck_moves_card_ids_out_of_a_builtin_namespace_and_counts_them() {
-        let mut card = crate::deck::csv::blank_card();
+        let mut card = crate::deck::import::blank_card();
         (card.id, card.prompt, card.answer) = ("sql/joins".into(), "Q?".into(), "A.".into());
         let mut own = card.clone();
         own.id = "mine/1".into();
@@ -677,7 +693,7 @@ mod tests {
 
     #[test]
     fn a_card_text_over_the_cap_is_an_error_naming_the_card_and_field() {
-        let mut card = crate::deck::csv::blank_card();
+        let mut card = crate::deck::import::blank_card();
         (card.id, card.prompt, card.answer) = ("d/1".into(), "Q?".into(), "x".repeat(MAX_TEXT_BYTES + 1));
         let info = crate::deck::DeckInfo { id: "d".into(), name: "d".into(), area: "a".into(), description: "".into() };
         let parsed = Parsed { decks: vec![Deck { deck: info, cards: vec![card] }], ..Parsed::default() };
@@ -692,7 +708,7 @@ mod tests {
 
     #[test]
     fn texts_that_were_only_control_characters_are_gone_after_cleaning() {
-        let mut card = crate::deck::csv::blank_card();
+        let mut card = crate::deck::import::blank_card();
         (card.id, card.prompt, card.answer) = ("d/1".into(), "Q?".into(), "A.".into());
         (card.level, card.area) = (Some("\x01".into()), Some("\x1b[0m ".into()));
         let info =
@@ -709,7 +725,7 @@ mod tests {
     #[test]
     fn decks_of_one_file_with_the_same_id_are_merged_in_the_first_ones_place() {
         let deck = |id: &str, card: &str| {
-            let mut spec = crate::deck::csv::blank_card();
+            let mut spec = crate::deck::import::blank_card();
             (spec.id, spec.prompt, spec.answer) = (card.into(), "Q?".into(), "A.".into());
             let info =
                 crate::deck::DeckInfo { id: id.into(), name: "n".into(), area: "a".into(), description: "".into() };

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::csv::blank_card;
+use super::import::blank_card;
 use super::import::{ImportOptions, Parsed, deck_id_for_file, guess_area, hashed_key, namespaced_key, slug, validate};
 use super::{CardSpec, Deck, DeckError, DeckInfo, Example};
 

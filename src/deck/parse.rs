@@ -4,26 +4,7 @@ use std::collections::HashSet;
 
 use super::Deck;
 
-/// A deck file that could not be read: where, and what is wrong. Line 0 means the error has no
-/// line (a package's note names itself in `field`), and is not printed. Always one line: a
-/// newline in a quoted value or a file name is shown as `\n`.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error(
-    "{}{}: {field}: {}",
-    one_line(file),
-    if *line > 0 { format!(":{line}") } else { String::new() },
-    one_line(message)
-)]
-pub struct DeckError {
-    pub file: String,
-    pub line: usize,
-    pub field: String,
-    pub message: String,
-}
-
-fn one_line(text: &str) -> String {
-    text.replace('\n', "\\n").replace('\r', "\\r")
-}
+pub use crate::file_error::{DeckError, line_of, toml_error};
 
 /// Parses `text` (the contents of `file`) as a grill deck and checks what the type system
 /// cannot: non-empty ids and texts, and ids unique within the deck.
@@ -59,29 +40,6 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Deck, DeckError> {
         }
     }
     Ok(deck)
-}
-
-/// A TOML syntax or type error as a [`DeckError`] naming the file, line and key.
-pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> DeckError {
-    let line = e.span().map_or(0, |span| line_of(text, span.start));
-    let message = e.message().replace('\n', " ");
-    DeckError { file: file.to_owned(), line, field: field_of(text, e.span()), message }
-}
-
-/// The 1-based line holding byte `offset`.
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-/// The key on the line of the error, when the error points at one (`prompt = 3` -> "prompt").
-fn field_of(text: &str, span: Option<std::ops::Range<usize>>) -> String {
-    let Some(span) = span else { return "deck".to_owned() };
-    let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[start..].lines().next().unwrap_or("");
-    match line.split_once('=') {
-        Some((key, _)) if !key.trim().is_empty() && !key.contains('[') => key.trim().to_owned(),
-        _ => line.trim().trim_matches(|c| c == '[' || c == ']').to_owned(),
-    }
 }
 
 fn find_line(text: &str, needle: &str) -> usize {

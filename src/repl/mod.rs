@@ -15,9 +15,9 @@ use anyhow::Result;
 use chrono::TimeZone;
 
 use crate::app::App;
+use crate::app::session::{Answer, Session, SessionKind, Undone};
 use crate::render::{clock_time, interval, safe, safe_line};
 use crate::scheduler::{Outcome, Rating};
-use crate::session::{Answer, Session, SessionKind, Undone};
 use crate::store::CardRow;
 
 /// What a line typed in the drill means.

@@ -39,7 +39,8 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use chrono::TimeZone;
 
-use super::forecast::{Context, PlanCard, Readiness, recall_now, recall_on};
+use super::forecast::{Context, Readiness, recall_now, recall_on};
+use super::plan::PlanCard;
 use super::plan::mix;
 use super::roles::AreaWeights;
 use crate::scheduler::{Rating, SchedulerError};

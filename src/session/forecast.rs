@@ -11,7 +11,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use rand::{SeedableRng, rngs::Xoshiro256PlusPlus, seq::SliceRandom};
 
 use super::pace::Pace;
-use super::plan::Candidate;
+use super::plan::PlanCard;
 use super::roles::AreaWeights;
 use crate::scheduler::{CardState, DayClock, Scheduler};
 
@@ -22,29 +22,6 @@ pub struct Context<'a, Tz: TimeZone> {
     pub clock: &'a DayClock<Tz>,
     pub pace: &'a Pace,
     pub now: DateTime<Utc>,
-}
-
-/// A card as the planners see it: what the queue needs, plus what planning weighs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlanCard {
-    pub card: Candidate,
-    pub tags: Vec<String>,
-    /// The role types the card's deck marks it for (empty: any).
-    pub roles: Vec<String>,
-    /// How long a spoken answer should take, from the deck.
-    pub time_limit_secs: Option<u32>,
-}
-
-impl PlanCard {
-    /// The card's area.
-    pub fn area(&self) -> &str {
-        &self.card.area
-    }
-
-    /// The card's scheduling state (none when never reviewed).
-    pub fn state(&self) -> Option<&CardState> {
-        self.card.state.as_ref()
-    }
 }
 
 /// The probability of recalling a card in `state` on day `day` (0 for a card never reviewed).
@@ -183,7 +160,7 @@ pub(crate) mod tests {
     pub(crate) fn card(id: i64, area: &str, reviewed: Option<(i64, f32)>) -> PlanCard {
         let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
         PlanCard {
-            card: Candidate {
+            card: super::super::plan::Candidate {
                 id,
                 key: format!("{area}/{id}"),
                 area: area.to_owned(),

@@ -14,7 +14,8 @@ use std::collections::{HashSet, VecDeque};
 use chrono::TimeZone;
 
 use super::cram::{CramGoal, CramItem, fit, rank};
-use super::forecast::{Context, PlanCard, Readiness};
+use super::forecast::{Context, Readiness};
+use super::plan::PlanCard;
 use super::plan::mix;
 use super::roles::AreaWeights;
 use crate::scheduler::SchedulerError;

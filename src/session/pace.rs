@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::forecast::PlanCard;
+use super::plan::PlanCard;
 
 /// Answer time assumed for a card with no time limit when there is no history at all.
 pub const DEFAULT_ANSWER_SECS: f64 = 90.0;

@@ -140,6 +140,29 @@ fn spread(reviews: Vec<Candidate>, new: Vec<Candidate>) -> Vec<Candidate> {
     out
 }
 
+/// A card as the planners see it: what the queue needs, plus what planning weighs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanCard {
+    pub card: Candidate,
+    pub tags: Vec<String>,
+    /// The role types the card's deck marks it for (empty: any).
+    pub roles: Vec<String>,
+    /// How long a spoken answer should take, from the deck.
+    pub time_limit_secs: Option<u32>,
+}
+
+impl PlanCard {
+    /// The card's area.
+    pub fn area(&self) -> &str {
+        &self.card.area
+    }
+
+    /// The card's scheduling state (none when never reviewed).
+    pub fn state(&self) -> Option<&CardState> {
+        self.card.state.as_ref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::when::InputError;
-use crate::deck::DeckError;
+use crate::file_error::DeckError;
 
 /// The weight key that stands for "your language(s)".
 const LANGUAGE_KEY: &str = "language";

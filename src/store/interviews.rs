@@ -9,7 +9,7 @@ use super::sync::sync_deck;
 use super::{Store, StoreError, from_ms, to_ms};
 use crate::cycle::gaps::AskedQuestion;
 use crate::cycle::interview::{self, DECK_ID, Format, Question};
-use crate::deck::{Deck, DeckInfo};
+use crate::deck::{CardSpec, Deck, DeckInfo};
 use crate::scheduler::{CardState, Rating, Review, ReviewKind, SchedulerError};
 
 /// An interview to log.
@@ -88,7 +88,7 @@ impl Store {
             keys.iter().filter_map(|k| k[prefix.len()..].parse::<u32>().ok()).max().unwrap_or(0)
         };
         let keys: Vec<String> = (1..=questions.len() as u32).map(|n| format!("{prefix}{}", taken + n)).collect();
-        let cards = questions.iter().zip(&keys).map(|(q, key)| interview::question_card(q, key, &new.role)).collect();
+        let cards = questions.iter().zip(&keys).map(|(q, key)| question_card(q, key, &new.role)).collect();
         let next_position: i64 = tx.query_row(
             "SELECT coalesce(max(c.position) + 1, 0) FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = ?1",
             [DECK_ID],
@@ -212,4 +212,40 @@ fn interview_row(r: &rusqlite::Row) -> rusqlite::Result<InterviewRow> {
         ratings: [count(5)?, count(6)?, count(7)?, count(8)?],
         kind: r.get(9)?,
     })
+}
+
+/// The card a question becomes; its answer waits to be written with `grill edit`.
+fn question_card(question: &Question, key: &str, role: &str) -> CardSpec {
+    CardSpec {
+        id: key.to_owned(),
+        prompt: question.text.clone(),
+        answer: format!("{} {key}`", interview::ANSWER_PLACEHOLDER),
+        follow_ups: Vec::new(),
+        tags: question.tags.clone(),
+        roles: vec![role.to_owned()],
+        level: None,
+        time_limit_secs: None,
+        area: Some(question.area.clone()),
+        example: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_question_card_carries_the_area_tags_role_and_a_placeholder_answer() {
+        let q = interview::Question {
+            area: "sql".into(),
+            tags: vec!["joins".into()],
+            rating: crate::scheduler::Rating::Good,
+            text: "Q?".into(),
+        };
+        let card = question_card(&q, "interviews/acme-2026-03-02-1", "product");
+        assert_eq!(card.area.as_deref(), Some("sql"));
+        assert_eq!(card.roles, vec!["product"]);
+        assert!(interview::answer_missing(&card.answer));
+        assert!(card.answer.contains("grill edit interviews/acme-2026-03-02-1"));
+    }
 }

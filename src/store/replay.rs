@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::TimeZone;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use super::reviews::{review_from, write_state};
+use super::reviews::{review_from, stored_states, write_state};
 use super::{Store, StoreError};
 use crate::scheduler::{CardState, DayClock, Review, Scheduler};
 
@@ -148,14 +148,5 @@ fn read_log(conn: &Connection) -> Result<Vec<Entry>, StoreError> {
 fn read_origins(conn: &Connection) -> Result<HashMap<i64, (String, i64)>, StoreError> {
     let mut stmt = conn.prepare("SELECT review_id, device, seq FROM review_origin")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Every stored card state, by card id.
-pub(super) fn stored_states(conn: &Connection) -> Result<Vec<(i64, CardState)>, StoreError> {
-    let mut stmt = conn.prepare(
-        "SELECT card_id, stability, difficulty, due, last_review, reps, lapses FROM card_state ORDER BY card_id",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, super::cards::state_at(r, 1)?.expect("NOT NULL"))))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

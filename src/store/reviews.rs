@@ -137,7 +137,7 @@ impl Store {
 
     /// Every stored card state, by card id.
     pub fn stored_states(&self) -> Result<Vec<(i64, CardState)>, StoreError> {
-        super::replay::stored_states(self.conn())
+        stored_states(self.conn())
     }
 
     /// How many reviews of each kind were logged in `[from, to)` (the drill header's counts),
@@ -241,4 +241,12 @@ fn logged_review(r: &rusqlite::Row) -> rusqlite::Result<LoggedReview> {
         stability: r.get(6)?,
         difficulty: r.get(7)?,
     })
+}
+/// Every stored card state, by card id.
+pub(super) fn stored_states(conn: &rusqlite::Connection) -> Result<Vec<(i64, CardState)>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT card_id, stability, difficulty, due, last_review, reps, lapses FROM card_state ORDER BY card_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, super::cards::state_at(r, 1)?.expect("NOT NULL"))))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

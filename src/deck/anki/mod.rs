@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use chrono::TimeZone;
 
-use super::csv::blank_card;
+use super::import::blank_card;
 use super::import::{
     ImportOptions, ImportedDue, ImportedPreset, ImportedReview, ImportedSchedule, Parsed, guess_area, slug,
 };
