@@ -108,6 +108,17 @@ impl fmt::Display for Span {
     }
 }
 
+/// The calendar date of a grill day number (days since 0001-01-01, as `DayClock` counts),
+/// clamped to the dates chrono can hold: far past days are the first date, far future days the
+/// last (one rule for every caller).
+pub fn date_of_day(day: i64) -> NaiveDate {
+    match i32::try_from(day).ok().and_then(NaiveDate::from_num_days_from_ce_opt) {
+        Some(date) => date,
+        None if day < 0 => NaiveDate::MIN,
+        None => NaiveDate::MAX,
+    }
+}
+
 /// A moment as typed: a calendar day (`2026-03-20`: the user's local day, with the day
 /// rollover) or an exact RFC 3339 time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +165,13 @@ mod tests {
         }
         assert_eq!(Span { days: 14 }.to_string(), "2w");
         assert_eq!(Span { days: 5 }.to_string(), "5d");
+    }
+
+    #[test]
+    fn day_numbers_out_of_range_clamp_by_direction() {
+        assert_eq!(date_of_day(739_311).to_string(), "2025-03-01");
+        assert_eq!(date_of_day(i64::MIN), NaiveDate::MIN);
+        assert_eq!(date_of_day(i64::MAX), NaiveDate::MAX);
     }
 
     #[test]

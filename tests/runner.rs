@@ -39,6 +39,7 @@ mod rebuild;
 mod report;
 mod score;
 mod show;
+mod snapshots;
 mod stats;
 mod sync;
 mod terminal;

@@ -34,6 +34,27 @@ fn seed(card_key: &str, reps: u32) -> u64 {
 mod tests {
     use super::*;
 
+    /// Fuzzed intervals pinned as computed when written: a change of `rand` (or of its
+    /// generator's output) would silently move every stored due date away from its replay.
+    const GOLDEN: [(u32, &str, u32, u32); 8] = [
+        (3, "sql/acid", 1, GOLDEN_VALUES[0]),
+        (5, "sql/acid", 2, GOLDEN_VALUES[1]),
+        (10, "python/gil", 3, GOLDEN_VALUES[2]),
+        (21, "python/gil", 4, GOLDEN_VALUES[3]),
+        (45, "anki:J{IS;uq:0", 5, GOLDEN_VALUES[4]),
+        (100, "system-design/cap", 6, GOLDEN_VALUES[5]),
+        (365, "behavioral/conflict", 7, GOLDEN_VALUES[6]),
+        (1000, "java/virtual-threads", 8, GOLDEN_VALUES[7]),
+    ];
+    const GOLDEN_VALUES: [u32; 8] = [4, 6, 12, 24, 46, 106, 353, 974];
+
+    #[test]
+    fn fuzzed_intervals_match_the_golden_table() {
+        let got: Vec<u32> = GOLDEN.iter().map(|&(ivl, key, reps, _)| fuzzed_interval(ivl, key, reps, 36_500)).collect();
+        let want: Vec<u32> = GOLDEN.iter().map(|g| g.3).collect();
+        assert_eq!(got, want);
+    }
+
     #[test]
     fn short_intervals_are_not_fuzzed() {
         assert_eq!(fuzzed_interval(1, "a", 0, 36500), 1);

@@ -47,7 +47,4 @@ pub fn history_moments<Tz: TimeZone>(
         .collect()
 }
 
-/// The calendar date of day number `day`.
-pub fn date_of_day(day: i64) -> NaiveDate {
-    i32::try_from(day).ok().and_then(NaiveDate::from_num_days_from_ce_opt).unwrap_or(NaiveDate::MIN)
-}
+pub use crate::values::date_of_day;

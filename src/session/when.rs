@@ -13,10 +13,7 @@ pub fn day_of_date(date: NaiveDate) -> i64 {
     i64::from(date.num_days_from_ce())
 }
 
-/// The calendar date of a day number.
-pub fn date_of_day(day: i64) -> NaiveDate {
-    i32::try_from(day).ok().and_then(NaiveDate::from_num_days_from_ce_opt).unwrap_or(NaiveDate::MAX)
-}
+pub use crate::values::date_of_day;
 
 /// The day `text` names: a date (YYYY-MM-DD) or an RFC 3339 time (the day it falls in, in the
 /// user's time zone and day rollover). Days before `today` are refused.
