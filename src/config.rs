@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::deck::{DeckError, toml_error};
+use crate::file_error::{FileError, toml_error};
 
 /// Settings read from `config.toml`; every field has a default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,12 +48,12 @@ impl Default for Config {
 
 impl Config {
     /// Reads `path`; a missing file gives the defaults. Errors name the file, line and field.
-    pub fn load(path: &Path) -> Result<Config, DeckError> {
+    pub fn load(path: &Path) -> Result<Config, FileError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => {
-                return Err(DeckError {
+                return Err(FileError {
                     file: path.display().to_string(),
                     line: 0,
                     field: "file".into(),
@@ -65,9 +65,9 @@ impl Config {
     }
 
     /// Parses config text; `file` names it in errors.
-    pub fn parse(file: &str, text: &str) -> Result<Config, DeckError> {
+    pub fn parse(file: &str, text: &str) -> Result<Config, FileError> {
         let mut config: Config = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
-        let bad = |field: &str, message: String| DeckError {
+        let bad = |field: &str, message: String| FileError {
             file: file.to_owned(),
             line: text.lines().position(|l| l.trim_start().starts_with(field)).map_or(0, |i| i + 1),
             field: field.to_owned(),

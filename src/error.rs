@@ -54,7 +54,7 @@ fn kind_of(error: &anyhow::Error) -> Kind {
         Kind::ClosedPipe
     } else if chain().any(|e| {
         e.is::<InputError>()
-            || e.is::<crate::deck::DeckError>()
+            || e.is::<crate::file_error::FileError>()
             || e.is::<crate::clock::ClockError>()
             || e.is::<crate::scorecard::UnknownArea>()
     }) {

@@ -1,7 +1,8 @@
 //! An error in a file the user wrote (a deck, config.toml, profile.toml, an interview's
 //! questions): it names the file, the line and the field. Bottom layer: every module may use it.
 
-/// A deck file that could not be read: where, and what is wrong. Line 0 means the error has no
+/// A file of the user's that could not be read (a deck, config.toml, profile.toml): where, and
+/// what is wrong. Line 0 means the error has no
 /// line (a package's note names itself in `field`), and is not printed. Always one line: a
 /// newline in a quoted value or a file name is shown as `\n`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -11,7 +12,7 @@
     if *line > 0 { format!(":{line}") } else { String::new() },
     one_line(message)
 )]
-pub struct DeckError {
+pub struct FileError {
     pub file: String,
     pub line: usize,
     pub field: String,
@@ -22,11 +23,11 @@ fn one_line(text: &str) -> String {
     text.replace('\n', "\\n").replace('\r', "\\r")
 }
 
-/// A TOML syntax or type error as a [`DeckError`] naming the file, line and key.
-pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> DeckError {
+/// A TOML syntax or type error as a [`FileError`] naming the file, line and key.
+pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> FileError {
     let line = e.span().map_or(0, |span| line_of(text, span.start));
     let message = e.message().replace('\n', " ");
-    DeckError { file: file.to_owned(), line, field: field_of(text, e.span()), message }
+    FileError { file: file.to_owned(), line, field: field_of(text, e.span()), message }
 }
 
 /// The 1-based line holding byte `offset`.

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::file_error::DeckError;
+use crate::file_error::FileError;
 use crate::scheduler::Rating;
 
 /// The deck that holds every question logged from a real interview.
@@ -130,14 +130,14 @@ fn next_word(text: &str) -> (&str, &str) {
 }
 
 /// Parses every line of `text` (read from `file`); errors name the file, line and field.
-pub fn parse_questions(file: &str, text: &str, known_areas: &[String]) -> Result<Vec<Question>, DeckError> {
+pub fn parse_questions(file: &str, text: &str, known_areas: &[String]) -> Result<Vec<Question>, FileError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         match parse_question(line, known_areas) {
             Ok(Some(q)) => out.push(q),
             Ok(None) => {}
             Err(e) => {
-                return Err(DeckError {
+                return Err(FileError {
                     file: file.to_owned(),
                     line: i + 1,
                     field: e.field.into(),

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::file_error::{DeckError, toml_error};
+use crate::file_error::{FileError, toml_error};
 
 /// The lexicon: categories of terms, in display order.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -72,9 +72,9 @@ const NEGATION_WINDOW: usize = 4;
 impl Lexicon {
     /// Parses lexicon TOML (`file` names it in errors) and checks it: ids, names and spellings
     /// present and unique. A duplicate is reported at its last occurrence.
-    pub fn parse(file: &str, text: &str) -> Result<Lexicon, DeckError> {
+    pub fn parse(file: &str, text: &str) -> Result<Lexicon, FileError> {
         let lexicon: Lexicon = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
-        let bad = |needle: &str, field: String, message: String| DeckError {
+        let bad = |needle: &str, field: String, message: String| FileError {
             file: file.to_owned(),
             line: text.rfind(needle).map_or(0, |at| text[..at].matches('\n').count() + 1),
             field,
@@ -102,7 +102,7 @@ impl Lexicon {
     }
 
     /// The lexicon built into grill (`decks/lexicon.toml`).
-    pub fn builtin() -> Result<Lexicon, DeckError> {
+    pub fn builtin() -> Result<Lexicon, FileError> {
         let (name, text) = crate::embedded::DECK_FILES
             .iter()
             .find(|(name, _)| *name == "lexicon.toml")

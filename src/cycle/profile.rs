@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::interview::ROLE_TYPES;
-use crate::file_error::{DeckError, toml_error};
+use crate::file_error::{FileError, toml_error};
 
 /// Everything the user writes about themselves for the dashboard; every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -96,11 +96,11 @@ uncertainty = ""
 
 impl Profile {
     /// Parses profile TOML; errors name the file, line and field.
-    pub fn parse(file: &str, text: &str) -> Result<Profile, DeckError> {
+    pub fn parse(file: &str, text: &str) -> Result<Profile, FileError> {
         let profile: Profile = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
         for role in &profile.target_roles {
             if !ROLE_TYPES.contains(&role.as_str()) {
-                return Err(DeckError {
+                return Err(FileError {
                     file: file.to_owned(),
                     line: text.lines().position(|l| l.trim_start().starts_with("target_roles")).map_or(0, |i| i + 1),
                     field: "target_roles".into(),

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use super::Deck;
 
-pub use crate::file_error::{DeckError, line_of, toml_error};
+pub use crate::file_error::{FileError as DeckError, line_of, toml_error};
 
 /// Parses `text` (the contents of `file`) as a grill deck and checks what the type system
 /// cannot: non-empty ids and texts, and ids unique within the deck.

@@ -161,10 +161,21 @@ pub struct Outcome {
     pub interval_days: u32,
 }
 
-/// Errors from the FSRS model (bad parameters or an impossible state).
+/// Errors from the FSRS model (bad parameters or an impossible state). The `fsrs` crate's own
+/// error is kept as the source, so its kind survives for whoever handles it.
 #[derive(Debug, thiserror::Error)]
-#[error("FSRS: {0}")]
-pub struct SchedulerError(String);
+pub enum SchedulerError {
+    #[error("FSRS: {0}")]
+    Fsrs(#[from] fsrs::FSRSError),
+    #[error("FSRS: {context}: {source}")]
+    FsrsIn {
+        context: String,
+        #[source]
+        source: fsrs::FSRSError,
+    },
+    #[error("FSRS: {0}")]
+    Invalid(String),
+}
 
 /// FSRS-6 with the user's parameters, desired retention and day boundaries.
 #[derive(Debug, Clone)]
@@ -181,11 +192,11 @@ pub const MAX_INTERVAL_DAYS: u32 = 36_500;
 impl Scheduler {
     /// A scheduler with the given FSRS-6 parameters (empty: the defaults) and desired retention.
     pub fn new(parameters: &[f32], desired_retention: f32) -> Result<Self, SchedulerError> {
-        let fsrs = FSRS::new(parameters).map_err(|e| SchedulerError(e.to_string()))?;
+        let fsrs = FSRS::new(parameters)?;
         let params = if parameters.is_empty() { &fsrs::DEFAULT_PARAMETERS[..] } else { parameters };
         let decay = params.get(20).copied().unwrap_or(fsrs::FSRS6_DEFAULT_DECAY);
         if !(0.5..=0.99).contains(&desired_retention) {
-            return Err(SchedulerError(format!(
+            return Err(SchedulerError::Invalid(format!(
                 "desired_retention must be between 0.5 and 0.99, not {desired_retention}"
             )));
         }
@@ -195,8 +206,10 @@ impl Scheduler {
     /// `parameters` as the 21 numbers of FSRS-6: FSRS-4.5 (17) and FSRS-5 (19) sets are
     /// converted by the crate, as Anki does when it reads an older preset.
     pub fn full_parameters(parameters: &[f32]) -> Result<Vec<f32>, SchedulerError> {
-        fsrs::check_and_fill_parameters(parameters)
-            .map_err(|e| SchedulerError(format!("{} FSRS parameters: {e}", parameters.len())))
+        fsrs::check_and_fill_parameters(parameters).map_err(|source| SchedulerError::FsrsIn {
+            context: format!("{} FSRS parameters", parameters.len()),
+            source,
+        })
     }
 
     /// The default FSRS-6 parameters at 90% desired retention.
@@ -254,10 +267,7 @@ impl Scheduler {
         // A clock set back (time zone change, GRILL_NOW in the past) never gives negative time.
         let now = state.map_or(now, |s| now.max(s.last_review));
         let elapsed = state.map_or(0, |s| clock.days_between(s.last_review, now));
-        let next = self
-            .fsrs
-            .next_states(state.map(CardState::memory), self.desired_retention, elapsed)
-            .map_err(|e| SchedulerError(e.to_string()))?;
+        let next = self.fsrs.next_states(state.map(CardState::memory), self.desired_retention, elapsed)?;
         Ok(Step {
             scheduler: self,
             card_key,
@@ -348,7 +358,10 @@ impl Scheduler {
     ) -> Result<CardState, SchedulerError> {
         let mut memory =
             self.fsrs.memory_state_from_sm2(start.ease, start.interval_days, start.retention).map_err(|e| {
-                SchedulerError(format!("SM-2 start (ease {}, {} days): {e}", start.ease, start.interval_days))
+                SchedulerError::FsrsIn {
+                    context: format!("SM-2 start (ease {}, {} days)", start.ease, start.interval_days),
+                    source: e,
+                }
             })?;
         // Anki (`fsrs_item_for_memory_state`): an ease at or below 110% sets difficulty directly.
         if start.ease <= 1.1 {

@@ -25,7 +25,7 @@ pub struct Learner<'a> {
 /// Intervals aim at a desired retention drawn per review from 0.70-0.95 so the history holds
 /// a spread of elapsed times; a forgotten card is relearned the same day (rated Good).
 pub fn history(learner: &Learner, start: DateTime<Utc>) -> Result<Vec<(i64, Vec<Review>)>, SchedulerError> {
-    let model = FSRS::new(learner.parameters).map_err(|e| SchedulerError(e.to_string()))?;
+    let model = FSRS::new(learner.parameters)?;
     let decay = learner.parameters.get(20).copied().unwrap_or(fsrs::FSRS6_DEFAULT_DECAY);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(learner.seed);
     let mut out = Vec::with_capacity(learner.cards);
@@ -68,7 +68,7 @@ fn step(
     elapsed: u32,
     rating: Rating,
 ) -> Result<MemoryState, SchedulerError> {
-    let next = model.next_states(memory, 0.9, elapsed).map_err(|e| SchedulerError(e.to_string()))?;
+    let next = model.next_states(memory, 0.9, elapsed)?;
     Ok(match rating {
         Rating::Again => next.again,
         Rating::Hard => next.hard,

@@ -59,7 +59,7 @@ pub fn workload<Tz: TimeZone>(
     desired_retention: f32,
     clock: &DayClock<Tz>,
 ) -> Result<Workload, SchedulerError> {
-    let error = |e: fsrs::FSRSError| SchedulerError(e.to_string());
+    let error = SchedulerError::Fsrs;
     let parameters = Arc::new(fsrs::check_and_fill_parameters(situation.parameters).map_err(error)?);
     let deck_size = situation.cards.len() + situation.new_cards;
     if deck_size == 0 {

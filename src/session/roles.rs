@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::when::InputError;
-use crate::file_error::DeckError;
+use crate::file_error::FileError;
 
 /// The weight key that stands for "your language(s)".
 const LANGUAGE_KEY: &str = "language";
@@ -77,8 +77,8 @@ impl FromIterator<(String, f64)> for AreaWeights {
 
 impl RoleBook {
     /// Parses `text` (the contents of `file`); errors name the file, line and field.
-    pub fn parse(file: &str, text: &str) -> Result<RoleBook, DeckError> {
-        let parsed: RolesFile = toml::from_str(text).map_err(|e| DeckError {
+    pub fn parse(file: &str, text: &str) -> Result<RoleBook, FileError> {
+        let parsed: RolesFile = toml::from_str(text).map_err(|e| FileError {
             file: file.to_owned(),
             line: e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1),
             field: "roles".to_owned(),
@@ -91,7 +91,7 @@ impl RoleBook {
                         .lines()
                         .position(|l| l.trim_start().starts_with(area.as_str()) && l.contains(&weight.to_string()))
                         .map_or(0, |i| i + 1);
-                    return Err(DeckError {
+                    return Err(FileError {
                         file: file.to_owned(),
                         line,
                         field: format!("roles.{name}.weights.{area}"),
