@@ -3,6 +3,7 @@
 //! id `anki:<note guid>:<card ordinal>`; deck names, tags and the review history come along.
 
 mod collection;
+mod guard;
 mod package;
 mod proto;
 mod revlog;
@@ -44,7 +45,7 @@ pub fn parse<Tz: TimeZone>(
     let err =
         |field: &str, message: String| DeckError { file: file.to_owned(), line: 0, field: field.to_owned(), message };
     let package = package::open(bytes, limits).map_err(|m| err("package", m))?;
-    let collection = collection::read(package.collection).map_err(|m| err("collection", m))?;
+    let collection = collection::read(package.collection.path()).map_err(|m| err("collection", m))?;
     let mut parsed = Parsed { media: package.media, ..Parsed::default() };
     let mut keys: HashMap<i64, String> = HashMap::new();
     for card in &collection.cards {
