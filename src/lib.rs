@@ -35,9 +35,19 @@ pub fn exit_code(error: &anyhow::Error) -> i32 {
             || e.is::<clock::ClockError>()
             || e.is::<scorecard::UnknownArea>()
             || e.is::<session::InputError>()
+            || e.downcast_ref::<store::StoreError>().is_some_and(store::StoreError::is_bad_input)
     }) {
         2
     } else {
         1
     }
+}
+
+/// Environment variables that are set but empty: clap reads an empty `GRILL_DB` as a missing
+/// value and prints its usage, so they are refused first, with one clear line.
+pub fn empty_environment_variable() -> Option<String> {
+    ["GRILL_DB", "GRILL_CONFIG", "GRILL_NOW"]
+        .into_iter()
+        .find(|name| std::env::var_os(name).is_some_and(|v| v.is_empty()))
+        .map(|name| format!("{name} is set but empty: unset it, or give it a value"))
 }

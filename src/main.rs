@@ -3,6 +3,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    if let Some(message) = grill::empty_environment_variable() {
+        eprintln!("grill: {message}");
+        return ExitCode::from(2);
+    }
     let cli = grill::cli::Cli::parse();
     match grill::commands::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,

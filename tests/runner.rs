@@ -20,6 +20,7 @@ mod edit;
 mod format_properties;
 mod fuzz_regressions;
 mod history;
+mod hardening;
 mod hostile;
 mod import;
 mod interviews;

@@ -43,6 +43,8 @@ use rusqlite::{Connection, OpenFlags};
 pub enum StoreError {
     #[error("{0}: not a grill database (not an SQLite file); refusing to touch it")]
     NotADatabase(PathBuf),
+    #[error("{0}: not a regular file (a device, pipe, socket or folder); refusing to touch it")]
+    NotAFile(PathBuf),
     #[error("{0}: an SQLite database, but not grill's; refusing to touch it")]
     Foreign(PathBuf),
     #[error("{0}: the database is damaged ({1}); it was not modified (restore a backup with `grill restore`)")]
@@ -107,6 +109,11 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 impl StoreError {
+    /// Whether the error comes from what the user pointed grill at (exit code 2).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, StoreError::NotAFile(_))
+    }
+
     /// Whether the error is a fault of the machine rather than of grill or its data: the
     /// message then names the database file.
     pub fn is_machine_fault(&self) -> bool {
