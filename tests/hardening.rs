@@ -73,3 +73,54 @@ fn empty_environment_variables_are_refused_in_one_line() {
     }
     assert!(!env.db().exists(), "nothing was created");
 }
+
+#[test]
+fn a_restore_under_a_running_drill_stops_the_drill_before_it_saves_a_wrong_rating() {
+    use crate::common::live::{Live, is_confirmation};
+    use crate::common::review_log;
+    let env = Env::new();
+    env.run(&["decks"], "");
+    let backup = env.dir.path().join("before.db");
+    env.run(&["backup", "-o", s(&backup)], "");
+    let mut drill = Live::start(&env, &["drill", "--new", "5"]);
+    drill.wait_for_prompt("answer> ");
+    drill.send("\ngood\n");
+    drill.wait_for(is_confirmation);
+    drill.wait_for_prompt("answer> ");
+    env.run(&["restore", s(&backup)], "");
+    // The drill still holds the old database's card ids: this answer must not be saved.
+    drill.send("\ngood\n");
+    let (status, stdout, stderr) = drill.finish();
+    assert!(stderr.contains("the database was replaced (by `grill restore`) while this session ran"), "{stderr}");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert_eq!(stdout.lines().filter(|l| is_confirmation(l)).count(), 1, "{stdout}");
+    assert_eq!(review_log(&env.sql()), vec![], "the restored database holds exactly the backup's reviews");
+    // A drill started after the restore saves its ratings as usual.
+    env.run(&["drill", "--new", "1"], "\ngood\nq\n");
+    assert_eq!(review_log(&env.sql()).len(), 1);
+}
+
+#[test]
+fn a_backup_with_a_foreign_trigger_table_or_index_is_refused_by_restore() {
+    let env = Env::new();
+    env.run(&["drill", "--new", "1"], "\ngood\nq\n");
+    let db_before = std::fs::read(env.db()).unwrap();
+    for (name, sql, expected) in [
+        (
+            "wipe.db",
+            "CREATE TRIGGER wipe AFTER INSERT ON reviews BEGIN DELETE FROM reviews WHERE id = new.id; END;",
+            "its schema holds a trigger \"wipe\" that grill does not create",
+        ),
+        ("extra.db", "CREATE TABLE spy (x)", "holds a table \"spy\""),
+        ("view.db", "CREATE VIEW v AS SELECT * FROM reviews", "holds a view \"v\""),
+        ("index.db", "DROP INDEX reviews_card", "lacks grill's index \"reviews_card\""),
+    ] {
+        let copy = env.dir.path().join(name);
+        env.run(&["backup", "-o", s(&copy)], "");
+        rusqlite::Connection::open(&copy).unwrap().execute_batch(sql).unwrap();
+        let out = run_bounded(&mut env.command(&["restore", s(&copy)]));
+        assert_bad_input(&out, expected);
+        assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to restore it"));
+    }
+    assert_eq!(std::fs::read(env.db()).unwrap(), db_before, "the database is unchanged");
+}

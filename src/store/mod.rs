@@ -7,6 +7,7 @@ mod cards;
 mod check;
 mod edit;
 mod export;
+mod generation;
 mod history;
 mod interviews;
 mod listings;
@@ -89,6 +90,12 @@ pub enum StoreError {
     Exists(PathBuf),
     #[error("{0}: that is the database itself; restore from a backup copy")]
     SameFile(PathBuf),
+    #[error(
+        "the database was replaced (by `grill restore`) while this session ran: its card ids now mean other cards, so nothing more is saved from it. Start again."
+    )]
+    Replaced,
+    #[error("{0}: {1}; refusing to restore it")]
+    ForeignSchema(PathBuf, String),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -111,7 +118,7 @@ impl From<rusqlite::Error> for StoreError {
 impl StoreError {
     /// Whether the error comes from what the user pointed grill at (exit code 2).
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, StoreError::NotAFile(_))
+        matches!(self, StoreError::NotAFile(_) | StoreError::ForeignSchema(..))
     }
 
     /// Whether the error is a fault of the machine rather than of grill or its data: the
@@ -134,6 +141,9 @@ impl StoreError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The database's generation when it was opened: `restore` gives every restored database a
+    /// new one, and each rating checks it (see `generation`).
+    generation: Option<String>,
 }
 
 /// Milliseconds since the Unix epoch, as stored.
@@ -168,7 +178,8 @@ impl Store {
             backup_before_migration(&conn, path)?;
         }
         migrate::migrate(&mut conn)?;
-        Ok(Store { conn, path: path.to_owned() })
+        let generation = generation::read(&conn)?;
+        Ok(Store { conn, path: path.to_owned(), generation })
     }
 
     /// Closes the database; once the last connection is gone SQLite has checkpointed the WAL,
@@ -186,7 +197,7 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         configure(&mut conn)?;
         migrate::migrate(&mut conn)?;
-        Ok(Store { conn, path: PathBuf::from(":memory:") })
+        Ok(Store { conn, path: PathBuf::from(":memory:"), generation: None })
     }
 
     /// Where the database lives.

@@ -46,6 +46,7 @@ impl Store {
         state: Option<&CardState>,
     ) -> Result<i64, StoreError> {
         let tx = self.conn.transaction()?;
+        super::generation::check(&tx, &self.generation)?;
         let id = insert_review(&tx, card_id, review, duration_ms, state)?;
         write_state(&tx, card_id, state)?;
         tx.commit()?;
@@ -64,6 +65,7 @@ impl Store {
         decide: impl FnOnce(Option<CardState>) -> Result<(Review, Option<CardState>, T), StoreError>,
     ) -> Result<(i64, T), StoreError> {
         let tx = self.conn.transaction()?;
+        super::generation::check(&tx, &self.generation)?;
         let stored = tx
             .query_row(
                 "SELECT stability, difficulty, due, last_review, reps, lapses FROM card_state WHERE card_id = ?1",
@@ -98,6 +100,7 @@ impl Store {
         clock: &DayClock<Tz>,
     ) -> Result<Option<CardState>, StoreError> {
         let tx = self.conn.transaction()?;
+        super::generation::check(&tx, &self.generation)?;
         let (card_id, key): (i64, String) = tx
             .query_row(
                 "SELECT r.card_id, c.key FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.id = ?1",
