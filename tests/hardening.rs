@@ -124,3 +124,25 @@ fn a_backup_with_a_foreign_trigger_table_or_index_is_refused_by_restore() {
     }
     assert_eq!(std::fs::read(env.db()).unwrap(), db_before, "the database is unchanged");
 }
+
+#[test]
+fn a_rating_typed_while_another_grill_holds_the_lock_past_the_busy_timeout_is_saved() {
+    use crate::common::live::{Live, is_confirmation};
+    use crate::common::review_log;
+    let env = Env::new();
+    env.run(&["decks"], "");
+    let mut drill = Live::start(&env, &["drill", "--new", "5"]);
+    drill.wait_for_prompt("answer> ");
+    // Another writer (a long import, as before imports committed in chunks) holds the write
+    // lock for longer than the drill's 10 s busy timeout: the answer used to be lost.
+    let blocker = env.sql();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    drill.send("\ngood\n");
+    std::thread::sleep(Duration::from_secs(12));
+    blocker.execute_batch("COMMIT").unwrap();
+    drill.wait_for(is_confirmation);
+    drill.send("q\n");
+    let (status, _, stderr) = drill.finish();
+    assert!(status.success(), "{stderr}");
+    assert_eq!(review_log(&env.sql()).len(), 1, "the rating typed during the lock is saved");
+}

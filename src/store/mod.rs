@@ -259,6 +259,29 @@ fn configure(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// How long a rating waits for another grill's write lock, all retries together: far past
+/// any import (which commits in short steps), so a drill never loses an answer to a lock.
+const RATING_PATIENCE: Duration = Duration::from_secs(600);
+
+/// Begins a write transaction for a rating, an undo or a drill's suspend: each attempt waits
+/// the connection's busy timeout, and a busy database is tried again until
+/// [`RATING_PATIENCE`] has passed. The caller's answer is decided inside the transaction, so
+/// nothing is lost or decided early while waiting.
+fn patient_transaction(conn: &Connection) -> Result<rusqlite::Transaction<'_>, StoreError> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.unchecked_transaction() {
+            Ok(tx) => return Ok(tx),
+            Err(e) => match StoreError::from(e) {
+                StoreError::Busy(_) if started.elapsed() < RATING_PATIENCE => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => return Err(other),
+            },
+        }
+    }
+}
+
 /// An error opening the file: machine faults keep their kind, the rest name the path.
 fn cannot_open(path: &Path, error: rusqlite::Error) -> StoreError {
     match StoreError::from(error) {

@@ -45,7 +45,7 @@ impl Store {
         duration_ms: u64,
         state: Option<&CardState>,
     ) -> Result<i64, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = super::patient_transaction(&self.conn)?;
         super::generation::check(&tx, &self.generation)?;
         let id = insert_review(&tx, card_id, review, duration_ms, state)?;
         write_state(&tx, card_id, state)?;
@@ -64,7 +64,7 @@ impl Store {
         duration_ms: u64,
         decide: impl FnOnce(Option<CardState>) -> Result<(Review, Option<CardState>, T), StoreError>,
     ) -> Result<(i64, T), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = super::patient_transaction(&self.conn)?;
         super::generation::check(&tx, &self.generation)?;
         let stored = tx
             .query_row(
@@ -99,7 +99,7 @@ impl Store {
         scheduler: &Scheduler,
         clock: &DayClock<Tz>,
     ) -> Result<Option<CardState>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = super::patient_transaction(&self.conn)?;
         super::generation::check(&tx, &self.generation)?;
         let (card_id, key): (i64, String) = tx
             .query_row(
