@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod cycle;
 pub mod deck;
+pub mod files;
 pub mod render;
 pub mod repl;
 pub mod scheduler;

@@ -50,13 +50,13 @@ fn a_database_path_that_is_a_device_a_pipe_or_a_folder_is_refused_untouched() {
     };
     assert!(std::fs::metadata(&device).unwrap().file_type().is_char_device());
     let before = mode(&device);
-    let out = run_bounded(&mut env.command(&["decks"]).env("GRILL_DB", &device));
+    let out = run_bounded(env.command(&["decks"]).env("GRILL_DB", &device));
     assert_bad_input(&out, "not a regular file (a device, pipe, socket or folder); refusing to touch it");
     assert_eq!(mode(&device), before, "the device's mode changed");
     let fifo = env.dir.path().join("fifo");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     for path in [&fifo, &env.dir.path().to_owned()] {
-        let out = run_bounded(&mut env.command(&["decks"]).env("GRILL_DB", path));
+        let out = run_bounded(env.command(&["decks"]).env("GRILL_DB", path));
         assert_bad_input(&out, "not a regular file");
         let out = run_bounded(&mut env.command(&["restore", s(path)]));
         assert_bad_input(&out, "not a regular file");
@@ -68,7 +68,7 @@ fn a_database_path_that_is_a_device_a_pipe_or_a_folder_is_refused_untouched() {
 fn empty_environment_variables_are_refused_in_one_line() {
     let env = Env::new();
     for name in ["GRILL_DB", "GRILL_CONFIG", "GRILL_NOW"] {
-        let out = run_bounded(&mut env.command(&["decks"]).env(name, ""));
+        let out = run_bounded(env.command(&["decks"]).env(name, ""));
         assert_bad_input(&out, &format!("{name} is set but empty"));
     }
     assert!(!env.db().exists(), "nothing was created");
@@ -145,4 +145,203 @@ fn a_rating_typed_while_another_grill_holds_the_lock_past_the_busy_timeout_is_sa
     let (status, _, stderr) = drill.finish();
     assert!(status.success(), "{stderr}");
     assert_eq!(review_log(&env.sql()).len(), 1, "the rating typed during the lock is saved");
+}
+
+/// What must never reach the terminal: ESC, 8-bit CSI, BEL and a direction override.
+fn assert_inert(what: &str, text: &str) {
+    for bad in ['\u{1b}', '\u{9b}', '\u{7}', '\u{202e}', '\u{90}'] {
+        assert!(!text.contains(bad), "{what} printed {bad:?}:\n{text:?}");
+    }
+}
+
+/// A database holding hostile text where imports would have cleaned it (another tool wrote
+/// it, or an older grill stored typed text raw): an imported deck, a card and an interview.
+fn hostile_database() -> Env {
+    let env = Env::new();
+    let csv = env.write("d.csv", "id,prompt,answer,area\nq1,Plain?,Plain.,sql\n");
+    env.run(&["import", s(&csv), "--deck", "mine"], "");
+    env.run(
+        &["log", "add", "--company", "Acme", "--role", "platform", "--format", "mixed", "--question", "sql good Q?"],
+        "",
+    );
+    let evil =
+        "x\u{1b}]52;c;aGk=\u{7}\u{1b}]8;;http://e\u{1b}\\\u{1b}[2J\u{1b}[6n\u{1b}P1$r\u{1b}\\\u{9b}31m\u{202e}\u{90}y";
+    let conn = env.sql();
+    conn.execute("UPDATE cards SET prompt = ?1, answer = ?1, area = ?1 WHERE key = 'mine/q1'", [evil]).unwrap();
+    conn.execute("UPDATE interviews SET role = ?1, company = ?1", [evil]).unwrap();
+    env
+}
+
+#[test]
+fn exports_plans_and_the_interview_log_print_hostile_text_inert() {
+    let env = hostile_database();
+    for args in [
+        &["export", "--deck", "mine", "--format", "md"][..],
+        &["export", "--deck", "mine", "--format", "csv"],
+        &["export", "--deck", "mine", "--format", "toml"],
+        &["export", "--deck", "mine", "-o", "-"],
+        &["plan", "--month"],
+        &["log"],
+        &["log", "show", "1"],
+    ] {
+        let out = env.grill(args).env("CLICOLOR_FORCE", "1").output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_inert(&format!("{args:?}"), &String::from_utf8_lossy(&out.stdout));
+    }
+    let file = env.dir.path().join("out.md");
+    env.run(&["export", "--deck", "mine", "-o", s(&file)], "");
+    assert_inert("an exported file", &std::fs::read_to_string(&file).unwrap());
+}
+
+#[test]
+fn text_typed_into_log_add_and_edit_is_stored_without_escapes() {
+    let env = Env::new();
+    let evil = "Why\u{1b}]0;pwned\u{7} \u{1b}[2Jnow\u{202e}?";
+    env.run(
+        &[
+            "log",
+            "add",
+            "--company",
+            evil,
+            "--role",
+            "platform",
+            "--format",
+            "mixed",
+            "--question",
+            &format!("sql good {evil}"),
+        ],
+        "",
+    );
+    let stored: Vec<String> = env
+        .sql()
+        .prepare("SELECT company FROM interviews UNION ALL SELECT prompt FROM cards WHERE key LIKE 'interviews/%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(stored.len(), 2);
+    for text in &stored {
+        assert_inert("a stored typed text", text);
+        assert!(text.contains("Why") && text.contains("now"), "{text}");
+    }
+    let key: String =
+        env.sql().query_row("SELECT key FROM cards WHERE key LIKE 'interviews/%'", [], |r| r.get(0)).unwrap();
+    // An editor that types an answer with escapes into the card (TOML's \u escapes).
+    let editor = crate::common::script(
+        &env,
+        "editor.sh",
+        r#"sed -i '/^answer = /d' "$1"; printf 'answer = "\\u001b]52;c;aGk=\\u0007A typed \\u001b[31manswer"\n' >> "$1""#,
+    );
+    let out = env.grill(&["edit", &key]).env("EDITOR", &editor).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let answer: String = env.sql().query_row("SELECT answer FROM cards WHERE key = ?1", [&key], |r| r.get(0)).unwrap();
+    assert!(answer.contains("A typed answer"), "{answer:?}");
+    assert_inert("an edited answer", &answer);
+}
+
+/// Runs `grill ARGS` under `umask 000`.
+fn run_with_umask_000(env: &Env, args: &[&str]) -> Output {
+    let mut cmd = Command::new("sh");
+    cmd.env_clear()
+        .envs(env.command(&[]).get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .args(["-c", "umask 000 && exec \"$@\"", "sh", env!("CARGO_BIN_EXE_grill")])
+        .args(args);
+    let out = run_bounded(&mut cmd);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+#[test]
+fn every_file_grill_writes_is_private_whatever_the_umask_and_never_follows_a_planted_link() {
+    let env = Env::new();
+    let csv = env.write("d.csv", "id,prompt,answer,area\nq1,Plain?,Plain.,sql\n");
+    env.run(&["import", s(&csv), "--deck", "mine"], "");
+    let home = env.dir.path().to_owned();
+    let victim = env.write("victim", "do not touch");
+    // Links planted where the old code wrote: `F.tmp` beside exports, the report and the
+    // config, and the target itself for the dashboard and the calendar.
+    let out = home.join("out");
+    std::fs::create_dir(&out).unwrap();
+    let planted = ["x.toml.tmp", "r.html.tmp", "d.md", "c.ics"];
+    for name in planted {
+        std::os::unix::fs::symlink(&victim, out.join(name)).unwrap();
+    }
+    let config = home.join("cfg/grill/config.toml");
+    let o = |name: &str| out.join(name).to_str().unwrap().to_owned();
+    run_with_umask_000(&env, &["export", "--deck", "mine", "-o", &o("x.toml")]);
+    run_with_umask_000(&env, &["export", "--deck", "mine", "-o", &o("deep/folder/")]);
+    run_with_umask_000(&env, &["report", "-o", &o("r.html")]);
+    run_with_umask_000(&env, &["dashboard", "--md", &o("d.md")]);
+    run_with_umask_000(&env, &["remind", "--ics", &o("c.ics")]);
+    run_with_umask_000(&env, &["--config", s(&config), "config", "set", "new_per_day", "5"]);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "do not touch", "a planted link was followed");
+    for file in ["x.toml", "deep/folder/mine.toml", "r.html", "d.md", "c.ics"] {
+        let path = out.join(file);
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_file(), "{file} is a regular file");
+        assert_eq!(mode(&path), 0o600, "{file}");
+    }
+    for dir in [out.join("deep"), out.join("deep/folder"), home.join("cfg"), home.join("cfg/grill")] {
+        assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+    }
+    assert_eq!(mode(&config), 0o600);
+    let stamp = env.db().with_file_name("grill.db.checked");
+    assert_eq!(mode(&stamp), 0o600, "the start-up check's stamp");
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!left.iter().any(|n| n.to_string_lossy().contains("grill-tmp")), "{left:?}");
+}
+
+#[test]
+fn export_to_a_folder_never_overwrites_a_deck_it_wrote_in_the_same_run() {
+    let env = Env::new();
+    for (id, answer) in [("a/b", "first"), ("a-b", "second"), ("a:b", "third")] {
+        let csv = env.write("d.csv", &format!("id,prompt,answer,area\nq1,Question {answer}?,{answer},sql\n"));
+        env.run(&["import", s(&csv), "--deck", id], "");
+    }
+    let out = env.dir.path().join("out");
+    let run = env.grill(&["export", "-o", &format!("{}/", s(&out))]).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let mut texts: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+    texts.sort();
+    assert_eq!(texts.len(), 3, "one file per deck");
+    for answer in ["first", "second", "third"] {
+        assert!(texts.iter().any(|t| t.contains(&format!("Question {answer}?"))), "{answer} lost: {texts:?}");
+    }
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let wrote: std::collections::HashSet<&str> = stderr.lines().filter(|l| l.starts_with("wrote ")).collect();
+    assert_eq!(wrote.len(), 3, "three different files named: {stderr}");
+}
+
+#[test]
+fn dash_means_standard_output_and_the_extension_picks_the_format() {
+    let env = Env::new();
+    let csv = env.write("d.csv", "id,prompt,answer,area\nq1,Plain?,Plain.,sql\n");
+    env.run(&["import", s(&csv), "--deck", "mine"], "");
+    env.run(&["drill", "--new", "1"], "\ngood\nq\n");
+    let cwd = env.dir.path().join("cwd");
+    std::fs::create_dir(&cwd).unwrap();
+    let in_cwd = |args: &[&str]| {
+        let out = env.grill(args).current_dir(&cwd).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(in_cwd(&["export", "--deck", "mine", "-o", "-"]).contains("[[cards]]"));
+    assert!(in_cwd(&["export", "--reviews", "-o", "-"]).starts_with("card,time,rating"));
+    assert!(in_cwd(&["report", "-o", "-"]).contains("<html"));
+    assert!(!cwd.join("-").exists(), "no file named -");
+    in_cwd(&["export", "--deck", "mine", "-o", "x.csv"]);
+    assert!(
+        std::fs::read_to_string(cwd.join("x.csv")).unwrap().starts_with("deck,id,prompt"),
+        "CSV from the extension"
+    );
+    in_cwd(&["export", "--deck", "mine", "-o", "x.md"]);
+    assert!(std::fs::read_to_string(cwd.join("x.md")).unwrap().starts_with("# "), "Markdown from the extension");
+    in_cwd(&["export", "--deck", "mine", "--format", "toml", "-o", "y.csv"]);
+    assert!(std::fs::read_to_string(cwd.join("y.csv")).unwrap().contains("[[cards]]"), "--format wins");
+    std::fs::create_dir(cwd.join("dir")).unwrap();
+    in_cwd(&["export", "--deck", "mine", "-o", "dir/"]);
+    let names: Vec<String> =
+        std::fs::read_dir(cwd.join("dir")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+    assert_eq!(names, ["mine.toml"], "one file in the folder, no .tmp");
 }

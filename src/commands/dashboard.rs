@@ -1,7 +1,5 @@
 //! `grill dashboard`: the one-page backend interview dashboard.
 
-use std::path::PathBuf;
-
 use anyhow::{Context, Result};
 use chrono::Local;
 
@@ -30,6 +28,6 @@ pub fn run(app: &App, global: &Global, args: &DashboardArgs) -> Result<()> {
     Ok(())
 }
 
-fn write(path: &PathBuf, text: &str) -> Result<()> {
-    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+fn write(path: &std::path::Path, text: &str) -> Result<()> {
+    crate::files::write_private(path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))
 }

@@ -120,23 +120,17 @@ fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
 /// Writes a copy of `source` to `target` through a temporary file beside it (created 0600, so
 /// the copy is never readable by others, not even for a moment).
 fn copy_into_new_file(source: &Connection, target: &Path) -> Result<(), StoreError> {
-    let partial = sibling(target, ".partial");
-    let _ = std::fs::remove_file(&partial);
-    create_private_file(&partial)?;
-    let result = (|| {
-        let mut dest = Connection::open(&partial)?;
-        copy_all(source, &mut dest)?;
-        // A self-contained file: no -wal beside it is needed to read the copy.
-        dest.pragma_update(None, "journal_mode", "DELETE")?;
-        drop(dest);
-        std::fs::File::open(&partial)?.sync_all()?;
-        std::fs::rename(&partial, target)?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    result
+    // A killed copy leaves its temporary file behind: the next one beside it removes it.
+    let temp = crate::files::temp_beside(target)?;
+    let mut dest = Connection::open(temp.path())?;
+    copy_all(source, &mut dest)?;
+    // A self-contained file: no -wal beside it is needed to read the copy.
+    dest.pragma_update(None, "journal_mode", "DELETE")?;
+    drop(dest);
+    crate::files::persist_new(temp, target).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => StoreError::Exists(target.to_owned()),
+        _ => StoreError::Io(e),
+    })
 }
 
 /// Replaces the contents of the live database `db` with `source` in one write transaction:

@@ -71,7 +71,7 @@ pub(super) fn write_stamp(path: &Path) {
         return;
     }
     if let Some(print) = fingerprint(path) {
-        let _ = std::fs::write(sibling(path, ".checked"), print);
+        let _ = crate::files::write_private(&sibling(path, ".checked"), print.as_bytes());
     }
 }
 

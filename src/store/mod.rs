@@ -295,24 +295,18 @@ fn backup_before_migration(conn: &Connection, path: &Path) -> Result<(), StoreEr
     let mut name = path.file_name().unwrap_or_default().to_owned();
     name.push(format!(".v{version}.bak"));
     let target = path.with_file_name(name);
-    conn.backup(rusqlite::MAIN_DB, &target, None)?;
-    restrict_permissions(&target)?;
+    // Written as a private temporary file and renamed: never world-readable, not even while
+    // it is written, and never half a copy under the final name.
+    let temp = crate::files::temp_beside(&target)?;
+    conn.backup(rusqlite::MAIN_DB, temp.path(), None)?;
+    temp.as_file().sync_all()?;
+    temp.persist(&target).map_err(|e| e.error)?;
     Ok(())
 }
 
 /// Creates `dir` (and parents) readable by the owner only: review history is personal.
 pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
-    if dir.exists() {
-        return Ok(());
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-    }
-    #[cfg(not(unix))]
-    std::fs::create_dir_all(dir)?;
-    Ok(())
+    Ok(crate::files::create_private_dir(dir)?)
 }
 
 fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
