@@ -345,3 +345,23 @@ fn dash_means_standard_output_and_the_extension_picks_the_format() {
         std::fs::read_dir(cwd.join("dir")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
     assert_eq!(names, ["mine.toml"], "one file in the folder, no .tmp");
 }
+
+#[test]
+fn the_new_card_quota_follows_the_same_day_boundary_as_the_day_start_at_a_dst_change() {
+    // New York, days starting at 2 a.m.: on 2025-11-02 the clocks go from 02:00 EDT back to
+    // 01:00 EST, and the new day starts at that moment. An answer at 01:10 EDT belongs to the
+    // day before; at 01:10 EST (an hour later) a new day's quota is due. Before, the hour
+    // after the change was counted in the old day by one rule and in the new by the other.
+    let mut env = Env::new();
+    std::fs::write(env.config(), "day_rollover_hour = 2\nnew_per_day = 1\n").unwrap();
+    let drill = |env: &Env| {
+        let out = env.grill(&["drill"]).env("TZ", "America/New_York").write_stdin("\ngood\nq\n").output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    env.at("2025-11-02T05:10:00Z"); // 01:10 EDT
+    assert!(drill(&env).contains("new 1"), "the first answer of the day before");
+    env.at("2025-11-02T06:10:00Z"); // 01:10 EST, after the change: the new day
+    let header = drill(&env);
+    assert!(header.contains("new 1 · done today 0"), "a new day's quota: {header}");
+}
