@@ -365,3 +365,42 @@ fn the_new_card_quota_follows_the_same_day_boundary_as_the_day_start_at_a_dst_ch
     let header = drill(&env);
     assert!(header.contains("new 1 · done today 0"), "a new day's quota: {header}");
 }
+
+#[test]
+fn the_markdown_dashboard_escapes_html_and_links_from_areas_and_company_names() {
+    let mut env = Env::new();
+    let company = "<script>alert(1)</script>[x](javascript:alert(2))";
+    for (day, on) in [(0, "2026-02-10"), (1, "2026-02-24")] {
+        env.day(day);
+        let q = "sql again How do you find a slow query?";
+        let args = [
+            "log",
+            "add",
+            "--company",
+            company,
+            "--on",
+            on,
+            "--role",
+            "platform",
+            "--format",
+            "mixed",
+            "--question",
+            q,
+        ];
+        env.run(&args, "");
+    }
+    env.sql()
+        .execute("UPDATE cards SET area = '<img src=x onerror=alert(3)>' WHERE key LIKE 'interviews/%'", [])
+        .unwrap();
+    let md = env.dir.path().join("d.md");
+    env.run(&["dashboard", "--md", s(&md)], "");
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.contains("alert(1)") || text.contains("alert(3)"), "the weak spots are on the page:\n{text}");
+    for raw in ["<script", "<img"] {
+        assert!(!text.contains(raw), "{raw} reached the Markdown:\n{text}");
+    }
+    // A link needs an unescaped `](`.
+    for (i, _) in text.match_indices("](javascript:") {
+        assert_eq!(&text[i - 1..i], "\\", "a live link reached the Markdown:\n{text}");
+    }
+}
