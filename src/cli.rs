@@ -233,10 +233,11 @@ pub struct ExportArgs {
     /// Only this deck (repeatable) [default: every imported deck]
     #[arg(long = "deck", value_name = "ID")]
     pub decks: Vec<String>,
-    /// The file format
-    #[arg(long, value_enum, default_value_t = ExportFormat::Toml)]
-    pub format: ExportFormat,
-    /// Write to this file (a folder for several decks in TOML) [default: standard output]
+    /// The file format [default: from the extension of -o FILE (.csv, .md), else toml]
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// Write to this file, or into this folder (one file per deck) when it exists or ends
+    /// with `/`; `-` is standard output [default: standard output]
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Export the review log as CSV (card id, time, rating, kind, duration) instead of decks
@@ -527,7 +528,7 @@ pub struct EditArgs {
 /// `grill report`.
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
-    /// Where to write the HTML file
+    /// Where to write the HTML file (`-` for standard output)
     #[arg(short, long, value_name = "FILE.html", default_value = "grill-report.html")]
     pub output: PathBuf,
 }

@@ -21,13 +21,17 @@ pub struct ClockError {
 }
 
 impl Clock {
-    /// The clock `GRILL_NOW` asks for (the system clock when unset or empty).
+    /// The clock `GRILL_NOW` asks for (the system clock when unset). Set but empty or
+    /// blank is an error: silently using the real clock would record reviews at the wrong time.
     pub fn from_env() -> Result<Clock, ClockError> {
         match std::env::var("GRILL_NOW") {
-            Ok(value) if !value.trim().is_empty() => DateTime::parse_from_rfc3339(value.trim())
+            Err(std::env::VarError::NotPresent) => Ok(Clock::System),
+            Err(std::env::VarError::NotUnicode(v)) => {
+                Err(ClockError { value: v.to_string_lossy().into_owned(), reason: "not valid UTF-8".into() })
+            }
+            Ok(value) => DateTime::parse_from_rfc3339(value.trim())
                 .map(|t| Clock::Fixed(t.with_timezone(&Utc)))
                 .map_err(|e| ClockError { value, reason: e.to_string() }),
-            _ => Ok(Clock::System),
         }
     }
 

@@ -57,6 +57,7 @@ fn kind_of(error: &anyhow::Error) -> Kind {
             || e.is::<crate::file_error::FileError>()
             || e.is::<crate::clock::ClockError>()
             || e.is::<crate::scorecard::UnknownArea>()
+            || e.downcast_ref::<crate::store::StoreError>().is_some_and(crate::store::StoreError::is_bad_input)
     }) {
         Kind::Input
     } else {

@@ -13,6 +13,7 @@ pub mod deck;
 pub mod embedded;
 pub mod error;
 pub mod file_error;
+pub mod files;
 pub mod render;
 pub mod repl;
 pub mod scheduler;
@@ -28,3 +29,11 @@ pub use app::App;
 pub use deck::{Deck, parse_toml};
 pub use scheduler::{CardState, DayClock, Rating, ReviewKind, Scheduler};
 pub use store::Store;
+/// Environment variables that are set but empty: clap reads an empty `GRILL_DB` as a missing
+/// value and prints its usage, so they are refused first, with one clear line.
+pub fn empty_environment_variable() -> Option<String> {
+    ["GRILL_DB", "GRILL_CONFIG", "GRILL_NOW"]
+        .into_iter()
+        .find(|name| std::env::var_os(name).is_some_and(|v| v.is_empty()))
+        .map(|name| format!("{name} is set but empty: unset it, or give it a value"))
+}

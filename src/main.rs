@@ -4,6 +4,10 @@ use clap::Parser;
 use grill::error::{Failure, Kind};
 
 fn main() -> ExitCode {
+    if let Some(message) = grill::empty_environment_variable() {
+        say(&format!("grill: {message}"));
+        return ExitCode::from(2);
+    }
     let cli = match grill::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 /// A fuzz target's check: panics when grill misbehaves on the input.
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 7] = [
+const TARGETS: [(&str, Check); 8] = [
     ("deck_toml", checks::deck_toml),
     ("config_toml", checks::config_toml),
     ("drill_line", checks::drill_line),
@@ -21,6 +21,7 @@ const TARGETS: [(&str, Check); 7] = [
     ("deck_csv", checks::deck_csv),
     ("deck_markdown", checks::deck_markdown),
     ("anki_package", checks::anki_package),
+    ("anki_collection", checks::anki_collection),
 ];
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {

@@ -23,6 +23,7 @@ mod drill;
 mod edit;
 mod format_properties;
 mod fuzz_regressions;
+mod hardening;
 mod history;
 mod hostile;
 mod import;

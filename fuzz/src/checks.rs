@@ -95,6 +95,54 @@ pub fn anki_package(data: &[u8]) {
     }
 }
 
+/// A minimal legacy collection: one basic note type, one deck, one note, one card.
+const SMALL_COLLECTION: &str = r#"
+    CREATE TABLE col (id integer PRIMARY KEY, ver integer, models text, decks text);
+    INSERT INTO col VALUES (1, 11,
+        '{"1": {"type": 0, "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
+                "tmpls": [{"ord": 0, "qfmt": "{{Front}}", "afmt": "{{Back}}"}]}}',
+        '{"1": {"name": "Default"}}');
+    CREATE TABLE notes (id integer PRIMARY KEY, guid text, mid integer, tags text, flds text);
+    INSERT INTO notes VALUES (1, 'g1', 1, 'tag', 'Q?' || char(31) || 'A.');
+    CREATE TABLE cards (id integer PRIMARY KEY, nid integer, did integer, odid integer, ord integer);
+    INSERT INTO cards VALUES (1, 1, 1, 0, 0);
+    CREATE TABLE revlog (id integer PRIMARY KEY, cid integer, ease integer, factor integer, time integer,
+        type integer);
+    INSERT INTO revlog VALUES (1700000000000, 1, 3, 2500, 4000, 0);
+"#;
+
+/// Anki collections with hostile schemas: each line of the input is an SQL statement run on
+/// a small valid collection (drop a table, plant a view over a recursive CTE, a trigger, a
+/// generated column...), and the result is imported. Never panics or hangs; an error is one
+/// line naming the file.
+pub fn anki_collection(data: &[u8]) {
+    let Ok(dir) = tempfile::tempdir() else { return };
+    let path = dir.path().join("collection");
+    let Ok(conn) = rusqlite::Connection::open(&path) else { return };
+    conn.execute_batch(SMALL_COLLECTION).expect("the base collection builds");
+    // Building runs the fuzzer's SQL too: bound it, or the builder hangs before grill runs.
+    let mut steps = 0u32;
+    let _ = conn.progress_handler(
+        1000,
+        Some(move || {
+            steps += 1;
+            steps > 1000
+        }),
+    );
+    for statement in String::from_utf8_lossy(data).lines() {
+        let _ = conn.execute_batch(statement);
+    }
+    drop(conn);
+    let Ok(collection) = std::fs::read(&path) else { return };
+    let package = zip_of(&[("collection.anki2", &collection)]);
+    let limits = grill::deck::anki::Limits { collection_bytes: 64 << 20, small_file_bytes: 1 << 20 };
+    let clock = grill::DayClock::new(chrono::Utc, 4);
+    let options = grill::deck::ImportOptions::default();
+    if let Err(e) = grill::deck::anki::parse("fuzz.apkg", &package, &options, &limits, &clock) {
+        assert_one_line("fuzz.apkg", &e.to_string());
+    }
+}
+
 /// A zip of stored entries, as Anki writes them.
 pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     use std::io::Write;

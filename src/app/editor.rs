@@ -18,8 +18,7 @@ pub fn edit_until_valid<T>(
     name: &str,
     check: impl Fn(&str, &str) -> Result<T, DeckError>,
 ) -> Result<Option<T>> {
-    let path = temp_path(name);
-    write_private(&path, initial)?;
+    let path = temp_file(name, initial)?;
     loop {
         run_editor(&path)?;
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
@@ -61,20 +60,17 @@ fn ask(question: &str) -> Result<bool> {
     Ok(!answer.trim().to_ascii_lowercase().starts_with('n'))
 }
 
-fn temp_path(name: &str) -> PathBuf {
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    std::env::temp_dir().join(format!("grill-{}-{stamp}-{name}", std::process::id()))
-}
-
-/// Writes `text` to `path`, readable by the user only (cards and profiles are personal).
-pub fn write_private(path: &Path, text: &str) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).with_context(|| format!("writing {}", path.display()))?;
-    file.write_all(text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+/// A new private (0600) file in the temp folder holding `text`, created exclusively so a link
+/// planted there is never followed; kept until grill removes it (an invalid edit stays).
+fn temp_file(name: &str, text: &str) -> Result<PathBuf> {
+    let mut file = tempfile::Builder::new()
+        .prefix("grill-")
+        .suffix(&format!("-{name}"))
+        .tempfile()
+        .context("creating a temporary file to edit")?;
+    file.write_all(text.as_bytes()).context("writing a temporary file to edit")?;
+    let (_, path) = file.keep().context("keeping the temporary file to edit")?;
+    Ok(path)
 }
 
 /// Runs the editor on `path` through the shell, so `EDITOR="code --wait"` works.

@@ -1,7 +1,6 @@
 //! `grill dashboard`: the one-page backend interview dashboard.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use chrono::Local;
@@ -39,6 +38,6 @@ fn terminal(out: &mut Ui, page: &str) -> Result<()> {
     Ok(())
 }
 
-fn write(path: &PathBuf, text: &str) -> Result<()> {
-    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+fn write(path: &std::path::Path, text: &str) -> Result<()> {
+    crate::files::write_private(path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))
 }

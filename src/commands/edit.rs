@@ -33,10 +33,11 @@ pub fn run(app: &mut App, args: &EditArgs, out: &mut Ui) -> Result<()> {
         let spec = check(file, text, &card)?;
         if builtin { only_text_changed(file, text, &spec, &card).map(|()| spec) } else { Ok(spec) }
     })?;
-    let Some(spec) = saved else {
+    let Some(mut spec) = saved else {
         writeln!(out, "No changes to {}.", card.key)?;
         return Ok(());
     };
+    crate::deck::import::strip_card(&mut spec);
     let area = spec.area.clone().unwrap_or_else(|| card.area.clone());
     let text =
         CardText { prompt: spec.prompt.clone(), answer: spec.answer.clone(), follow_ups: spec.follow_ups.clone() };

@@ -1,7 +1,8 @@
 //! `grill export`: decks as TOML, CSV or Markdown, or the review log as CSV.
 
+use std::collections::HashSet;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use chrono::SecondsFormat;
@@ -12,45 +13,117 @@ use crate::deck::anki::export::{ExportCard, ExportOptions, package};
 use crate::deck::{Deck, export};
 use crate::render::safe_line;
 use crate::session::InputError;
-use crate::store::ExportedReview;
-use crate::store::{CardFilter, StoreError};
+use crate::store::{CardFilter, ExportedReview, StoreError};
 
-/// Writes the chosen decks (or the review log) to `-o FILE` or standard output.
+/// Where the export goes.
+enum Target {
+    Stdout,
+    File(PathBuf),
+    /// An existing folder, or a path ending with `/`: one file per deck inside.
+    Folder(PathBuf),
+}
+
+impl Target {
+    fn of(output: Option<&Path>) -> Target {
+        match output {
+            None => Target::Stdout,
+            Some(p) if p.as_os_str() == "-" => Target::Stdout,
+            Some(p) if p.is_dir() || p.as_os_str().to_string_lossy().ends_with(['/', '\\']) => {
+                Target::Folder(p.to_owned())
+            }
+            Some(p) => Target::File(p.to_owned()),
+        }
+    }
+}
+
+/// Writes the chosen decks (or the review log) to `-o FILE`, into `-o FOLDER/` or to
+/// standard output.
 pub fn run(app: &App, args: &ExportArgs, out: &mut Ui) -> Result<()> {
+    if args.format == Some(ExportFormat::Apkg) {
+        return apkg(app, args, out);
+    }
+    let target = Target::of(args.output.as_deref());
     if args.reviews {
         let text = reviews_csv(&app.store.export_reviews()?)?;
-        return write(out, args.output.as_deref(), &text);
-    }
-    if args.format == ExportFormat::Apkg {
-        return apkg(app, args, out);
+        return match target {
+            Target::Folder(dir) => write(out, Some(&dir.join("reviews.csv")), &text),
+            Target::File(path) => write(out, Some(&path), &text),
+            Target::Stdout => write(out, None, &text),
+        };
     }
     let decks = app.store.export_decks(&args.decks)?;
     if decks.is_empty() {
         bail!("there are no imported decks to export; name a deck with --deck ID (see `grill decks`)");
     }
-    match args.format {
-        ExportFormat::Csv => write(out, args.output.as_deref(), &export::to_csv(&decks)),
-        ExportFormat::Md => write(out, args.output.as_deref(), &export::to_markdown(&decks)),
-        ExportFormat::Toml if decks.len() == 1 => write(out, args.output.as_deref(), &export::to_toml(&decks[0])),
-        ExportFormat::Toml => toml_folder(out, args.output.as_deref(), &decks),
-        ExportFormat::Apkg => unreachable!("handled above"),
+    let format = args.format.or_else(|| args.output.as_deref().and_then(format_of)).unwrap_or(ExportFormat::Toml);
+    match target {
+        Target::Folder(dir) => folder(out, &dir, &decks, format),
+        // Several TOML decks need a file each: `-o NAME` is then a folder.
+        Target::File(path) if format == ExportFormat::Toml && decks.len() > 1 => folder(out, &path, &decks, format),
+        Target::File(path) => write(out, Some(&path), &render(&decks, format)?),
+        Target::Stdout => write(out, None, &render(&decks, format)?),
     }
 }
 
-/// Several decks in TOML: one file per deck (`<deck id>.toml`) in the folder `-o` names.
-fn toml_folder(out: &mut Ui, folder: Option<&Path>, decks: &[Deck]) -> Result<()> {
-    let Some(folder) = folder else {
-        bail!(
-            "a TOML file holds one deck: export {} decks with -o FOLDER (one file each) or pick one with --deck",
+/// The format a file name asks for by its extension.
+fn format_of(path: &Path) -> Option<ExportFormat> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "csv" => Some(ExportFormat::Csv),
+        "md" | "markdown" => Some(ExportFormat::Md),
+        "toml" => Some(ExportFormat::Toml),
+        "apkg" => Some(ExportFormat::Apkg),
+        _ => None,
+    }
+}
+
+fn extension(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::Toml => "toml",
+        ExportFormat::Csv => "csv",
+        ExportFormat::Md => "md",
+        ExportFormat::Apkg => "apkg",
+    }
+}
+
+fn render(decks: &[Deck], format: ExportFormat) -> Result<String> {
+    Ok(match format {
+        ExportFormat::Csv => export::to_csv(decks),
+        ExportFormat::Md => export::to_markdown(decks),
+        ExportFormat::Toml if decks.len() == 1 => export::to_toml(&decks[0]),
+        ExportFormat::Toml => bail!(
+            "a TOML file holds one deck: export {} decks with -o FOLDER/ (one file each) or pick one with --deck",
             decks.len()
-        );
-    };
-    std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+        ),
+        ExportFormat::Apkg => unreachable!("an Anki package is written by apkg()"),
+    })
+}
+
+/// One file per deck (`<deck id>.<format>`) in `dir`. Ids that map to the same file name
+/// (`a/b`, `a-b`, `a:b`) get `-2`, `-3`...: no file written in this run is overwritten.
+fn folder(out: &mut dyn Write, dir: &Path, decks: &[Deck], format: ExportFormat) -> Result<()> {
+    crate::files::create_private_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut used = HashSet::new();
     for deck in decks {
-        let name = format!("{}.toml", deck.deck.id.replace(['/', '\\', ':'], "-"));
-        write(out, Some(&folder.join(name)), &export::to_toml(deck))?;
+        let name = unique_name(&deck.deck.id, extension(format), &mut used);
+        write(out, Some(&dir.join(name)), &render(std::slice::from_ref(deck), format)?)?;
     }
     Ok(())
+}
+
+/// A file name for deck `id` not in `used` (compared without case, for case-insensitive
+/// file systems), recorded there.
+fn unique_name(id: &str, extension: &str, used: &mut HashSet<String>) -> String {
+    let base: String =
+        id.chars().map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' }).collect();
+    let base = base.trim_start_matches('.').to_owned();
+    let base = if base.is_empty() { "deck".to_owned() } else { base };
+    let mut name = format!("{base}.{extension}");
+    let mut n = 1;
+    while !used.insert(name.to_lowercase()) {
+        n += 1;
+        name = format!("{base}-{n}.{extension}");
+    }
+    name
 }
 
 /// The review log as CSV: card id, time (RFC 3339, UTC), rating, kind, duration in ms.
@@ -69,19 +142,18 @@ fn reviews_csv(reviews: &[ExportedReview]) -> Result<String> {
     Ok(String::from_utf8(out.into_inner()?)?)
 }
 
-/// Writes `text` to `path` (through a temporary file, so a failure leaves no half-written
-/// file), or to standard output.
-fn write(out: &mut Ui, path: Option<&Path>, text: &str) -> Result<()> {
+/// Writes `text` to `path` (atomically, owner-only: see `files`), or to standard output.
+/// Escape sequences, control characters and direction overrides are removed either way: a
+/// hostile database must not reach the terminal through `export` or a later `cat`.
+fn write(out: &mut dyn Write, path: Option<&Path>, text: &str) -> Result<()> {
+    let text = crate::render::safe(text);
     let Some(path) = path else {
         out.write_all(text.as_bytes())?;
         return Ok(());
     };
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    std::fs::write(&tmp, text).with_context(|| format!("writing {}", path.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    // On stderr: `grill export -o F` keeps stdout for what was exported.
-    writeln!(std::io::stderr(), "wrote {}", path.display())?;
+    crate::files::write_private(path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+    // On stderr: stdout stays for what was exported.
+    writeln!(std::io::stderr(), "wrote {}", crate::render::safe_line(&path.display().to_string()))?;
     Ok(())
 }
 
@@ -124,4 +196,17 @@ fn apkg(app: &App, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         safe_line(&path.display().to_string())
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deck_ids_that_clean_to_the_same_name_get_distinct_files() {
+        let mut used = HashSet::new();
+        let names: Vec<String> =
+            ["a/b", "a-b", "a:b", "A-B", ".."].iter().map(|id| unique_name(id, "toml", &mut used)).collect();
+        assert_eq!(names, ["a-b.toml", "a-b-2.toml", "a-b-3.toml", "A-B-4.toml", "deck.toml"]);
+    }
 }

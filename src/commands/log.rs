@@ -10,6 +10,7 @@ use crate::app::{App, Ui};
 use crate::cli::{LogAddArgs, LogArgs, LogCommand};
 use crate::cycle::interview::Filled;
 use crate::cycle::interview::{self, Format, Question};
+use crate::deck::import::clean_line;
 use crate::render::safe_line;
 use crate::repl;
 use crate::repl::log_prompt;
@@ -89,7 +90,15 @@ fn scripted(args: &LogAddArgs, areas: &[String], today: NaiveDate) -> Result<Fil
     })
 }
 
-fn save(app: &mut App, filled: Filled, out: &mut dyn Write) -> Result<()> {
+fn save(app: &mut App, mut filled: Filled, out: &mut dyn Write) -> Result<()> {
+    // Typed text is stored as inert as imported text: an escape pasted into --question or a
+    // company name would otherwise act on the terminal in every later listing.
+    filled.company = clean_line(&filled.company);
+    filled.role = clean_line(&filled.role);
+    filled.questions.iter_mut().for_each(|q| {
+        q.text = clean_line(&q.text);
+        q.tags.iter_mut().for_each(|t| *t = clean_line(t));
+    });
     if filled.company.is_empty() {
         return Err(InputError::new("--company", "must not be empty").into());
     }
@@ -117,7 +126,7 @@ fn save(app: &mut App, filled: Filled, out: &mut dyn Write) -> Result<()> {
         "Logged interview #{id}: {}, {}, {}, {}: {} question{} (again {} · hard {} · good {} · easy {}).",
         safe_line(&filled.company),
         filled.on,
-        filled.role,
+        safe_line(&filled.role),
         filled.format,
         keys.len(),
         if keys.len() == 1 { "" } else { "s" },
@@ -127,7 +136,7 @@ fn save(app: &mut App, filled: Filled, out: &mut dyn Write) -> Result<()> {
         counts[3]
     )?;
     for (q, key) in filled.questions.iter().zip(&keys) {
-        writeln!(out, "  {key}  {} · {} · {}", q.area, q.rating.name(), safe_line(&q.text))?;
+        writeln!(out, "  {}  {} · {} · {}", safe_line(key), safe_line(&q.area), q.rating.name(), safe_line(&q.text))?;
     }
     writeln!(out, "Write the answer you wish you had given: grill edit {}", keys[0])?;
     Ok(())
@@ -153,10 +162,10 @@ fn list(app: &App, out: &mut Ui) -> Result<()> {
         let total: usize = i.ratings.iter().sum();
         let mut row = vec![
             i.id.to_string(),
-            i.held_on.clone(),
+            safe_line(&i.held_on),
             safe_line(&i.company),
-            i.role.clone(),
-            if i.kind == "mock" { format!("mock {}", i.format) } else { i.format.clone() },
+            safe_line(&i.role),
+            if i.kind == "mock" { format!("mock {}", safe_line(&i.format)) } else { safe_line(&i.format) },
             total.to_string(),
         ];
         row.extend(i.ratings.iter().map(|n| n.to_string()));
@@ -176,13 +185,15 @@ fn show(app: &App, id: i64, out: &mut dyn Write) -> Result<()> {
     let Some((i, questions)) = app.store.interview(id)? else {
         return Err(InputError::new("ID", format!("no interview #{id}; `grill log` lists them")).into());
     };
-    writeln!(out, "#{} {} · {} · {} · {}", i.id, safe_line(&i.company), i.held_on, i.role, i.format)?;
+    let (company, held_on, role, format) =
+        (safe_line(&i.company), safe_line(&i.held_on), safe_line(&i.role), safe_line(&i.format));
+    writeln!(out, "#{} {company} · {held_on} · {role} · {format}", i.id)?;
     if let Some(round) = app.store.mock_round(id)? {
         return crate::render::mock::round(out, &round, &app.store.mock_questions(round.interview_id)?);
     }
     for (n, q) in questions.iter().enumerate() {
         let tags = if q.tags.is_empty() { String::new() } else { format!(" ({})", safe_line(&q.tags.join(", "))) };
-        writeln!(out, "{:>2}. [{}] {}{tags}: {}", n + 1, q.rating.name(), q.area, safe_line(&q.prompt))?;
+        writeln!(out, "{:>2}. [{}] {}{tags}: {}", n + 1, q.rating.name(), safe_line(&q.area), safe_line(&q.prompt))?;
         let answer = if q.answer_missing {
             format!("answer not written yet: grill edit {}", q.card_key)
         } else {
@@ -190,7 +201,7 @@ fn show(app: &App, id: i64, out: &mut dyn Write) -> Result<()> {
         };
         let due =
             q.due.map(|d| format!(" · next drill {}", d.with_timezone(&Local).format("%Y-%m-%d"))).unwrap_or_default();
-        writeln!(out, "    {} · {answer}{due}", q.card_key)?;
+        writeln!(out, "    {} · {}{due}", safe_line(&q.card_key), safe_line(&answer))?;
     }
     Ok(())
 }

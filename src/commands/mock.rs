@@ -105,9 +105,9 @@ pub fn run(app: &mut App, global: &Global, args: &MockArgs, input: &mut dyn Inpu
         questions,
     })?;
     writeln!(doc, "\nSaved as entry {id} of the interview log (kind mock).")?;
-    crate::app::editor::write_private(&transcript, &doc)?;
+    crate::files::write_private(&transcript, doc.as_bytes())?;
     if let Some(path) = &args.transcript {
-        crate::app::editor::write_private(path, &doc).with_context(|| format!("writing {}", path.display()))?;
+        crate::files::write_private(path, doc.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
     }
     writeln!(out, "\nSaved as mock round {id} in the interview log (`grill log show {id}`; `grill gaps` counts it).")?;
     writeln!(out, "Transcript: {}", transcript.display())?;

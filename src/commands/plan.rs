@@ -125,7 +125,11 @@ fn month(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
         areas
     };
     if !left_out.is_empty() {
-        writeln!(out, "\nNot in the cycle: {} (drill them with `grill drill --area AREA`).", left_out.join(", "))?;
+        writeln!(
+            out,
+            "\nNot in the cycle: {} (drill them with `grill drill --area AREA`).",
+            safe_line(&left_out.join(", "))
+        )?;
     }
     Ok(())
 }

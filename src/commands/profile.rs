@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::app::editor::{edit_until_valid, write_private};
+use crate::app::editor::edit_until_valid;
 use crate::cli::{Global, ProfileArgs, ProfileCommand};
 use crate::cycle::profile::{Profile, TEMPLATE};
 
@@ -32,13 +32,7 @@ fn edit(path: &Path, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "No changes to {}.", path.display())?;
         return Ok(());
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    // Write a sibling and rename it over the profile, so a crash never leaves half a file.
-    let partial = path.with_extension("toml.partial");
-    write_private(&partial, &text)?;
-    std::fs::rename(&partial, path).with_context(|| format!("saving {}", path.display()))?;
+    crate::files::write_private(path, text.as_bytes()).with_context(|| format!("saving {}", path.display()))?;
     writeln!(out, "Saved {}. See it with: grill dashboard", path.display())?;
     Ok(())
 }

@@ -18,7 +18,8 @@ pub fn run(app: &App, args: &RemindArgs, out: &mut Ui) -> Result<()> {
         write!(out, "{text}")?;
         return Ok(());
     }
-    std::fs::write(&args.ics, &text).with_context(|| format!("writing {}", args.ics.display()))?;
+    crate::files::write_private(&args.ics, text.as_bytes())
+        .with_context(|| format!("writing {}", args.ics.display()))?;
     writeln!(out, "Wrote {} with {} recurring events from {start}:", args.ics.display(), reminders.len())?;
     for r in &reminders {
         let at = r.time.format("%H:%M");

@@ -1,7 +1,6 @@
 //! `grill report`: writes the HTML report.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::{Context, Result};
 
@@ -35,7 +34,12 @@ pub fn run(app: &App, args: &ReportArgs, out: &mut Ui) -> Result<()> {
         desired_retention: app.config.desired_retention,
         parameters,
     });
-    write_whole(&args.output, &page)?;
+    if args.output.as_os_str() == "-" {
+        out.write_all(page.as_bytes())?;
+        return Ok(());
+    }
+    crate::files::write_private(&args.output, page.as_bytes())
+        .with_context(|| format!("writing {}", args.output.display()))?;
     writeln!(out, "wrote {}", args.output.display())?;
     Ok(())
 }
@@ -50,15 +54,4 @@ fn readiness(app: &App) -> Result<Readiness> {
     let history = scorecard::history(&inputs, now, HISTORY_WEEKS, &[], &app.scheduler, &app.days)?;
     let card = scorecard::compute(&inputs, now, &app.scheduler, &app.days)?;
     Ok(Readiness::from_scorecard(&history, &card))
-}
-
-/// Writes `text` to a temporary file beside `path` and renames it over `path`.
-fn write_whole(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut name = path.file_name().context("the output needs a file name")?.to_owned();
-    name.push(".tmp");
-    let temp = dir.join(name);
-    std::fs::write(&temp, text).with_context(|| format!("writing {}", temp.display()))?;
-    std::fs::rename(&temp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
 }

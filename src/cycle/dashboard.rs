@@ -136,11 +136,41 @@ impl Page {
         }
     }
 
-    /// User text made safe, continuation lines indented under the bullet.
+    /// User text made safe, continuation lines indented under the bullet. In Markdown, HTML
+    /// is escaped: the page may be rendered by a viewer that runs it.
     fn text(&self, value: &str) -> String {
         let indent = if self.format == Format::Markdown { "\n  " } else { "\n    " };
-        safe(value.trim()).lines().collect::<Vec<_>>().join(indent)
+        let value = safe(value.trim());
+        let value = if self.format == Format::Markdown { escape_html(&value) } else { value };
+        value.lines().collect::<Vec<_>>().join(indent)
     }
+
+    /// Text from imports and the interview log (area names, company names): in Markdown,
+    /// every character with a meaning is escaped, so it cannot become a link, an image or HTML.
+    fn untrusted(&self, value: &str) -> String {
+        let value = crate::text::safe_line(value);
+        match self.format {
+            Format::Markdown => escape_markdown(&value),
+            Format::Terminal => value,
+        }
+    }
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// `text` inert in Markdown: HTML escaped, and the characters that open emphasis, a link or
+/// an image (`[`), code or a table cell escaped with a backslash (no `[`, no link).
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in escape_html(text).chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Renders the dashboard as one page.
@@ -188,7 +218,8 @@ fn weak_spots(page: &mut Page, d: &Dashboard) {
         return;
     }
     for w in &d.weak_spots {
-        page.item(&w.name, &w.why, "");
+        let (name, why) = (page.untrusted(&w.name), page.untrusted(&w.why));
+        page.item(&name, &why, "");
     }
     page.item("", "drill them: `grill cram --gaps` (interview gaps), `grill drill --area AREA`", "");
 }

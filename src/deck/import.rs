@@ -354,7 +354,34 @@ fn clean_deck(deck: &mut Deck) {
         info.area = "general".to_owned();
     }
     info.description = tidy(&info.description);
-    for card in &mut deck.cards {
+    deck.cards.iter_mut().for_each(clean_card);
+}
+
+/// Removes escape sequences, control characters and direction overrides from every text of a
+/// card typed in `grill edit` (TOML's `\u001b` escapes can carry them), keeping its layout.
+pub fn strip_card(card: &mut super::CardSpec) {
+    for text in [&mut card.prompt, &mut card.answer] {
+        *text = safe_lines(text);
+    }
+    for list in [&mut card.follow_ups, &mut card.tags, &mut card.roles] {
+        list.iter_mut().for_each(|t| *t = safe_lines(t));
+    }
+    for text in [&mut card.level, &mut card.area].into_iter().flatten() {
+        *text = clean_line(text);
+    }
+    if let Some(example) = &mut card.example {
+        for text in [&mut example.lang, &mut example.show, &mut example.setup, &mut example.code] {
+            *text = safe(text);
+        }
+        for text in [&mut example.expect, &mut example.min_python].into_iter().flatten() {
+            *text = safe(text);
+        }
+    }
+}
+
+/// Makes every text of one card inert, as imports store it.
+fn clean_card(card: &mut super::CardSpec) {
+    {
         card.id = clean_line(&card.id);
         card.prompt = tidy(&card.prompt);
         card.answer = tidy(&card.answer);

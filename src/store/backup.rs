@@ -57,21 +57,22 @@ pub fn restore(db: &Path, source: &Path, keep: &Path) -> Result<RestoreReport, S
         return Err(StoreError::SameFile(source.to_owned()));
     }
     let current = if db.exists() && std::fs::metadata(db)?.len() > 0 { Some(check_existing(db)) } else { None };
+    let staged = staged(source)?;
     let previous = match current {
         None => {
-            copy_into_new_file(&open_read_only(source)?, db)?;
+            copy_into_new_file(&staged, db)?;
             None
         }
         Some(Ok(())) => {
             backup(db, keep)?;
-            restore_in_place(db, source)?;
+            restore_in_place(db, &staged)?;
             Some(keep.to_owned())
         }
         // A damaged database cannot be opened, so its bytes are kept as they are and it is
         // replaced by a rename (no grill has it open: every grill refuses damaged files).
         Some(Err(StoreError::Corrupt(..))) => {
             keep_bytes(db, keep)?;
-            replace_damaged(db, source)?;
+            replace_damaged(db, &staged)?;
             Some(keep.to_owned())
         }
         Some(Err(e)) => return Err(e),
@@ -89,7 +90,18 @@ fn validate_backup(source: &Path) -> Result<BackupReport, StoreError> {
     if report.schema < 1 {
         return Err(StoreError::NotADatabase(source.to_owned()));
     }
+    super::migrate::check_exact_schema(&open_read_only(source)?, report.schema)
+        .map_err(|why| StoreError::ForeignSchema(source.to_owned(), why))?;
     Ok(report)
+}
+
+/// The backup copied into memory with a new generation, so a drill still running on the
+/// database being replaced notices at its next rating (see `generation`).
+fn staged(source: &Path) -> Result<Connection, StoreError> {
+    let mut copy = Connection::open_in_memory()?;
+    copy_all(&open_read_only(source)?, &mut copy)?;
+    super::generation::renew(&copy)?;
+    Ok(copy)
 }
 
 fn describe(path: &Path) -> Result<BackupReport, StoreError> {
@@ -108,32 +120,25 @@ fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
 /// Writes a copy of `source` to `target` through a temporary file beside it (created 0600, so
 /// the copy is never readable by others, not even for a moment).
 fn copy_into_new_file(source: &Connection, target: &Path) -> Result<(), StoreError> {
-    let partial = sibling(target, ".partial");
-    let _ = std::fs::remove_file(&partial);
-    create_private_file(&partial)?;
-    let result = (|| {
-        let mut dest = Connection::open(&partial)?;
-        copy_all(source, &mut dest)?;
-        // A self-contained file: no -wal beside it is needed to read the copy.
-        dest.pragma_update(None, "journal_mode", "DELETE")?;
-        drop(dest);
-        std::fs::File::open(&partial)?.sync_all()?;
-        std::fs::rename(&partial, target)?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    result
+    // A killed copy leaves its temporary file behind: the next one beside it removes it.
+    let temp = crate::files::temp_beside(target)?;
+    let mut dest = Connection::open(temp.path())?;
+    copy_all(source, &mut dest)?;
+    // A self-contained file: no -wal beside it is needed to read the copy.
+    dest.pragma_update(None, "journal_mode", "DELETE")?;
+    drop(dest);
+    crate::files::persist_new(temp, target).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => StoreError::Exists(target.to_owned()),
+        _ => StoreError::Io(e),
+    })
 }
 
 /// Replaces the contents of the live database `db` with `source` in one write transaction:
 /// other grills see either the old or the new database, never a mix.
-fn restore_in_place(db: &Path, source: &Path) -> Result<(), StoreError> {
-    let from = open_read_only(source)?;
+fn restore_in_place(db: &Path, from: &Connection) -> Result<(), StoreError> {
     let mut to = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     to.busy_timeout(WAIT)?;
-    copy_all(&from, &mut to)?;
+    copy_all(from, &mut to)?;
     to.pragma_update(None, "journal_mode", "WAL")?;
     Ok(())
 }
@@ -168,10 +173,10 @@ fn keep_bytes(db: &Path, keep: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn replace_damaged(db: &Path, source: &Path) -> Result<(), StoreError> {
+fn replace_damaged(db: &Path, source: &Connection) -> Result<(), StoreError> {
     let fresh = sibling(db, ".restoring");
     let _ = std::fs::remove_file(&fresh);
-    copy_into_new_file(&open_read_only(source)?, &fresh)?;
+    copy_into_new_file(source, &fresh)?;
     // The old -wal belongs to the damaged file: replayed onto the restored one it would damage it.
     for suffix in ["-wal", "-shm"] {
         match std::fs::remove_file(sibling(db, suffix)) {

@@ -192,10 +192,14 @@ impl Store {
 
     /// Suspends or unsuspends a card (a user's choice, so a later deck sync keeps it).
     pub fn set_suspended(&self, id: i64, suspended: bool, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn().execute(
+        // A drill suspends by id: checked against a restore like a rating (see `generation`).
+        let tx = super::patient_transaction(self.conn())?;
+        super::generation::check(&tx, &self.generation)?;
+        tx.execute(
             "UPDATE cards SET suspended = ?2, missing = 0, updated_at = ?3 WHERE id = ?1",
             params![id, suspended, to_ms(now)],
         )?;
+        tx.commit()?;
         Ok(())
     }
 

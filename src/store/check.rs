@@ -14,7 +14,16 @@ use super::migrate::schema_version;
 /// Checks an existing file without writing to it: it must be an SQLite database (or empty),
 /// grill's, not from a newer grill, and pass SQLite's quick integrity check.
 pub fn check_existing(path: &Path) -> Result<(), StoreError> {
-    let Ok(meta) = std::fs::metadata(path) else { return Ok(()) };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(StoreError::CannotOpen(path.to_owned(), e.to_string())),
+    };
+    // A device or FIFO has no size and reading one may block or never end; as root, taking
+    // /dev/null for a new database would chmod it. Only a regular file (or none) is touched.
+    if !meta.is_file() {
+        return Err(StoreError::NotAFile(path.to_owned()));
+    }
     if meta.len() == 0 {
         return Ok(());
     }
@@ -62,7 +71,7 @@ pub(super) fn write_stamp(path: &Path) {
         return;
     }
     if let Some(print) = fingerprint(path) {
-        let _ = std::fs::write(sibling(path, ".checked"), print);
+        let _ = crate::files::write_private(&sibling(path, ".checked"), print.as_bytes());
     }
 }
 

@@ -35,9 +35,53 @@ pub fn current_version(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
+/// Checks that the schema in `conn` is exactly what the first `version` migrations build:
+/// the same tables, indexes, triggers and views with the same SQL, nothing more (a restored
+/// database with a trigger deleting every new review would confirm ratings it never keeps).
+/// Returns the first difference.
+pub fn check_exact_schema(conn: &Connection, version: i64) -> Result<(), String> {
+    let count = usize::try_from(version).unwrap_or(0).min(schema_version());
+    let mut expected = Connection::open_in_memory().map_err(|e| e.to_string())?;
+    Migrations::new(MIGRATION_FILES[..count].iter().map(|(_, sql)| M::up(sql)).collect())
+        .to_latest(&mut expected)
+        .map_err(|e| e.to_string())?;
+    let (want, have) = (schema_of(&expected), schema_of(conn));
+    let (want, have) = (want.map_err(|e| e.to_string())?, have.map_err(|e| e.to_string())?);
+    if let Some((kind, name, _)) = have.iter().find(|x| !want.contains(x)) {
+        return Err(format!(
+            "its schema holds a {kind} {:?} that grill does not create (or a changed one)",
+            crate::text::safe_line(name)
+        ));
+    }
+    if let Some((kind, name, _)) = want.iter().find(|x| !have.contains(x)) {
+        return Err(format!("its schema lacks grill's {kind} {name:?}"));
+    }
+    Ok(())
+}
+
+/// (type, name, sql) of every schema object but SQLite's own (`sqlite_%`: statistics, and
+/// automatic indexes, whose SQL is NULL and which follow from the tables).
+fn schema_of(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, ifnull(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1, 2",
+    )?;
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_schema_is_exact_only_without_extras() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        check_exact_schema(&conn, schema_version() as i64).unwrap();
+        assert!(check_exact_schema(&conn, 1).unwrap_err().contains("that grill does not create"));
+        conn.execute_batch("CREATE TRIGGER wipe AFTER INSERT ON reviews BEGIN DELETE FROM reviews; END;").unwrap();
+        let e = check_exact_schema(&conn, schema_version() as i64).unwrap_err();
+        assert!(e.contains("a trigger \"wipe\""), "{e}");
+    }
 
     #[test]
     fn all_migrations_apply_to_an_empty_database() {

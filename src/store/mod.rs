@@ -10,6 +10,7 @@ mod device_state;
 mod devices;
 mod edit;
 mod export;
+mod generation;
 mod history;
 mod imported;
 mod interviews;
@@ -51,6 +52,8 @@ use rusqlite::{Connection, OpenFlags};
 pub enum StoreError {
     #[error("{0}: not a grill database (not an SQLite file); refusing to touch it")]
     NotADatabase(PathBuf),
+    #[error("{0}: not a regular file (a device, pipe, socket or folder); refusing to touch it")]
+    NotAFile(PathBuf),
     #[error("{0}: an SQLite database, but not grill's; refusing to touch it")]
     Foreign(PathBuf),
     #[error("{0}: the database is damaged ({1}); it was not modified (restore a backup with `grill restore`)")]
@@ -97,6 +100,12 @@ pub enum StoreError {
     SameFile(PathBuf),
     #[error("that rating is already on your other devices (grill sync): it stands and cannot be undone")]
     AlreadySynced,
+    #[error(
+        "the database was replaced (by `grill restore`) while this session ran: its card ids now mean other cards, so nothing more is saved from it. Start again."
+    )]
+    Replaced,
+    #[error("{0}: {1}; refusing to restore it")]
+    ForeignSchema(PathBuf, String),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -117,6 +126,11 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 impl StoreError {
+    /// Whether the error comes from what the user pointed grill at (exit code 2).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, StoreError::NotAFile(_) | StoreError::ForeignSchema(..))
+    }
+
     /// Whether the error is a fault of the machine rather than of grill or its data: the
     /// message then names the database file.
     pub fn is_machine_fault(&self) -> bool {
@@ -137,6 +151,9 @@ impl StoreError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The database's generation when it was opened: `restore` gives every restored database a
+    /// new one, and each rating checks it (see `generation`).
+    generation: Option<String>,
 }
 
 /// Milliseconds since the Unix epoch, as stored.
@@ -181,7 +198,8 @@ impl Store {
             backup_before_migration(&conn, path)?;
         }
         migrate::migrate(&mut conn)?;
-        Ok(Store { conn, path: path.to_owned() })
+        let generation = generation::read(&conn)?;
+        Ok(Store { conn, path: path.to_owned(), generation })
     }
 
     /// Closes the database; once the last connection is gone SQLite has checkpointed the WAL,
@@ -199,7 +217,7 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         configure(&mut conn)?;
         migrate::migrate(&mut conn)?;
-        Ok(Store { conn, path: PathBuf::from(":memory:") })
+        Ok(Store { conn, path: PathBuf::from(":memory:"), generation: None })
     }
 
     /// Where the database lives.
@@ -261,6 +279,29 @@ fn configure(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// How long a rating waits for another grill's write lock, all retries together: far past
+/// any import (which commits in short steps), so a drill never loses an answer to a lock.
+const RATING_PATIENCE: Duration = Duration::from_secs(600);
+
+/// Begins a write transaction for a rating, an undo or a drill's suspend: each attempt waits
+/// the connection's busy timeout, and a busy database is tried again until
+/// [`RATING_PATIENCE`] has passed. The caller's answer is decided inside the transaction, so
+/// nothing is lost or decided early while waiting.
+fn patient_transaction(conn: &Connection) -> Result<rusqlite::Transaction<'_>, StoreError> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.unchecked_transaction() {
+            Ok(tx) => return Ok(tx),
+            Err(e) => match StoreError::from(e) {
+                StoreError::Busy(_) if started.elapsed() < RATING_PATIENCE => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => return Err(other),
+            },
+        }
+    }
+}
+
 /// An error opening the file: machine faults keep their kind, the rest name the path.
 fn cannot_open(path: &Path, error: rusqlite::Error) -> StoreError {
     match StoreError::from(error) {
@@ -274,24 +315,18 @@ fn backup_before_migration(conn: &Connection, path: &Path) -> Result<(), StoreEr
     let mut name = path.file_name().unwrap_or_default().to_owned();
     name.push(format!(".v{version}.bak"));
     let target = path.with_file_name(name);
-    conn.backup(rusqlite::MAIN_DB, &target, None)?;
-    restrict_permissions(&target)?;
+    // Written as a private temporary file and renamed: never world-readable, not even while
+    // it is written, and never half a copy under the final name.
+    let temp = crate::files::temp_beside(&target)?;
+    conn.backup(rusqlite::MAIN_DB, temp.path(), None)?;
+    temp.as_file().sync_all()?;
+    temp.persist(&target).map_err(|e| e.error)?;
     Ok(())
 }
 
 /// Creates `dir` (and parents) readable by the owner only: review history is personal.
 pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
-    if dir.exists() {
-        return Ok(());
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-    }
-    #[cfg(not(unix))]
-    std::fs::create_dir_all(dir)?;
-    Ok(())
+    Ok(crate::files::create_private_dir(dir)?)
 }
 
 fn restrict_permissions(path: &Path) -> Result<(), StoreError> {

@@ -45,7 +45,8 @@ impl Store {
         duration_ms: u64,
         state: Option<&CardState>,
     ) -> Result<i64, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = super::patient_transaction(&self.conn)?;
+        super::generation::check(&tx, &self.generation)?;
         let id = insert_review(&tx, card_id, review, duration_ms, state)?;
         write_state(&tx, card_id, state)?;
         tx.commit()?;
@@ -63,7 +64,8 @@ impl Store {
         duration_ms: u64,
         decide: impl FnOnce(Option<CardState>) -> Result<(Review, Option<CardState>, T), StoreError>,
     ) -> Result<(i64, T), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = super::patient_transaction(&self.conn)?;
+        super::generation::check(&tx, &self.generation)?;
         let stored = tx
             .query_row(
                 "SELECT stability, difficulty, due, last_review, reps, lapses FROM card_state WHERE card_id = ?1",
@@ -97,7 +99,8 @@ impl Store {
         scheduler: &Scheduler,
         clock: &DayClock<Tz>,
     ) -> Result<Option<CardState>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = super::patient_transaction(&self.conn)?;
+        super::generation::check(&tx, &self.generation)?;
         let (card_id, key): (i64, String) = tx
             .query_row(
                 "SELECT r.card_id, c.key FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.id = ?1",

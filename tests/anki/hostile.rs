@@ -199,3 +199,63 @@ fn truncated_archives_and_collections_are_refused() {
     let cut = archive(&[Entry::stored("collection.anki21b", zstd[..zstd.len() / 2].to_vec())]);
     assert_refused(&env, "cut-zstd.apkg", &cut, "cannot decompress collection.anki21b");
 }
+
+/// The good collection with `sql` run on it (to plant views, triggers and the like).
+fn collection_with(sql: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("collection");
+    std::fs::write(&path, legacy_collection(&spec())).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(sql).unwrap();
+    drop(conn);
+    std::fs::read(&path).unwrap()
+}
+
+#[test]
+fn a_collection_whose_notes_is_a_recursive_view_is_refused_before_it_runs() {
+    let env = env_with_history();
+    // Before the guard this ran 20 million steps and imported nothing (exit 0); without the
+    // bound in the view it never ends, or fills memory when the WHERE lets rows through.
+    let view = "DROP TABLE notes; CREATE VIEW notes AS
+        WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 20000000)
+        SELECT n AS id, 'g' AS guid, 0 AS mid, '' AS tags, '' AS flds FROM r WHERE n < 0;";
+    let pkg = archive(&[Entry::stored("collection.anki2", collection_with(view))]);
+    assert_refused(&env, "view.apkg", &pkg, "collection: the collection holds a view (notes), which Anki never writes");
+    let trigger = "CREATE TRIGGER t AFTER DELETE ON cards BEGIN DELETE FROM notes; END;";
+    let pkg = archive(&[Entry::stored("collection.anki2", collection_with(trigger))]);
+    assert_refused(&env, "trigger.apkg", &pkg, "collection: the collection holds a trigger (t)");
+    let generated = "ALTER TABLE revlog ADD COLUMN pad AS (zeroblob(50000000));";
+    let pkg = archive(&[Entry::stored("collection.anki2", collection_with(generated))]);
+    assert_refused(&env, "generated.apkg", &pkg, "revlog table has generated columns");
+}
+
+#[test]
+fn a_small_package_holding_a_huge_collection_is_read_from_disk_not_memory() {
+    use std::io::Write;
+    let env = env_with_history();
+    // The collection followed by 768 MiB of zeros SQLite never reads (the header gives the
+    // database's size): a 100 KB package. Read into memory it needed twice that; grill is
+    // given 512 MiB of address space.
+    let mut encoder = zstd::Encoder::new(Vec::new(), 1).unwrap();
+    encoder.write_all(&legacy_collection(&spec())).unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..768 {
+        encoder.write_all(&zeros).unwrap();
+    }
+    let compressed = encoder.finish().unwrap();
+    let pkg = write(&env, "huge.apkg", &archive(&[Entry::stored("collection.anki21b", compressed)]));
+    let tmp = env.dir.path().join("tmp");
+    let out = std::process::Command::new("sh")
+        .args(["-c", "ulimit -v 524288 && exec \"$@\"", "sh"])
+        .arg(env!("CARGO_BIN_EXE_grill"))
+        .args(["import", "--dry-run", s(&pkg)])
+        .env_clear()
+        .envs(env.command(&[]).get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}: {stderr}", out.status);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("unchanged 6"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the temporary copy is removed");
+}

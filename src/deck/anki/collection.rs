@@ -1,11 +1,11 @@
-//! Reading an Anki collection (an SQLite file image held in memory, never written to disk):
+//! Reading an Anki collection (a private temporary copy, opened read-only and guarded):
 //! schema 11 keeps note types and decks as JSON in `col`; schema 18 in tables with protobuf
 //! blobs. Both come out as the same plain values.
 
 use std::collections::HashMap;
 
 use prost::Message;
-use rusqlite::{Connection, MAIN_DB};
+use rusqlite::Connection;
 
 use super::proto::{DeckConfigInner, DeckKind, KIND_CLOZE, NotetypeConfig, TemplateConfig};
 
@@ -133,26 +133,10 @@ fn ignore_before_ms(date: &str) -> i64 {
         .map_or(0, |t| t.and_utc().timestamp_millis())
 }
 
-/// Reads the collection in `image` (an SQLite file's bytes).
-pub fn read(mut image: Vec<u8>) -> Result<Collection, String> {
-    if !image.starts_with(b"SQLite format 3\0") {
-        return Err("the collection is not an SQLite database".to_owned());
-    }
-    // A collection saved in WAL mode cannot be opened from memory; its pages are complete, so
-    // mark it as a rollback-journal database (bytes 18-19 of the header).
-    if image.len() > 19 {
-        image[18] = 1;
-        image[19] = 1;
-    }
-    let mut conn = Connection::open_in_memory().map_err(sql)?;
-    let len = image.len();
-    conn.deserialize_read_exact(MAIN_DB, image.as_slice(), len, true).map_err(sql)?;
-    conn.pragma_update(None, "trusted_schema", "OFF").map_err(sql)?;
-    // Sorting a large log may spill to temporary files: keep those in memory too, so reading a
-    // package never writes anything anywhere.
-    conn.pragma_update(None, "temp_store", "MEMORY").map_err(sql)?;
-    // Anki's schema-18 tables sort names with its own collation; comparisons need it defined.
-    conn.create_collation("unicase", |a: &str, b: &str| a.to_lowercase().cmp(&b.to_lowercase())).map_err(sql)?;
+/// Reads the collection in the file at `path` (the package's private temporary copy), through
+/// [`super::guard`], which refuses a schema holding code and bounds the work.
+pub fn read(path: &std::path::Path) -> Result<Collection, String> {
+    let conn = super::guard::open(path)?;
     let version: i64 = conn.query_row("SELECT ver FROM col", [], |r| r.get(0)).map_err(sql)?;
     let created = conn.query_row("SELECT crt FROM col", [], |r| r.get(0)).map_err(sql)?;
     let mut collection = Collection { created, ..Collection::default() };

@@ -4,6 +4,7 @@
 
 mod collection;
 pub mod export;
+mod guard;
 mod package;
 mod params;
 mod proto;
@@ -50,7 +51,7 @@ pub fn parse<Tz: TimeZone>(
     let err =
         |field: &str, message: String| DeckError { file: file.to_owned(), line: 0, field: field.to_owned(), message };
     let package = package::open(bytes, limits).map_err(|m| err("package", m))?;
-    let collection = collection::read(package.collection).map_err(|m| err("collection", m))?;
+    let collection = collection::read(package.collection.path()).map_err(|m| err("collection", m))?;
     let mut parsed = Parsed { media: package.media, ..Parsed::default() };
     let mut keys: HashMap<i64, (String, Card)> = HashMap::new();
     for card in &collection.cards {

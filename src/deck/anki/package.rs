@@ -2,7 +2,7 @@
 //! the media files. Everything in it is untrusted: names that leave the package are refused and
 //! every decompression is capped.
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 
 use prost::Message;
 
@@ -26,8 +26,9 @@ impl Default for Limits {
 /// What was found in a package.
 #[derive(Debug)]
 pub struct Package {
-    /// The collection as an SQLite file image.
-    pub collection: Vec<u8>,
+    /// The collection, decompressed into a private temporary file (deleted when dropped): a
+    /// small package may hold a collection of a gibibyte, which must not cost that in memory.
+    pub collection: tempfile::NamedTempFile,
     /// How many media files the package lists.
     pub media: usize,
 }
@@ -61,15 +62,15 @@ pub fn open(bytes: &[u8], limits: &Limits) -> Result<Package, PackageError> {
             ));
         }
     }
-    let collection = if let Some(data) = read_entry(&mut zip, "collection.anki21b", limits.collection_bytes)? {
-        decompress(&data, limits.collection_bytes, "collection.anki21b")?
-    } else if let Some(data) = read_entry(&mut zip, "collection.anki21", limits.collection_bytes)? {
-        data
-    } else if let Some(data) = read_entry(&mut zip, "collection.anki2", limits.collection_bytes)? {
-        data
-    } else {
+    let mut collection = tempfile::NamedTempFile::new().map_err(|e| format!("cannot make a temporary file ({e})"))?;
+    if let Some(data) = read_entry(&mut zip, "collection.anki21b", limits.collection_bytes)? {
+        decompress_into(&data, limits.collection_bytes, "collection.anki21b", collection.as_file_mut())?;
+    } else if !copy_entry(&mut zip, "collection.anki21", limits.collection_bytes, collection.as_file_mut())?
+        && !copy_entry(&mut zip, "collection.anki2", limits.collection_bytes, collection.as_file_mut())?
+    {
         return Err("no collection inside (expected collection.anki21b, .anki21 or .anki2)".to_owned());
-    };
+    }
+    mark_rollback_journal(collection.as_file_mut()).map_err(|e| format!("cannot write a temporary file ({e})"))?;
     let media = match read_entry(&mut zip, "media", limits.small_file_bytes)? {
         Some(map) => count_media(&map, limits)?,
         None => 0,
@@ -107,6 +108,59 @@ fn read_entry(
         return Err(too_big(name, limit));
     }
     Ok(Some(data))
+}
+
+/// Copies entry `name`, if present, into `out`, refusing more than `limit` bytes whatever the
+/// entry's header claims. Returns whether the entry was there.
+fn copy_entry(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+    out: &mut std::fs::File,
+) -> Result<bool, PackageError> {
+    let mut file = match zip.by_name(name) {
+        Ok(file) => file,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(false),
+        Err(e) => return Err(format!("cannot read {name} ({e})")),
+    };
+    if file.size() > limit {
+        return Err(too_big(name, limit));
+    }
+    let copied =
+        std::io::copy(&mut file.by_ref().take(limit + 1), out).map_err(|e| format!("cannot read {name} ({e})"))?;
+    if copied > limit {
+        return Err(too_big(name, limit));
+    }
+    Ok(true)
+}
+
+/// zstd-decompresses `data` into `out`, refusing more than `limit` bytes: at once when the
+/// frame declares more, else once that much has come out.
+fn decompress_into(data: &[u8], limit: u64, name: &str, out: &mut std::fs::File) -> Result<(), PackageError> {
+    if let Ok(Some(declared)) = zstd::zstd_safe::get_frame_content_size(data)
+        && declared > limit
+    {
+        return Err(too_big(name, limit));
+    }
+    let decoder = zstd::stream::read::Decoder::new(data).map_err(|e| format!("cannot decompress {name} ({e})"))?;
+    let copied =
+        std::io::copy(&mut decoder.take(limit + 1), out).map_err(|e| format!("cannot decompress {name} ({e})"))?;
+    if copied > limit {
+        return Err(too_big(name, limit));
+    }
+    Ok(())
+}
+
+/// A collection saved in WAL mode would make SQLite look for its `-wal` beside the copy; its
+/// pages are complete, so mark it as a rollback-journal database (bytes 18-19 of the header).
+fn mark_rollback_journal(file: &mut std::fs::File) -> std::io::Result<()> {
+    let mut header = [0u8; 20];
+    file.seek(SeekFrom::Start(0))?;
+    if file.read_exact(&mut header).is_ok() && header.starts_with(b"SQLite format 3\0") {
+        file.seek(SeekFrom::Start(18))?;
+        file.write_all(&[1, 1])?;
+    }
+    file.flush()
 }
 
 /// zstd-decompresses `data`, refusing more than `limit` bytes: at once when the first frame
@@ -202,7 +256,7 @@ mod tests {
             &SMALL,
         )
         .unwrap();
-        assert_eq!((json.collection.as_slice(), json.media), (&b"new"[..], 2));
+        assert_eq!((std::fs::read(json.collection.path()).unwrap(), json.media), (b"new".to_vec(), 2));
         // MediaEntries { entries: [ { name: "a.png" } ] }, zstd-compressed.
         let map = zstd::encode_all(&[0x0a, 0x07, 0x0a, 0x05, b'a', b'.', b'p', b'n', b'g'][..], 3).unwrap();
         let modern = zstd::encode_all(&b"current"[..], 3).unwrap();
@@ -216,7 +270,7 @@ mod tests {
             &SMALL,
         )
         .unwrap();
-        assert_eq!((pkg.collection.as_slice(), pkg.media), (&b"current"[..], 1));
+        assert_eq!((std::fs::read(pkg.collection.path()).unwrap(), pkg.media), (b"current".to_vec(), 1));
     }
 
     #[test]
