@@ -87,8 +87,11 @@ impl Write for Ui {
     }
 }
 
-/// `line` as is when it fits in `width` columns, else wrapped at words, each following line
-/// indented like the first plus two columns after a bullet (`- `, `• `, `* `).
+/// `line` as is when it fits in `width` columns, else wrapped, each following line indented
+/// like the first plus two columns after a bullet (`- `, `• `, `* `). A status line made of
+/// groups (`sql · new · 3 left · sql/some-card-id`, the rating buttons and their key hints) breaks
+/// between groups, never inside one; prose breaks at spaces, and never inside a hyphenated
+/// word such as a card id.
 pub fn fit_line(line: &str, width: usize) -> String {
     if textwrap::core::display_width(line) <= width {
         return line.to_owned();
@@ -97,8 +100,41 @@ pub fn fit_line(line: &str, width: usize) -> String {
     let indent = &line[..line.len() - body.len()];
     let bullet = ["- ", "• ", "* "].iter().any(|b| body.starts_with(b));
     let hang = if bullet { format!("{indent}  ") } else { indent.to_owned() };
-    let options = textwrap::Options::new(width).subsequent_indent(&hang).break_words(true);
+    if !bullet {
+        if let Some(lines) = pack_groups(body, indent, width) {
+            return lines;
+        }
+    }
+    let options = textwrap::Options::new(width)
+        .subsequent_indent(&hang)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(true);
     textwrap::fill(line, &options)
+}
+
+/// The separators between a status line's groups, strongest first: a run of three spaces
+/// (between the rating buttons and the key hints) and a middle dot.
+const GROUP_SEPARATORS: [&str; 2] = ["   ", " · "];
+
+/// `body` split at its strongest group separator and packed greedily into lines of `width`
+/// columns starting with `indent`, the separator dropped where a line breaks; `None` when the
+/// line has no groups. A group still too wide is wrapped at words on its own.
+fn pack_groups(body: &str, indent: &str, width: usize) -> Option<String> {
+    let separator = GROUP_SEPARATORS.into_iter().find(|s| body.contains(s))?;
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for group in body.split(separator).map(str::trim).filter(|g| !g.is_empty()) {
+        let joined =
+            if current.is_empty() { format!("{indent}{group}") } else { format!("{current}{separator}{group}") };
+        if current.is_empty() || textwrap::core::display_width(&joined) <= width {
+            current = joined;
+        } else {
+            lines.push(std::mem::take(&mut current));
+            current = format!("{indent}{group}");
+        }
+    }
+    lines.push(current);
+    Some(lines.iter().map(|l| fit_line(l, width)).collect::<Vec<_>>().join("\n"))
 }
 
 /// `COLUMNS`, when set to a sensible number: an explicit request for a width, even on a pipe.
@@ -120,6 +156,23 @@ mod tests {
         let wrapped = fit_line("  - a key point long enough to wrap at twenty columns", 20);
         assert!(wrapped.lines().all(|l| l.chars().count() <= 20), "{wrapped}");
         assert!(wrapped.lines().skip(1).all(|l| l.starts_with("    ")), "{wrapped}");
+    }
+
+    #[test]
+    fn status_lines_break_between_their_groups_and_ids_stay_whole() {
+        let header = "behavioral · new · 10 left · behavioral/ownership-beyond-ticket";
+        assert_eq!(fit_line(header, 60), "behavioral · new · 10 left\nbehavioral/ownership-beyond-ticket");
+        let buttons = "1 again now  2 hard now  3 good 2d  4 easy 7d   u undo · s skip · ! suspend · ? help · q quit";
+        assert_eq!(
+            fit_line(buttons, 60),
+            "1 again now  2 hard now  3 good 2d  4 easy 7d\nu undo · s skip · ! suspend · ? help · q quit"
+        );
+        assert_eq!(
+            fit_line(buttons, 30),
+            "1 again now  2 hard now  3\ngood 2d  4 easy 7d\nu undo · s skip · ! suspend\n? help · q quit"
+        );
+        let prose = "wrap prose with a long-hyphenated-identifier-like-this one";
+        assert!(fit_line(prose, 40).lines().any(|l| l.contains("long-hyphenated-identifier-like-this")));
     }
 
     #[test]
