@@ -100,10 +100,8 @@ pub fn fit_line(line: &str, width: usize) -> String {
     let indent = &line[..line.len() - body.len()];
     let bullet = ["- ", "• ", "* "].iter().any(|b| body.starts_with(b));
     let hang = if bullet { format!("{indent}  ") } else { indent.to_owned() };
-    if !bullet {
-        if let Some(lines) = pack_groups(body, indent, width) {
-            return lines;
-        }
+    if let Some(lines) = pack_groups(body, indent, width).filter(|_| !bullet) {
+        return lines;
     }
     let options = textwrap::Options::new(width)
         .subsequent_indent(&hang)
