@@ -93,7 +93,7 @@ pub fn run(app: &App, args: &CardsArgs, out: &mut Ui) -> Result<()> {
             state(&|s| if c.is_leech() { format!("{} leech", s.lapses) } else { s.lapses.to_string() }),
         ]);
     }
-    writeln!(out, "{table}")?;
+    writeln!(out, "{}", crate::render::fit(table))?;
     writeln!(out, "{}", crate::repl::plural(cards.len(), "card", "cards"))?;
     Ok(())
 }

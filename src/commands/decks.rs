@@ -21,6 +21,6 @@ pub fn run(app: &App, out: &mut Ui) -> Result<()> {
             d.suspended.to_string(),
         ]);
     }
-    writeln!(out, "{table}")?;
+    writeln!(out, "{}", crate::render::fit(table))?;
     Ok(())
 }

@@ -71,6 +71,6 @@ fn list(app: &App, out: &mut Ui) -> Result<()> {
             if i.roles.is_empty() { "(config)".to_owned() } else { i.roles.join(", ") },
         ]);
     }
-    writeln!(out, "{table}")?;
+    writeln!(out, "{}", crate::render::fit(table))?;
     Ok(())
 }

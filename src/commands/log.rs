@@ -171,7 +171,7 @@ fn list(app: &App, out: &mut Ui) -> Result<()> {
         row.extend(i.ratings.iter().map(|n| n.to_string()));
         table.add_row(row);
     }
-    writeln!(out, "{table}")?;
+    writeln!(out, "{}", crate::render::fit(table))?;
     writeln!(
         out,
         "{} interview{}; `grill log show N` for the questions, `grill gaps` for what keeps coming back.",

@@ -179,7 +179,7 @@ fn workload(app: &App, logs: &[(i64, Vec<Review>)], log: &[LoggedReview], out: &
     for column in table.column_iter_mut().skip(1) {
         column.set_cell_alignment(CellAlignment::Right);
     }
-    writeln!(out, "{table}")?;
+    writeln!(out, "{}", crate::render::fit(table))?;
     Ok(())
 }
 

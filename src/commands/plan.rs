@@ -58,7 +58,7 @@ pub fn run(app: &App, args: &PlanArgs, out: &mut Ui) -> Result<()> {
         String::new(),
         format!("{minutes:.0}"),
     ]);
-    writeln!(out, "{table}")?;
+    writeln!(out, "{}", crate::render::fit(table))?;
     writeln!(out, "About {minutes:.0} minutes for {} cards. {}", due + new, pace_note(&pace, rows.keys()))?;
     Ok(())
 }

@@ -14,7 +14,7 @@ pub mod svg_readiness;
 pub use crate::text::{json_safe, safe, safe_line, visible};
 pub use chart::{bar, sparkline};
 pub use labels::{day_label, from_today, percent, percent_tenths, roles_label};
-pub use layout::{table, wrap};
+pub use layout::{fit, table, wrap};
 
 /// Names the leeches of a session, with what to do about each: (card key, lapses).
 pub fn leeches(out: &mut dyn std::io::Write, leeches: &[(String, u32)]) -> anyhow::Result<()> {

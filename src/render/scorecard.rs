@@ -72,7 +72,7 @@ fn dimension_table<Tz: TimeZone>(dimensions: &[DimensionScore], clock: &DayClock
             right(gap_text(d.gap)),
         ]);
     }
-    table
+    crate::render::fit(table)
 }
 
 fn area_table<Tz: TimeZone>(areas: &[AreaScore], clock: &DayClock<Tz>, width: Option<usize>) -> Table {
@@ -94,7 +94,7 @@ fn area_table<Tz: TimeZone>(areas: &[AreaScore], clock: &DayClock<Tz>, width: Op
             right(gap_text(a.gap)),
         ]);
     }
-    table
+    crate::render::fit(table)
 }
 
 fn right(text: String) -> Cell {
@@ -155,7 +155,7 @@ pub fn render_history(points: &[HistoryPoint], width: Option<usize>) -> String {
             right(change),
         ]);
     }
-    let _ = writeln!(out, "{table}");
+    let _ = writeln!(out, "{}", crate::render::fit(table));
     out
 }
 

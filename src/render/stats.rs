@@ -137,7 +137,7 @@ fn retention_table(rows: &[AreaRetention], width: Option<usize>) -> Table {
         table.add_row(cells);
     }
     right_align(&mut table, 1);
-    table
+    crate::render::fit(table)
 }
 
 fn times_table(rows: &[AreaTime], width: Option<usize>) -> Table {
@@ -155,7 +155,7 @@ fn times_table(rows: &[AreaTime], width: Option<usize>) -> Table {
         ]);
     }
     right_align(&mut table, 1);
-    table
+    crate::render::fit(table)
 }
 
 fn right_align(table: &mut Table, from: usize) {
