@@ -94,6 +94,6 @@ pub fn run(app: &App, args: &CardsArgs, out: &mut Ui) -> Result<()> {
         ]);
     }
     writeln!(out, "{}", crate::render::fit(table))?;
-    writeln!(out, "{}", crate::repl::plural(cards.len(), "card", "cards"))?;
+    writeln!(out, "{}", crate::render::plural(cards.len(), "card", "cards"))?;
     Ok(())
 }

@@ -34,3 +34,8 @@ pub fn roles_label(roles: &[String]) -> String {
         format!("roles {}", roles.join(", "))
     }
 }
+
+/// `1 card`, `2 cards`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

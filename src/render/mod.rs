@@ -13,7 +13,7 @@ pub mod svg_readiness;
 
 pub use crate::text::{json_safe, safe, safe_line, visible};
 pub use chart::{bar, sparkline};
-pub use labels::{day_label, from_today, percent, percent_tenths, roles_label};
+pub use labels::{day_label, from_today, percent, percent_tenths, plural, roles_label};
 pub use layout::{fit, table, wrap};
 
 /// Names the leeches of a session, with what to do about each: (card key, lapses).

@@ -24,10 +24,10 @@ pub fn print(out: &mut impl Write, stats: &Stats, width: Option<usize>) -> io::R
     let c = stats.cards;
     writeln!(
         out,
-        "{BOLD}grill stats{BOLD:#} · {} · {} answers · {} cards studied, {} new, {} suspended",
+        "{BOLD}grill stats{BOLD:#} · {} · {} · {} studied, {} new, {} suspended",
         stats.today.format("%a %d %b %Y"),
-        stats.answers,
-        c.studied,
+        super::plural(stats.answers, "answer", "answers"),
+        super::plural(c.studied, "card", "cards"),
         c.new,
         c.suspended
     )?;

@@ -7,6 +7,7 @@ mod timer;
 
 pub use input::{Input, Piped, stdin_input};
 
+use crate::render::plural;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -344,11 +345,6 @@ fn rating_prompt(outcomes: &[Outcome; 4], logged_only: &str) -> String {
         .collect();
     let note = if logged_only.is_empty() { String::new() } else { format!("  {DIM}({logged_only}){DIM:#}") };
     format!("{}{note}   {DIM}u undo · s skip · ! suspend · ? help · q quit{DIM:#}", buttons.join("  "))
-}
-
-/// `1 card`, `2 cards`.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn indent(text: &str, prefix: &str) -> String {
