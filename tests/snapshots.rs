@@ -48,13 +48,15 @@ fn schedule(env: &Env) -> Vec<String> {
 #[test]
 fn listings_after_three_days() {
     let env = drilled();
-    for (name, args) in [
-        ("score_sql", &["score", "--area", "sql"][..]),
-        ("plan_sql", &["plan", "--area", "sql"]),
-        ("stats_sql", &["stats", "--area", "sql"]),
-        ("cards_sql_due", &["cards", "--area", "sql", "--due"]),
+    // `cards` shows its memory columns from 120 columns on, and one line a card below.
+    for (name, args, columns) in [
+        ("score_sql", &["score", "--area", "sql"][..], "100"),
+        ("plan_sql", &["plan", "--area", "sql"], "100"),
+        ("stats_sql", &["stats", "--area", "sql"], "100"),
+        ("cards_sql_due", &["cards", "--area", "sql", "--due"], "140"),
+        ("cards_sql_narrow", &["cards", "--area", "sql"], "72"),
     ] {
-        let out = env.grill(args).env("COLUMNS", "100").output().unwrap();
+        let out = env.grill(args).env("COLUMNS", columns).output().unwrap();
         assert!(out.status.success(), "{name}");
         insta::assert_snapshot!(name, String::from_utf8(out.stdout).unwrap());
     }

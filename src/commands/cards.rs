@@ -67,20 +67,47 @@ pub fn run(app: &App, args: &CardsArgs, out: &mut Ui) -> Result<()> {
         writeln!(out, "No cards match.")?;
         return Ok(());
     }
+    // A narrow terminal gets the columns a browser needs, each card on one line; the memory
+    // figures are in `grill show CARD` and `--json`.
+    let compact = out.width().filter(|&w| w < WIDE_ENOUGH);
     let mut table = crate::render::table(out.width());
-    table.set_header(["id", "area", "prompt", "due", "stab.", "diff.", "reps", "lapses"]);
+    let id_width = cards.iter().map(|c| safe_line(&c.key).chars().count()).max().unwrap_or(2);
+    let due_width = if cards.iter().all(|c| c.state.is_none() && !c.suspended) { 3 } else { 10 };
+    let prompt_max = match compact {
+        // What the borders, the padding, the id and the due column leave.
+        Some(width) => width.saturating_sub(id_width + due_width + 10).max(12),
+        None => 60,
+    };
+    if let Some(width) = compact {
+        // The widths are worked out above: each card on one line, when the ids leave room.
+        if id_width + due_width + 10 + prompt_max <= width {
+            table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+        }
+        table.set_header(["id", "prompt", "due"]);
+    } else {
+        table.set_header(["id", "area", "prompt", "due", "stab.", "diff.", "reps", "lapses"]);
+    }
     for c in &cards {
         let prompt = safe_line(&c.prompt);
-        let short: String =
-            if prompt.chars().count() > 60 { prompt.chars().take(59).chain(['…']).collect() } else { prompt };
+        let short: String = if prompt.chars().count() > prompt_max {
+            prompt.chars().take(prompt_max - 1).chain(['…']).collect()
+        } else {
+            prompt
+        };
         let state = |f: &dyn Fn(&crate::scheduler::CardState) -> String| c.state.as_ref().map(f).unwrap_or_default();
         let due = if c.suspended {
             "suspended".to_owned()
+        } else if c.is_leech() && compact.is_some() {
+            "leech".to_owned()
         } else {
             c.state
                 .map(|s| s.due.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string())
                 .unwrap_or_else(|| "new".to_owned())
         };
+        if compact.is_some() {
+            table.add_row([safe_line(&c.key), short, due]);
+            continue;
+        }
         table.add_row([
             safe_line(&c.key),
             safe_line(&c.area),
@@ -97,3 +124,6 @@ pub fn run(app: &App, args: &CardsArgs, out: &mut Ui) -> Result<()> {
     writeln!(out, "{}", crate::render::plural(cards.len(), "card", "cards"))?;
     Ok(())
 }
+
+/// The width from which `grill cards` shows every column (stability, difficulty, reps, lapses).
+const WIDE_ENOUGH: usize = 120;
