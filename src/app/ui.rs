@@ -88,7 +88,7 @@ impl Write for Ui {
 }
 
 /// `line` as is when it fits in `width` columns, else wrapped, each following line indented
-/// like the first plus two columns after a bullet (`- `, `• `, `* `). A status line made of
+/// like the first plus two columns after a bullet (`- `, `• `, `* `, `· `). A status line made of
 /// groups (`sql · new · 3 left · sql/some-card-id`, the rating buttons and their key hints) breaks
 /// between groups, never inside one; prose breaks at spaces, and never inside a hyphenated
 /// word such as a card id.
@@ -98,7 +98,7 @@ pub fn fit_line(line: &str, width: usize) -> String {
     }
     let body = line.trim_start();
     let indent = &line[..line.len() - body.len()];
-    let bullet = ["- ", "• ", "* "].iter().any(|b| body.starts_with(b));
+    let bullet = ["- ", "• ", "* ", "· "].iter().any(|b| body.starts_with(b));
     let hang = if bullet { format!("{indent}  ") } else { indent.to_owned() };
     if let Some(lines) = pack_groups(body, indent, width).filter(|_| !bullet) {
         return lines;
@@ -154,6 +154,8 @@ mod tests {
         let wrapped = fit_line("  - a key point long enough to wrap at twenty columns", 20);
         assert!(wrapped.lines().all(|l| l.chars().count() <= 20), "{wrapped}");
         assert!(wrapped.lines().skip(1).all(|l| l.starts_with("    ")), "{wrapped}");
+        let dotted = fit_line("  · Action: kept the overlap for live talk; the rest async", 30);
+        assert!(dotted.lines().skip(1).all(|l| l.starts_with("    ")), "{dotted}");
     }
 
     #[test]
