@@ -628,5 +628,7 @@ pub fn sentences(text: &str) -> usize {
     ends + usize::from(!trimmed.ends_with(['.', '!', '?']))
 }
 
+pub mod trend;
+
 #[cfg(test)]
 mod tests;
