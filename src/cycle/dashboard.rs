@@ -249,7 +249,11 @@ fn weak_spots(page: &mut Page, d: &Dashboard) {
 fn mock_rounds(page: &mut Page, trend: Option<&RubricTrend>) {
     page.heading("Mock rounds");
     let Some(trend) = trend else {
-        page.item("", "none scored yet: `grill mock --format system-design` runs a round under an interview's clock", "");
+        page.item(
+            "",
+            "none scored yet: `grill mock --format system-design` runs a round under an interview's clock",
+            "",
+        );
         return;
     };
     let rounds: Vec<String> = trend

@@ -80,7 +80,8 @@ pub fn compute(rounds: &[ScoredRound]) -> Option<RubricTrend> {
     if scored.is_empty() {
         return None;
     }
-    let recent: Vec<ScoredRound> = scored[scored.len().saturating_sub(TREND_ROUNDS)..].iter().map(|r| (*r).clone()).collect();
+    let recent: Vec<ScoredRound> =
+        scored[scored.len().saturating_sub(TREND_ROUNDS)..].iter().map(|r| (*r).clone()).collect();
     let criteria: Vec<Criterion> = RUBRIC
         .iter()
         .enumerate()
@@ -201,8 +202,9 @@ mod tests {
 
     #[test]
     fn ties_for_weakest_go_to_the_lower_latest_score() {
-        let trend = compute(&[round(1, [Some(2), Some(3), None, None, None]), round(2, [Some(3), Some(2), None, None, None])])
-            .unwrap();
+        let trend =
+            compute(&[round(1, [Some(2), Some(3), None, None, None]), round(2, [Some(3), Some(2), None, None, None])])
+                .unwrap();
         assert_eq!(trend.weakest, Some("depth"));
     }
 }
