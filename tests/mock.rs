@@ -21,7 +21,12 @@ const RUBRIC_PROMPTS: [&str; 5] = ["structure> ", "depth> ", "trade-offs> ", "fa
 fn play(env: &Env, args: &[&str], answer: &str, rating: &str, written: &str, rubric: [&str; 5]) -> Round {
     let mut full = vec!["mock"];
     full.extend_from_slice(args);
-    let mut live = Live::start(env, &full);
+    play_command(env.command(&full), answer, rating, written, rubric)
+}
+
+/// [`play`] with a command of one's own (to set `EDITOR`).
+fn play_command(command: std::process::Command, answer: &str, rating: &str, written: &str, rubric: [&str; 5]) -> Round {
+    let mut live = Live::spawn(command);
     let mut follow_ups = Vec::new();
     let mut rated = 0;
     loop {
@@ -321,4 +326,18 @@ fn log_dashboard_and_report_show_mock_rounds_and_the_rubric_trend() {
     assert!(html.contains(&row("communication", &["–", "5", "5.0"], "one score so far")), "{html}");
     assert!(html.contains("Weakest: failure modes (mean 1.5)"), "{html}");
     assert!(html.contains("behavioral · A&amp;B &lt;i&gt;x&lt;/i&gt;") && !html.contains("<i>x"), "{html}");
+}
+
+#[test]
+fn the_written_question_can_be_written_in_the_editor_and_is_kept_in_the_transcript() {
+    let env = Env::new();
+    let note = "Webhooks are delivered at least once. Each has an id for dedupe. Retries back off for a day.";
+    let editor = crate::common::script(&env, "editor.sh", &format!("printf '%s\\n' '{note}' > \"$1\""));
+    let mut command = env.command(&["mock", "--format", "system-design", "--minutes", "15"]);
+    command.env("EDITOR", &editor);
+    let round = play_command(command, ANSWER, "3", "e", ["3"; 5]);
+    assert!(round.out.contains("3 sentences in"), "the editor's text is counted: {}", round.out);
+    let kept: String = env.sql().query_row("SELECT transcript FROM mock_rounds", [], |r| r.get(0)).unwrap();
+    let text = std::fs::read_to_string(kept).unwrap();
+    assert!(text.contains("## Written question") && text.contains(note), "{text}");
 }
