@@ -21,7 +21,12 @@ const RUBRIC_PROMPTS: [&str; 5] = ["structure> ", "depth> ", "trade-offs> ", "fa
 fn play(env: &Env, args: &[&str], answer: &str, rating: &str, written: &str, rubric: [&str; 5]) -> Round {
     let mut full = vec!["mock"];
     full.extend_from_slice(args);
-    let mut live = Live::start(env, &full);
+    play_command(env.command(&full), answer, rating, written, rubric)
+}
+
+/// [`play`] with a command of one's own (to set `EDITOR`).
+fn play_command(command: std::process::Command, answer: &str, rating: &str, written: &str, rubric: [&str; 5]) -> Round {
+    let mut live = Live::spawn(command);
     let mut follow_ups = Vec::new();
     let mut rated = 0;
     loop {
@@ -254,4 +259,85 @@ fn drill_notes_are_kept_with_the_review_and_shown_the_next_time_the_card_comes_u
     env.day(30);
     let later = env.run(&["drill", "--new", "0"], "\n3\n");
     assert!(later.contains("last time you wrote: covering index on (user_id, created_at)"), "{later}");
+}
+
+#[test]
+fn log_dashboard_and_report_show_mock_rounds_and_the_rubric_trend() {
+    let mut env = Env::new();
+    play(&env, &["--format", "system-design", "--minutes", "30"], ANSWER, "3", "One. Two.", ["2", "3", "4", "1", ""]);
+    env.day(1);
+    let company = "A&B <i>x</i> [y](z)";
+    play(
+        &env,
+        &["--format", "behavioral", "--minutes", "15", "--company", company],
+        ANSWER,
+        "2",
+        "",
+        ["4", "3", "2", "2", "5"],
+    );
+    let trend = [
+        "Rubric trend, last 2 mock rounds, 2026-03-02 to 2026-03-03 (scores oldest first):",
+        "  structure      2 → 4   mean 3.0 · up",
+        "  depth          3 → 3   mean 3.0 · steady",
+        "  trade-offs     4 → 2   mean 3.0 · down",
+        "  failure modes  1 → 2   mean 1.5 · up",
+        "  communication  - → 5   mean 5.0 · one score so far",
+        "Weakest: failure modes (mean 1.5): aim the next round at it.",
+    ]
+    .join("\n");
+    let log = env.run(&["log"], "");
+    assert!(log.contains("mock system-design") && log.contains("mock behavioral"), "{log}");
+    assert!(log.contains(&trend), "{log}");
+    let second = env.run(&["log", "show", "2"], "");
+    assert!(second.contains("rubric: structure 4 · depth 3 · trade-offs 2 · failure modes 2 · communication 5"));
+    assert!(second.contains(&trend), "log show N ends with the trend up to that round: {second}");
+    let first = env.run(&["log", "show", "1"], "");
+    assert!(
+        first.contains("rubric: structure 2 ·") && !first.contains("Rubric trend"),
+        "one round is no trend: {first}"
+    );
+
+    let dashboard = env.run(&["dashboard"], "");
+    for line in [
+        "  • Rubric trend: last 2 mock rounds, 2026-03-02 to 2026-03-03 (scores oldest first)",
+        "  • structure: 2 → 4 (mean 3.0 · up)",
+        "  • trade-offs: 4 → 2 (mean 3.0 · down)",
+        "  • Weakest: failure modes (mean 1.5): aim the next round at it",
+    ] {
+        assert!(dashboard.contains(&format!("{line}\n")), "{line:?} in\n{dashboard}");
+    }
+    let md_path = env.dir.path().join("dashboard.md");
+    env.run(&["dashboard", "--md", crate::common::s(&md_path)], "");
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    assert!(md.contains("## Mock rounds\n"), "{md}");
+    assert!(md.contains("- **failure modes:** 1 → 2 (mean 1.5 · up)\n"), "{md}");
+    assert!(md.contains("- **depth:** 3 → 3 (mean 3.0 · steady)\n"), "{md}");
+    assert!(md.contains("2026-03-03 behavioral for A&amp;B &lt;i&gt;x&lt;/i&gt; \\[y\\](z)"), "{md}");
+    assert!(!md.contains("<i>") && !md.contains("[y](z)"), "{md}");
+
+    let html = env.run(&["report", "-o", "-"], "");
+    assert!(html.contains("<h2>Mock rounds: rubric trend</h2>"), "{html}");
+    let row = |name: &str, cells: &[&str], dir: &str| {
+        let cells: String = cells.iter().map(|c| format!("<td class=\"n\">{c}</td>")).collect();
+        format!("<tr><td>{name}</td>{cells}<td>{dir}</td></tr>")
+    };
+    assert!(html.contains(&row("structure", &["2", "4", "3.0"], "up")), "{html}");
+    assert!(html.contains(&row("trade-offs", &["4", "2", "3.0"], "down")), "{html}");
+    assert!(html.contains(&row("communication", &["–", "5", "5.0"], "one score so far")), "{html}");
+    assert!(html.contains("Weakest: failure modes (mean 1.5)"), "{html}");
+    assert!(html.contains("behavioral · A&amp;B &lt;i&gt;x&lt;/i&gt;") && !html.contains("<i>x"), "{html}");
+}
+
+#[test]
+fn the_written_question_can_be_written_in_the_editor_and_is_kept_in_the_transcript() {
+    let env = Env::new();
+    let note = "Webhooks are delivered at least once. Each has an id for dedupe. Retries back off for a day.";
+    let editor = crate::common::script(&env, "editor.sh", &format!("printf '%s\\n' '{note}' > \"$1\""));
+    let mut command = env.command(&["mock", "--format", "system-design", "--minutes", "15"]);
+    command.env("EDITOR", &editor);
+    let round = play_command(command, ANSWER, "3", "e", ["3"; 5]);
+    assert!(round.out.contains("3 sentences in"), "the editor's text is counted: {}", round.out);
+    let kept: String = env.sql().query_row("SELECT transcript FROM mock_rounds", [], |r| r.get(0)).unwrap();
+    let text = std::fs::read_to_string(kept).unwrap();
+    assert!(text.contains("## Written question") && text.contains(note), "{text}");
 }

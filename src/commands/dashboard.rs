@@ -16,7 +16,8 @@ pub fn run(app: &App, global: &Global, args: &DashboardArgs, out: &mut Ui) -> Re
     let (scores, drilled) = area_scores(app)?;
     let gaps = crate::app::queries::gaps(app)?;
     let today = app.now().with_timezone(&Local).date_naive();
-    let page = dashboard::compute(today, &profile, &scores, drilled, &gaps);
+    let page =
+        dashboard::compute(today, &profile, &scores, drilled, &gaps).with_mock_rounds(&app.store.scored_mock_rounds()?);
     match &args.md {
         Some(path) if path.as_os_str() == "-" => write!(out, "{}", dashboard::render(&page, Format::Markdown))?,
         Some(path) => {

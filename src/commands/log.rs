@@ -10,6 +10,7 @@ use crate::app::{App, Ui};
 use crate::cli::{LogAddArgs, LogArgs, LogCommand};
 use crate::cycle::interview::Filled;
 use crate::cycle::interview::{self, Format, Question};
+use crate::cycle::mock::trend;
 use crate::deck::import::clean_line;
 use crate::render::safe_line;
 use crate::repl;
@@ -178,6 +179,10 @@ fn list(app: &App, out: &mut Ui) -> Result<()> {
         interviews.len(),
         if interviews.len() == 1 { "" } else { "s" }
     )?;
+    if let Some(trend) = trend::compute(&app.store.scored_mock_rounds()?) {
+        writeln!(out)?;
+        crate::render::mock::trend(out, &trend)?;
+    }
     Ok(())
 }
 
@@ -189,7 +194,17 @@ fn show(app: &App, id: i64, out: &mut dyn Write) -> Result<()> {
         (safe_line(&i.company), safe_line(&i.held_on), safe_line(&i.role), safe_line(&i.format));
     writeln!(out, "#{} {company} · {held_on} · {role} · {format}", i.id)?;
     if let Some(round) = app.store.mock_round(id)? {
-        return crate::render::mock::round(out, &round, &app.store.mock_questions(round.interview_id)?);
+        crate::render::mock::round(out, &round, &app.store.mock_questions(round.interview_id)?)?;
+        // The trend as it stood after this round: the rounds held up to it.
+        let mut rounds = app.store.scored_mock_rounds()?;
+        if let Some(at) = rounds.iter().position(|r| r.id == id) {
+            rounds.truncate(at + 1);
+        }
+        if let Some(trend) = trend::compute(&rounds).filter(|t| t.rounds.len() > 1) {
+            writeln!(out)?;
+            crate::render::mock::trend(out, &trend)?;
+        }
+        return Ok(());
     }
     for (n, q) in questions.iter().enumerate() {
         let tags = if q.tags.is_empty() { String::new() } else { format!(" ({})", safe_line(&q.tags.join(", "))) };

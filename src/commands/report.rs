@@ -27,12 +27,14 @@ pub fn run(app: &App, args: &ReportArgs, out: &mut Ui) -> Result<()> {
         ),
         None => "default FSRS-6 parameters".to_owned(),
     };
+    let mock = crate::cycle::mock::trend::compute(&app.store.scored_mock_rounds()?);
     let page = report::html(&Report {
         stats: &stats,
         readiness: &readiness,
         generated,
         desired_retention: app.config.desired_retention,
         parameters,
+        mock: mock.as_ref(),
     });
     if args.output.as_os_str() == "-" {
         out.write_all(page.as_bytes())?;

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::gaps::{Gap, Subject};
+use super::mock::trend::{self, RubricTrend, ScoredRound};
 use super::profile::{DesignPrompt, Profile, Story};
 use crate::scorecard::LANGUAGE_AREAS;
 use crate::text::safe;
@@ -36,6 +37,8 @@ pub struct Dashboard {
     pub weak_spots: Vec<WeakSpot>,
     /// Whether any area has been drilled at all (else weak spots cannot be known).
     pub drilled: bool,
+    /// The rubric trend across the latest mock rounds (`None`: no scored round yet).
+    pub mock: Option<RubricTrend>,
 }
 
 /// A current weak spot and why.
@@ -84,7 +87,15 @@ pub fn compute(on: NaiveDate, profile: &Profile, scores: &[(String, f32)], drill
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .filter(|_| drilled)
         .cloned();
-    Dashboard { on, profile: profile.clone(), measured_language, weak_spots, drilled }
+    Dashboard { on, profile: profile.clone(), measured_language, weak_spots, drilled, mock: None }
+}
+
+impl Dashboard {
+    /// The page with the rubric trend of `rounds` (every stored mock round, in the order held).
+    pub fn with_mock_rounds(mut self, rounds: &[ScoredRound]) -> Dashboard {
+        self.mock = trend::compute(rounds);
+        self
+    }
 }
 
 /// Where the page goes: the terminal (plain headings) or a Markdown file.
@@ -145,6 +156,15 @@ impl Page {
         value.lines().collect::<Vec<_>>().join(indent)
     }
 
+    /// A `- label: value` line whose value is already safe for this format (no second escape).
+    fn safe_item(&mut self, label: &str, value: &str) {
+        let (bullet, label) = match self.format {
+            Format::Markdown => ("- ", format!("**{label}:** ")),
+            Format::Terminal => ("  • ", format!("{label}: ")),
+        };
+        self.out.push_str(&format!("{bullet}{label}{value}\n"));
+    }
+
     /// Text from imports and the interview log (area names, company names): in Markdown,
     /// every character with a meaning is escaped, so it cannot become a link, an image or HTML.
     fn untrusted(&self, value: &str) -> String {
@@ -196,6 +216,7 @@ pub fn render(d: &Dashboard, format: Format) -> String {
     );
     page.item("Strongest framework", &p.strongest_framework, "strongest_framework");
     weak_spots(&mut page, d);
+    mock_rounds(&mut page, d.mock.as_ref());
     stories(&mut page, &p.stories);
     designs(&mut page, &p.system_design);
     page.heading("Behavioural examples");
@@ -218,10 +239,40 @@ fn weak_spots(page: &mut Page, d: &Dashboard) {
         return;
     }
     for w in &d.weak_spots {
+        // Escaped once here: `item` would escape the HTML entities a second time (`&amp;amp;`).
         let (name, why) = (page.untrusted(&w.name), page.untrusted(&w.why));
-        page.item(&name, &why, "");
+        page.safe_item(&name, &why);
     }
     page.item("", "drill them: `grill cram --gaps` (interview gaps), `grill drill --area AREA`", "");
+}
+
+fn mock_rounds(page: &mut Page, trend: Option<&RubricTrend>) {
+    page.heading("Mock rounds");
+    let Some(trend) = trend else {
+        page.item(
+            "",
+            "none scored yet: `grill mock --format system-design` runs a round under an interview's clock",
+            "",
+        );
+        return;
+    };
+    let rounds: Vec<String> = trend
+        .rounds
+        .iter()
+        .map(|r| match r.company.as_str() {
+            // A round for no interview in particular is stored for company `mock`.
+            "mock" => format!("{} {}", r.held_on, page.untrusted(&r.format)),
+            company => format!("{} {} for {}", r.held_on, page.untrusted(&r.format), page.untrusted(company)),
+        })
+        .collect();
+    page.safe_item("Rubric trend", &format!("{} (scores oldest first)", trend.span_text()));
+    page.safe_item("Rounds", &rounds.join(", "));
+    for c in &trend.criteria {
+        page.safe_item(c.name, &format!("{} ({})", c.scores_text(), c.summary()));
+    }
+    if let Some(weakest) = trend.weakest_text() {
+        page.safe_item("Weakest", &format!("{weakest}: aim the next round at it"));
+    }
 }
 
 fn stories(page: &mut Page, stories: &[Story]) {

@@ -574,6 +574,12 @@ pub fn coverage(points: &[String], typed: &str) -> Coverage {
             "fell",
             "rose",
             "to zero",
+            // A measured level held is a result too ("p99 pickup lag was under 2 s").
+            "was under",
+            "stayed under",
+            "stayed below",
+            "kept it under",
+            "down to",
         ]) || lower.contains('%')
             || number_with_unit(&lower, &["x"]),
     }
@@ -627,6 +633,8 @@ pub fn sentences(text: &str) -> usize {
     let ends = trimmed.matches(['.', '!', '?']).count();
     ends + usize::from(!trimmed.ends_with(['.', '!', '?']))
 }
+
+pub mod trend;
 
 #[cfg(test)]
 mod tests;

@@ -1,10 +1,12 @@
-//! A stored mock round as `grill log show N` prints it.
+//! Stored mock rounds as `grill log` and `grill log show N` print them: a round, and the rubric
+//! trend across rounds.
 
 use std::io::Write;
 
 use anyhow::Result;
 
 use crate::cycle::mock::RUBRIC;
+use crate::cycle::mock::trend::RubricTrend;
 use crate::render::{clock_time, safe_line};
 use crate::store::{MockQuestion, MockRoundRow};
 
@@ -47,4 +49,20 @@ pub fn round(out: &mut dyn Write, round: &MockRoundRow, questions: &[MockQuestio
 
 fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max { text.to_owned() } else { text.chars().take(max - 1).chain(['…']).collect() }
+}
+
+/// The rubric trend across the latest mock rounds: per criterion the scores oldest first, the
+/// mean and the direction, then the weakest criterion.
+pub fn trend(out: &mut dyn Write, trend: &RubricTrend) -> Result<()> {
+    writeln!(out, "Rubric trend, {} (scores oldest first):", trend.span_text())?;
+    let width = trend.criteria.iter().map(|c| c.scores_text().chars().count()).max().unwrap_or(0);
+    for c in &trend.criteria {
+        let scores = c.scores_text();
+        let pad = width - scores.chars().count();
+        writeln!(out, "  {:<15}{scores}{:pad$}   {}", c.name, "", c.summary())?;
+    }
+    if let Some(weakest) = trend.weakest_text() {
+        writeln!(out, "Weakest: {weakest}: aim the next round at it.")?;
+    }
+    Ok(())
 }

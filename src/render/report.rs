@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::clock_time;
 use super::svg::{self, escape};
 use super::svg_readiness::{self, ReadinessPoint, ScoreRow};
+use crate::cycle::mock::trend::RubricTrend;
 use crate::scorecard::{HistoryPoint, Scorecard, SelfRating};
 use crate::stats::{LEECH_LAPSES, Stats};
 
@@ -58,6 +59,8 @@ pub struct Report<'a> {
     pub desired_retention: f32,
     /// Which FSRS parameters schedule the cards, in words.
     pub parameters: String,
+    /// The rubric trend across the latest mock rounds, if any was scored.
+    pub mock: Option<&'a RubricTrend>,
 }
 
 const STYLE: &str = r#"
@@ -129,6 +132,7 @@ pub fn html(report: &Report) -> String {
                           cram repeats and previews are left out. The dashed line is your desired retention.";
     let retention = svg::retention(&s.retention, report.desired_retention);
     section(&mut out, "True retention per area", &retention, retention_note);
+    mock_rounds(&mut out, report.mock);
     let _ = writeln!(out, "<div class=\"grid2\">{}{}</div>", answer_times(s), leeches(s));
     out.push_str("</body></html>\n");
     out
@@ -211,4 +215,35 @@ fn leeches(s: &Stats) -> String {
     }
     out.push_str("</table></section>");
     out
+}
+
+/// The mock rounds' rubric: a row per criterion, a column per round (oldest first), the mean
+/// and the direction, then the weakest criterion.
+fn mock_rounds(out: &mut String, trend: Option<&RubricTrend>) {
+    out.push_str("<section id=\"mock-rounds\"><h2>Mock rounds: rubric trend</h2>");
+    let Some(trend) = trend else {
+        out.push_str("<p class=\"note\">No scored mock round yet: <code>grill mock</code> runs one.</p></section>\n");
+        return;
+    };
+    out.push_str("<table id=\"rubric-trend\"><tr><th>criterion (1-5)</th>");
+    for r in &trend.rounds {
+        let company = if r.company == "mock" { String::new() } else { format!(" · {}", escape(&r.company)) };
+        let _ = write!(out, "<th class=\"n\">{}<br>{}{company}</th>", r.held_on, escape(&r.format));
+    }
+    out.push_str("<th class=\"n\">mean</th><th>direction</th></tr>");
+    for c in &trend.criteria {
+        let _ = write!(out, "<tr><td>{}</td>", escape(c.name));
+        for score in &c.scores {
+            let _ = write!(out, "<td class=\"n\">{}</td>", score.map_or("–".to_owned(), |s| s.to_string()));
+        }
+        let mean = c.mean.map_or("–".to_owned(), |m| format!("{m:.1}"));
+        let _ = write!(out, "<td class=\"n\">{mean}</td><td>{}</td></tr>", escape(c.direction.word()));
+    }
+    out.push_str("</table>");
+    let note = format!(
+        "Self-scored at the end of each round, {}; the direction compares the latest score with the mean of the earlier ones.{}",
+        trend.span_text(),
+        trend.weakest_text().map(|w| format!(" Weakest: {w}: aim the next round at it.")).unwrap_or_default()
+    );
+    let _ = writeln!(out, "<p class=\"note\">{}</p></section>", escape(&note));
 }

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use super::{Store, StoreError, from_ms, to_ms};
 use crate::cycle::gaps::AskedQuestion;
 use crate::cycle::mock::Rubric;
+use crate::cycle::mock::trend::ScoredRound;
 use crate::scheduler::Rating;
 
 /// What the user typed when answering a card once.
@@ -165,6 +166,30 @@ impl Store {
                 },
             )
             .optional()?)
+    }
+
+    /// Every mock round with its rubric, in the order held (for the rubric trend).
+    pub fn scored_mock_rounds(&self) -> Result<Vec<ScoredRound>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT i.id, i.held_on, i.company, i.format, m.minutes, m.took_ms,
+                    (SELECT count(*) FROM mock_questions q WHERE q.interview_id = i.id),
+                    m.structure, m.depth, m.trade_offs, m.failure_modes, m.communication
+             FROM mock_rounds m JOIN interviews i ON i.id = m.interview_id ORDER BY i.held_on, i.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let score = |i| r.get::<_, Option<u8>>(i);
+            Ok(ScoredRound {
+                id: r.get(0)?,
+                held_on: r.get::<_, String>(1)?.parse().unwrap_or_default(),
+                company: r.get(2)?,
+                format: r.get(3)?,
+                minutes: r.get(4)?,
+                took_ms: r.get::<_, i64>(5)?.max(0) as u64,
+                questions: r.get::<_, i64>(6)?.max(0) as usize,
+                rubric: [score(7)?, score(8)?, score(9)?, score(10)?, score(11)?],
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The questions of mock round `interview_id`, in the order asked.

@@ -94,3 +94,42 @@ fn control_characters_in_the_profile_never_reach_the_terminal() {
     let text = render(&compute(on(), &p, &[], false, &[]), Format::Terminal);
     assert!(!text.contains('\x1b') && text.contains("Remote constraints: CET"));
 }
+
+fn mock_round(id: i64, company: &str, rubric: crate::cycle::mock::Rubric) -> ScoredRound {
+    ScoredRound {
+        id,
+        held_on: on() + chrono::Duration::days(id),
+        company: company.into(),
+        format: "system-design".into(),
+        minutes: 45,
+        took_ms: 0,
+        questions: 3,
+        rubric,
+    }
+}
+
+#[test]
+fn mock_rounds_show_the_rubric_trend_and_the_weakest_criterion() {
+    let rounds = [
+        mock_round(1, "mock", [Some(2), Some(3), Some(4), Some(1), Some(3)]),
+        mock_round(2, "Globex", [Some(4), Some(3), Some(2), Some(2), None]),
+    ];
+    let text = render(&compute(on(), &profile(), &[], false, &[]).with_mock_rounds(&rounds), Format::Terminal);
+    assert!(text.contains("  • Rounds: 2026-03-03 system-design, 2026-03-04 system-design for Globex\n"), "{text}");
+    assert!(text.contains("  • structure: 2 → 4 (mean 3.0 · up)\n"), "{text}");
+    assert!(text.contains("  • trade-offs: 4 → 2 (mean 3.0 · down)\n"), "{text}");
+    assert!(text.contains("  • communication: 3 → - (mean 3.0 · one score so far)\n"), "{text}");
+    assert!(text.contains("  • Weakest: failure modes (mean 1.5): aim the next round at it\n"), "{text}");
+    let none = render(&compute(on(), &profile(), &[], false, &[]), Format::Terminal);
+    assert!(none.contains("MOCK ROUNDS") && none.contains("none scored yet: `grill mock"), "{none}");
+}
+
+#[test]
+fn a_company_name_in_the_markdown_page_is_escaped_once_and_stays_inert() {
+    let rounds = [mock_round(1, "AT&T <img src=x> [x](javascript:y) | *", [Some(3); 5])];
+    let mut g = gap();
+    g.bad_interviews[0].company = "AT&T".into();
+    let md = render(&compute(on(), &profile(), &[], false, &[g]).with_mock_rounds(&rounds), Format::Markdown);
+    assert!(md.contains("for AT&amp;T &lt;img src=x&gt; \\[x\\](javascript:y) \\| \\*\n"), "{md}");
+    assert!(md.contains("(AT&amp;T 2026-02-10"), "escaped once, not `&amp;amp;`: {md}");
+}

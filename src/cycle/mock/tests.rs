@@ -50,6 +50,8 @@ fn example_constraint_and_result_are_spotted_separately() {
     assert!(concrete.example && concrete.constraint && concrete.result);
     assert!(coverage(&[], "Within 200ms for 5k users").constraint);
     assert!(coverage(&[], "errors fell by 40%").result);
+    assert!(coverage(&[], "we ran 4k jobs an hour and p99 pickup lag was under 2 s").result, "a level held");
+    assert!(!coverage(&[], "the lag must be under 2 s").result, "a target is a constraint, not a result");
     assert!(
         coverage(&[], "A worker crashed mid-send once; the sweeper retried it").example,
         "punctuation is no barrier"
