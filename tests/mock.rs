@@ -219,8 +219,13 @@ fn q_ends_the_round_early_and_still_asks_the_rubric() {
 #[test]
 fn a_round_prepares_for_the_next_interview_and_takes_its_role_unless_told_otherwise() {
     let env = Env::new();
-    env.run(&["interview", "add", "Globex", "--on", "2026-03-10", "--role", "data"], "");
     let input = "answer\nr\nr\nr\nr\n3\n\n\n\n\n\n";
+    // With no interview ahead the round is for no company, and its one question is singular.
+    let out = env.run(&["mock", "--format", "behavioral", "--minutes", "5"], input);
+    let first = out.lines().next().unwrap_or_default();
+    assert_eq!(first, "Mock round · behavioral · any role · 5 minutes", "{out}");
+    assert!(out.contains("\n1 question. Answer as you would aloud"), "{out}");
+    env.run(&["interview", "add", "Globex", "--on", "2026-03-10", "--role", "data"], "");
     let out = env.run(&["mock", "--format", "behavioral", "--minutes", "5"], input);
     assert!(out.starts_with("Mock round · behavioral · data · 5 minutes · for Globex"), "{out}");
     let out = env.run(
@@ -233,7 +238,8 @@ fn a_round_prepares_for_the_next_interview_and_takes_its_role_unless_told_otherw
         let mut stmt = conn.prepare("SELECT company, role FROM interviews WHERE kind = 'mock' ORDER BY id").unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
     };
-    assert_eq!(companies, [("Globex".into(), "data".into()), ("Initech".into(), "platform".into())]);
+    let expected = [("mock", "any"), ("Globex", "data"), ("Initech", "platform")];
+    assert_eq!(companies, expected.map(|(c, r)| (c.to_owned(), r.to_owned())));
 }
 
 #[test]

@@ -182,21 +182,19 @@ fn choices(app: &App) -> Result<Vec<CardChoice>> {
 
 fn header(out: &mut dyn Write, doc: &mut String, app: &App, round: &Round, target: &Target) -> Result<()> {
     let role = target.role.as_deref().unwrap_or("any role");
-    let title = format!(
-        "Mock round · {} · {} · {} minutes · for {}",
-        round.format,
-        role,
-        round.minutes,
-        safe_line(&target.company)
-    );
+    // A round for no particular interview is stored under the company `mock`; the title
+    // names a company only when there is one.
+    let company =
+        if target.company == "mock" { String::new() } else { format!(" · for {}", safe_line(&target.company)) };
+    let title = format!("Mock round · {} · {} · {} minutes{company}", round.format, role, round.minutes);
     writeln!(out, "{BOLD}{title}{BOLD:#}")?;
     let written = if round.written.is_some() { " and a written one" } else { "" };
     writeln!(
         out,
-        "{} questions{written}. Answer as you would aloud: type notes (or talk) and press Enter; follow-ups come one \
+        "{}{written}. Answer as you would aloud: type notes (or talk) and press Enter; follow-ups come one \
          at a time.\n{DIM}Deck questions are logged as `mock` reviews: a card's first answer today moves its \
          schedule, a later one is logged only. q ends the round early.{DIM:#}",
-        round.questions.len()
+        crate::render::plural(round.questions.len(), "question", "questions")
     )?;
     writeln!(doc, "# {title}\n\n{}\n", app.now().with_timezone(&Local).format("%Y-%m-%d %H:%M"))?;
     Ok(())
