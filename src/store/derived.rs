@@ -1,9 +1,12 @@
-//! The derived tables of migration 0012 (`area_cards`, `recall_buckets`): read for readiness
-//! without touching every card, recomputed from scratch by `grill rebuild`, and compared with
-//! that computation by the tests. Triggers keep them current on every write.
+//! The derived tables of migrations 0012 (`area_cards`, `recall_buckets`, `first_reviews`) and
+//! 0014 (`answer_slots`, `due_slots`): read for readiness and the daily figures without touching
+//! every card or the whole log, recomputed from scratch by [`rebuild_derived`] (`grill rebuild`,
+//! and bulk writers that drop the `derived_%` triggers while they write), and compared with
+//! that computation by the tests. Triggers named `derived_...` keep them current on every write.
 
 use super::{Store, StoreError, from_ms};
-use crate::scorecard::{AreaCards, RecallBucket, Summary};
+use crate::scorecard::{AnswerSlot, AreaCards, DueSlot, RecallBucket, SLOT_MS, Summary};
+use crate::stats::{AreaCounts, CardFacts, LEECH_LAPSES, Parts, TimedAnswer};
 
 /// The from-scratch definition of `area_cards`, as rows (area, cards, active).
 const AREA_CARDS: &str = "SELECT area, count(*), sum(suspended = 0) FROM cards GROUP BY area";
@@ -23,12 +26,47 @@ const RECALL_BUCKETS: &str = "
 // walking `reviews_card` and looking up each row (0.47 s against 1.23 s for a million reviews).
 const FIRST_REVIEWS: &str = "SELECT card_id, min(at) FROM reviews NOT INDEXED WHERE kind <> 4 GROUP BY card_id";
 
-/// The derived tables' rows, in key order, to compare stored and recomputed.
+/// The from-scratch definition of `answer_slots`, as rows (slot, area, active, gap, answers,
+/// passes, duration_ms): every answer keyed by its card's area and state, its 15-minute slot
+/// and its gap to the card's previous answer that is not a preview (see migration 0014).
+// One pass of the log in card order (the `reviews_card` index) with `lag` over the non-preview
+// answers; previews never count for retention (gap -1).
+const ANSWER_SLOTS: &str = "
+    SELECT k.slot, c.area, c.suspended = 0, k.gap, count(*), sum(k.pass), sum(k.dur)
+    FROM (
+        SELECT card_id, at / 900000 AS slot,
+               CASE WHEN pat IS NULL THEN -1
+                    WHEN kind IN (3, 6) OR pkind IN (3, 6) THEN -2
+                    ELSE min(at / 900000 - pat / 900000, 100) END AS gap,
+               rating > 1 AS pass, duration_ms AS dur
+        FROM (SELECT card_id, at, kind, rating, duration_ms,
+                     lag(at) OVER w AS pat, lag(kind) OVER w AS pkind
+              FROM reviews WHERE kind <> 4
+              WINDOW w AS (PARTITION BY card_id ORDER BY at, id))
+        UNION ALL
+        SELECT card_id, at / 900000, -1, rating > 1, duration_ms FROM reviews WHERE kind = 4
+    ) k JOIN cards c INDEXED BY cards_area ON c.id = k.card_id
+    GROUP BY k.slot, c.area, c.suspended, k.gap";
+
+/// The from-scratch definition of `due_slots`, as rows (slot, area, n).
+const DUE_SLOTS: &str = "
+    SELECT s.due / 900000, c.area, count(*)
+    FROM card_state s JOIN cards c INDEXED BY cards_area ON c.id = s.card_id
+    WHERE c.suspended = 0
+    GROUP BY s.due / 900000, c.area";
+
+/// One row of `answer_slots`: (slot, area, active, gap, answers, passes, duration_ms).
+pub type AnswerSlotRow = (i64, String, i64, i64, i64, i64, i64);
+
+/// The derived tables' rows, in key order, to compare stored and recomputed. Rows of the
+/// slot tables whose count fell to 0 count nothing and are left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DerivedRows {
     pub area_cards: Vec<(String, i64, i64)>,
     pub recall_buckets: Vec<(String, i64, i64, i64)>,
     pub first_reviews: Vec<(i64, i64)>,
+    pub answer_slots: Vec<AnswerSlotRow>,
+    pub due_slots: Vec<(i64, String, i64)>,
 }
 
 impl Store {
@@ -63,19 +101,114 @@ impl Store {
         Ok(Summary { areas, buckets })
     }
 
+    /// The answers counted per area and 15-minute slot from `from` (a slot number) on, in slot
+    /// order; only the active cards' with `active_only`.
+    pub fn answer_slots(&self, from: i64, active_only: bool) -> Result<Vec<AnswerSlot>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT slot, area, active, gap, answers, passes, duration_ms FROM answer_slots
+             WHERE slot >= ?1 AND answers > 0 AND (active OR NOT ?2) ORDER BY slot",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![from, active_only], |r| {
+            Ok(AnswerSlot {
+                slot: r.get(0)?,
+                area: r.get(1)?,
+                active: r.get(2)?,
+                gap: r.get(3)?,
+                answers: r.get::<_, i64>(4)?.max(0) as usize,
+                passes: r.get::<_, i64>(5)?.max(0) as usize,
+                duration_ms: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The active cards with a state counted per area and 15-minute slot of their due time,
+    /// for due times before `until`, in slot order.
+    pub fn due_slots(&self, until: chrono::DateTime<chrono::Utc>) -> Result<Vec<DueSlot>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT slot, area, n FROM due_slots WHERE slot < ?1 AND n > 0 ORDER BY slot")?;
+        let until = super::to_ms(until).div_euclid(SLOT_MS) + 1;
+        let rows = stmt.query_map([until], |r| {
+            Ok(DueSlot { slot: r.get(0)?, area: r.get(1)?, cards: r.get::<_, i64>(2)?.max(0) as usize })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// What the stats read instead of every card and the whole log (see `stats::Parts`): the
+    /// answers of the answer-time window from `recent_from` on, and the due slots before
+    /// `due_until`.
+    pub fn stats_parts(
+        &self,
+        recent_from: chrono::DateTime<chrono::Utc>,
+        due_until: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Parts, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT a.area, a.cards, a.active, coalesce((SELECT sum(n) FROM recall_buckets b WHERE b.area = a.area), 0)
+             FROM area_cards a ORDER BY a.area",
+        )?;
+        let count =
+            |r: &rusqlite::Row, i: usize| -> rusqlite::Result<usize> { Ok(r.get::<_, i64>(i)?.max(0) as usize) };
+        let areas = stmt
+            .query_map([], |r| {
+                Ok(AreaCounts { area: r.get(0)?, cards: count(r, 1)?, active: count(r, 2)?, studied: count(r, 3)? })
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.area, r.duration_ms, c.time_limit_secs FROM reviews r JOIN cards c ON c.id = r.card_id
+             WHERE r.at >= ?1",
+        )?;
+        let recent = stmt
+            .query_map([super::to_ms(recent_from)], |r| {
+                Ok(TimedAnswer { area: r.get(0)?, duration_ms: r.get(1)?, time_limit_secs: r.get(2)? })
+            })?
+            .collect::<Result<_, _>>()?;
+        // card_state is small (no text): a scan of it finds the few cards with enough lapses.
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.id, c.key, c.area, c.time_limit_secs, c.suspended, c.leech_cleared_at,
+                    s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses
+             FROM card_state s JOIN cards c ON c.id = s.card_id WHERE s.lapses >= ?1",
+        )?;
+        let leech_candidates = stmt
+            .query_map([LEECH_LAPSES], |r| {
+                Ok(CardFacts {
+                    id: r.get(0)?,
+                    key: r.get(1)?,
+                    area: r.get(2)?,
+                    time_limit_secs: r.get(3)?,
+                    suspended: r.get(4)?,
+                    leech_cleared_at: r.get(5)?,
+                    state: super::cards::state_at(r, 6)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(Parts {
+            areas,
+            slots: self.answer_slots(i64::MIN, false)?,
+            due: self.due_slots(due_until)?,
+            recent,
+            leech_candidates,
+        })
+    }
+
     /// The derived tables as stored.
     pub fn derived_rows(&self) -> Result<DerivedRows, StoreError> {
         derived_rows(
             self.conn(),
-            "SELECT area, cards, active FROM area_cards",
-            "SELECT area, sb, lb, n FROM recall_buckets",
-            "SELECT card_id, at FROM first_reviews",
+            [
+                "SELECT area, cards, active FROM area_cards",
+                "SELECT area, sb, lb, n FROM recall_buckets",
+                "SELECT card_id, at FROM first_reviews",
+                "SELECT * FROM answer_slots WHERE answers <> 0 OR passes <> 0 OR duration_ms <> 0",
+                "SELECT * FROM due_slots WHERE n <> 0",
+            ],
         )
     }
 
-    /// The derived tables as their definitions give them from `cards` and `card_state`.
+    /// The derived tables as their definitions give them from `cards`, `card_state` and
+    /// `reviews`.
     pub fn derived_rows_from_scratch(&self) -> Result<DerivedRows, StoreError> {
-        derived_rows(self.conn(), AREA_CARDS, RECALL_BUCKETS, FIRST_REVIEWS)
+        derived_rows(self.conn(), [AREA_CARDS, RECALL_BUCKETS, FIRST_REVIEWS, ANSWER_SLOTS, DUE_SLOTS])
     }
 
     /// Recomputes the derived tables from scratch (part of `grill rebuild`).
@@ -87,22 +220,29 @@ impl Store {
     }
 }
 
-/// Recomputes the derived tables inside the caller's transaction.
-pub(super) fn rebuild_derived(conn: &rusqlite::Connection) -> Result<(), StoreError> {
+/// Recomputes every derived table from scratch inside the caller's transaction: `grill
+/// rebuild`, and the bulk writers that drop the `derived_%` triggers while they write (see
+/// docs/derived.md) and call this before they recreate them.
+pub fn rebuild_derived(conn: &rusqlite::Connection) -> Result<(), StoreError> {
     conn.execute("DELETE FROM area_cards", [])?;
     conn.execute("DELETE FROM recall_buckets", [])?;
     conn.execute(&format!("INSERT INTO area_cards (area, cards, active) {AREA_CARDS}"), [])?;
     conn.execute(&format!("INSERT INTO recall_buckets (area, sb, lb, n) {RECALL_BUCKETS}"), [])?;
     conn.execute("DELETE FROM first_reviews", [])?;
     conn.execute(&format!("INSERT INTO first_reviews (card_id, at) {FIRST_REVIEWS}"), [])?;
+    conn.execute("DELETE FROM answer_slots", [])?;
+    conn.execute(
+        &format!("INSERT INTO answer_slots (slot, area, active, gap, answers, passes, duration_ms) {ANSWER_SLOTS}"),
+        [],
+    )?;
+    conn.execute("DELETE FROM due_slots", [])?;
+    conn.execute(&format!("INSERT INTO due_slots (slot, area, n) {DUE_SLOTS}"), [])?;
     Ok(())
 }
 
 fn derived_rows(
     conn: &rusqlite::Connection,
-    areas: &str,
-    buckets: &str,
-    first: &str,
+    [areas, buckets, first, answers, due]: [&str; 5],
 ) -> Result<DerivedRows, StoreError> {
     let mut stmt = conn.prepare(&format!("SELECT * FROM ({areas}) ORDER BY 1"))?;
     let area_cards = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
@@ -111,7 +251,13 @@ fn derived_rows(
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare(&format!("SELECT * FROM ({first}) ORDER BY 1"))?;
     let first_reviews = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-    Ok(DerivedRows { area_cards, recall_buckets, first_reviews })
+    let mut stmt = conn.prepare(&format!("SELECT * FROM ({answers}) ORDER BY 1, 2, 3, 4"))?;
+    let answer_slots = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare(&format!("SELECT * FROM ({due}) ORDER BY 1, 2"))?;
+    let due_slots = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    Ok(DerivedRows { area_cards, recall_buckets, first_reviews, answer_slots, due_slots })
 }
 
 #[cfg(test)]

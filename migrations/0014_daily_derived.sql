@@ -1,0 +1,230 @@
+-- Derived tables for the daily commands at a heavy user's size (see docs/derived.md): the
+-- answers of the log counted per area and 15-minute UTC slot (heatmap, streak, true retention,
+-- the drill's 30-day window), and the active cards' due times per area and slot (forecast).
+-- Grill days depend on the configured time zone and rollover hour, so nothing here is keyed by
+-- day: a reader folds slots into its days (exact, since a day starts on a whole quarter hour).
+-- Triggers named `derived_...` keep them equal to their definitions in the writer's
+-- transaction; `grill rebuild` (store::derived::rebuild_derived) recomputes them from scratch.
+
+-- Every answer of the log, counted by the card's area and state (active: not suspended), the
+-- 15-minute UTC slot of the answer (`at / 900000`) and `gap`, what true retention needs to know
+-- about the card's previous answer that was not a preview:
+--   -1  the answer cannot count for retention: a preview, or no earlier answer;
+--   -2  a cram or mock answer, or one right after such an answer: whether it counts depends on
+--       other answers of the same grill day, so a reader computes retention exactly from the
+--       log when a window holds any;
+--   0..99  the slots since that previous answer; it counts when that slot's day is earlier;
+--   100 at least 100 slots (25 hours) since: always a later day.
+CREATE TABLE answer_slots (
+    slot        INTEGER NOT NULL,
+    area        TEXT    NOT NULL,
+    active      INTEGER NOT NULL,
+    gap         INTEGER NOT NULL,
+    answers     INTEGER NOT NULL,
+    passes      INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    PRIMARY KEY (slot, area, active, gap)
+) STRICT, WITHOUT ROWID;
+
+-- Active cards with a state, counted by area and the 15-minute UTC slot of their due time.
+CREATE TABLE due_slots (
+    slot INTEGER NOT NULL,
+    area TEXT    NOT NULL,
+    n    INTEGER NOT NULL,
+    PRIMARY KEY (slot, area)
+) STRICT, WITHOUT ROWID;
+
+-- Filled from scratch, as store::derived::rebuild_derived does.
+INSERT INTO answer_slots (slot, area, active, gap, answers, passes, duration_ms)
+SELECT k.slot, c.area, c.suspended = 0, k.gap, count(*), sum(k.pass), sum(k.dur)
+FROM (
+    SELECT card_id, at / 900000 AS slot,
+           CASE WHEN pat IS NULL THEN -1
+                WHEN kind IN (3, 6) OR pkind IN (3, 6) THEN -2
+                ELSE min(at / 900000 - pat / 900000, 100) END AS gap,
+           rating > 1 AS pass, duration_ms AS dur
+    FROM (SELECT card_id, at, kind, rating, duration_ms,
+                 lag(at) OVER w AS pat, lag(kind) OVER w AS pkind
+          FROM reviews WHERE kind <> 4
+          WINDOW w AS (PARTITION BY card_id ORDER BY at, id))
+    UNION ALL
+    SELECT card_id, at / 900000, -1, rating > 1, duration_ms FROM reviews WHERE kind = 4
+) k JOIN cards c ON c.id = k.card_id
+GROUP BY k.slot, c.area, c.suspended, k.gap;
+
+INSERT INTO due_slots (slot, area, n)
+SELECT s.due / 900000, c.area, count(*)
+FROM card_state s JOIN cards c ON c.id = s.card_id
+WHERE c.suspended = 0
+GROUP BY s.due / 900000, c.area;
+
+-- An answer added: count it under its key (its previous non-preview answer is the latest
+-- before it), and when it is not a preview, the card's next non-preview answer (an import may
+-- add answers older than some already logged) moves from the key it had after the earlier
+-- answer to the key it has after this one. Rows whose count falls to 0 may stay: they count
+-- nothing, and `rebuild` drops them.
+CREATE TRIGGER derived_answer_added AFTER INSERT ON reviews
+BEGIN
+    INSERT INTO answer_slots (slot, area, active, gap, answers, passes, duration_ms)
+    SELECT NEW.at / 900000, c.area, c.suspended = 0,
+           CASE WHEN NEW.kind = 4 OR p.at IS NULL THEN -1
+                WHEN NEW.kind IN (3, 6) OR p.kind IN (3, 6) THEN -2
+                ELSE min(NEW.at / 900000 - p.at / 900000, 100) END,
+           1, NEW.rating > 1, NEW.duration_ms
+    FROM cards c LEFT JOIN (
+        SELECT at, kind FROM reviews
+        WHERE card_id = NEW.card_id AND kind <> 4 AND (at, id) < (NEW.at, NEW.id)
+        ORDER BY at DESC, id DESC LIMIT 1) p ON 1
+    WHERE c.id = NEW.card_id
+    ON CONFLICT (slot, area, active, gap) DO UPDATE SET answers = answers + 1,
+        passes = passes + excluded.passes, duration_ms = duration_ms + excluded.duration_ms;
+    UPDATE answer_slots SET answers = answers - 1, passes = passes - k.pass, duration_ms = duration_ms - k.dur
+    FROM (
+        SELECT n.at / 900000 AS slot, c.area AS area, c.suspended = 0 AS active,
+               CASE WHEN p.at IS NULL THEN -1
+                    WHEN n.kind IN (3, 6) OR p.kind IN (3, 6) THEN -2
+                    ELSE min(n.at / 900000 - p.at / 900000, 100) END AS gap,
+               n.rating > 1 AS pass, n.duration_ms AS dur
+        FROM (SELECT card_id, at, kind, rating, duration_ms FROM reviews
+              WHERE card_id = NEW.card_id AND kind <> 4 AND (at, id) > (NEW.at, NEW.id)
+              ORDER BY at, id LIMIT 1) n
+        JOIN cards c ON c.id = n.card_id
+        LEFT JOIN (SELECT at, kind FROM reviews
+                   WHERE card_id = NEW.card_id AND kind <> 4 AND (at, id) < (NEW.at, NEW.id)
+                   ORDER BY at DESC, id DESC LIMIT 1) p ON 1
+        WHERE NEW.kind <> 4) k
+    WHERE (answer_slots.slot, answer_slots.area, answer_slots.active, answer_slots.gap) = (k.slot, k.area, k.active, k.gap);
+    INSERT INTO answer_slots (slot, area, active, gap, answers, passes, duration_ms)
+    SELECT n.at / 900000, c.area, c.suspended = 0,
+           CASE WHEN n.kind IN (3, 6) OR NEW.kind IN (3, 6) THEN -2
+                ELSE min(n.at / 900000 - NEW.at / 900000, 100) END,
+           1, n.rating > 1, n.duration_ms
+    FROM (SELECT card_id, at, kind, rating, duration_ms FROM reviews
+          WHERE card_id = NEW.card_id AND kind <> 4 AND (at, id) > (NEW.at, NEW.id)
+          ORDER BY at, id LIMIT 1) n
+    JOIN cards c ON c.id = n.card_id
+    WHERE NEW.kind <> 4
+    ON CONFLICT (slot, area, active, gap) DO UPDATE SET answers = answers + 1,
+        passes = passes + excluded.passes, duration_ms = duration_ms + excluded.duration_ms;
+END;
+
+-- An answer removed (undo): the reverse.
+CREATE TRIGGER derived_answer_removed AFTER DELETE ON reviews
+BEGIN
+    UPDATE answer_slots SET answers = answers - 1, passes = passes - k.pass, duration_ms = duration_ms - k.dur
+    FROM (
+        SELECT OLD.at / 900000 AS slot, c.area AS area, c.suspended = 0 AS active,
+               CASE WHEN OLD.kind = 4 OR p.at IS NULL THEN -1
+                    WHEN OLD.kind IN (3, 6) OR p.kind IN (3, 6) THEN -2
+                    ELSE min(OLD.at / 900000 - p.at / 900000, 100) END AS gap,
+               OLD.rating > 1 AS pass, OLD.duration_ms AS dur
+        FROM cards c LEFT JOIN (
+            SELECT at, kind FROM reviews
+            WHERE card_id = OLD.card_id AND kind <> 4 AND (at, id) < (OLD.at, OLD.id)
+            ORDER BY at DESC, id DESC LIMIT 1) p ON 1
+        WHERE c.id = OLD.card_id) k
+    WHERE (answer_slots.slot, answer_slots.area, answer_slots.active, answer_slots.gap) = (k.slot, k.area, k.active, k.gap);
+    UPDATE answer_slots SET answers = answers - 1, passes = passes - k.pass, duration_ms = duration_ms - k.dur
+    FROM (
+        SELECT n.at / 900000 AS slot, c.area AS area, c.suspended = 0 AS active,
+               CASE WHEN n.kind IN (3, 6) OR OLD.kind IN (3, 6) THEN -2
+                    ELSE min(n.at / 900000 - OLD.at / 900000, 100) END AS gap,
+               n.rating > 1 AS pass, n.duration_ms AS dur
+        FROM (SELECT card_id, at, kind, rating, duration_ms FROM reviews
+              WHERE card_id = OLD.card_id AND kind <> 4 AND (at, id) > (OLD.at, OLD.id)
+              ORDER BY at, id LIMIT 1) n
+        JOIN cards c ON c.id = n.card_id
+        WHERE OLD.kind <> 4) k
+    WHERE (answer_slots.slot, answer_slots.area, answer_slots.active, answer_slots.gap) = (k.slot, k.area, k.active, k.gap);
+    INSERT INTO answer_slots (slot, area, active, gap, answers, passes, duration_ms)
+    SELECT n.at / 900000, c.area, c.suspended = 0,
+           CASE WHEN p.at IS NULL THEN -1
+                WHEN n.kind IN (3, 6) OR p.kind IN (3, 6) THEN -2
+                ELSE min(n.at / 900000 - p.at / 900000, 100) END,
+           1, n.rating > 1, n.duration_ms
+    FROM (SELECT card_id, at, kind, rating, duration_ms FROM reviews
+          WHERE card_id = OLD.card_id AND kind <> 4 AND (at, id) > (OLD.at, OLD.id)
+          ORDER BY at, id LIMIT 1) n
+    JOIN cards c ON c.id = n.card_id
+    LEFT JOIN (SELECT at, kind FROM reviews
+               WHERE card_id = OLD.card_id AND kind <> 4 AND (at, id) < (OLD.at, OLD.id)
+               ORDER BY at DESC, id DESC LIMIT 1) p ON 1
+    WHERE OLD.kind <> 4
+    ON CONFLICT (slot, area, active, gap) DO UPDATE SET answers = answers + 1,
+        passes = passes + excluded.passes, duration_ms = duration_ms + excluded.duration_ms;
+END;
+
+-- A card's area or suspension changed: its answers move from the old key to the new one.
+CREATE TRIGGER derived_answers_moved AFTER UPDATE OF area, suspended ON cards
+WHEN OLD.area IS NOT NEW.area OR OLD.suspended IS NOT NEW.suspended
+BEGIN
+    UPDATE answer_slots SET answers = answers - k.n, passes = passes - k.np, duration_ms = duration_ms - k.dur
+    FROM (
+        SELECT slot, gap, count(*) AS n, sum(pass) AS np, sum(dur) AS dur FROM (
+            SELECT r.at / 900000 AS slot,
+                   CASE WHEN r.kind = 4 THEN -1 ELSE coalesce((
+                       SELECT CASE WHEN r.kind IN (3, 6) OR p.kind IN (3, 6) THEN -2
+                                   ELSE min(r.at / 900000 - p.at / 900000, 100) END
+                       FROM reviews p
+                       WHERE p.card_id = r.card_id AND p.kind <> 4 AND (p.at, p.id) < (r.at, r.id)
+                       ORDER BY p.at DESC, p.id DESC LIMIT 1), -1) END AS gap,
+                   r.rating > 1 AS pass, r.duration_ms AS dur
+            FROM reviews r WHERE r.card_id = OLD.id)
+        GROUP BY slot, gap) k
+    WHERE (answer_slots.slot, answer_slots.area, answer_slots.active, answer_slots.gap)
+        = (k.slot, OLD.area, OLD.suspended = 0, k.gap);
+    INSERT INTO answer_slots (slot, area, active, gap, answers, passes, duration_ms)
+    SELECT slot, NEW.area, NEW.suspended = 0, gap, count(*), sum(pass), sum(dur) FROM (
+        SELECT r.at / 900000 AS slot,
+               CASE WHEN r.kind = 4 THEN -1 ELSE coalesce((
+                   SELECT CASE WHEN r.kind IN (3, 6) OR p.kind IN (3, 6) THEN -2
+                               ELSE min(r.at / 900000 - p.at / 900000, 100) END
+                   FROM reviews p
+                   WHERE p.card_id = r.card_id AND p.kind <> 4 AND (p.at, p.id) < (r.at, r.id)
+                   ORDER BY p.at DESC, p.id DESC LIMIT 1), -1) END AS gap,
+               r.rating > 1 AS pass, r.duration_ms AS dur
+        FROM reviews r WHERE r.card_id = NEW.id)
+    WHERE 1
+    GROUP BY slot, gap
+    ON CONFLICT (slot, area, active, gap) DO UPDATE SET answers = answers + excluded.answers,
+        passes = passes + excluded.passes, duration_ms = duration_ms + excluded.duration_ms;
+    -- Due times: the card's state leaves the old area or returns with the new one.
+    UPDATE due_slots SET n = n - 1
+    WHERE OLD.suspended = 0 AND (slot, area) = (SELECT s.due / 900000, OLD.area FROM card_state s WHERE s.card_id = OLD.id);
+    INSERT INTO due_slots (slot, area, n)
+    SELECT s.due / 900000, NEW.area, 1 FROM card_state s WHERE s.card_id = NEW.id AND NEW.suspended = 0
+    ON CONFLICT (slot, area) DO UPDATE SET n = n + 1;
+END;
+
+-- Due times follow the states (a card without a state is not due) and the cards' removal.
+CREATE TRIGGER derived_due_added AFTER INSERT ON card_state
+WHEN (SELECT suspended FROM cards WHERE id = NEW.card_id) = 0
+BEGIN
+    INSERT INTO due_slots (slot, area, n)
+    SELECT NEW.due / 900000, c.area, 1 FROM cards c WHERE c.id = NEW.card_id
+    ON CONFLICT (slot, area) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER derived_due_removed AFTER DELETE ON card_state
+WHEN (SELECT suspended FROM cards WHERE id = OLD.card_id) = 0
+BEGIN
+    UPDATE due_slots SET n = n - 1
+    WHERE (slot, area) = (SELECT OLD.due / 900000, c.area FROM cards c WHERE c.id = OLD.card_id);
+END;
+
+CREATE TRIGGER derived_due_changed AFTER UPDATE OF due ON card_state
+WHEN OLD.due / 900000 IS NOT NEW.due / 900000 AND (SELECT suspended FROM cards WHERE id = NEW.card_id) = 0
+BEGIN
+    UPDATE due_slots SET n = n - 1
+    WHERE (slot, area) = (SELECT OLD.due / 900000, c.area FROM cards c WHERE c.id = OLD.card_id);
+    INSERT INTO due_slots (slot, area, n)
+    SELECT NEW.due / 900000, c.area, 1 FROM cards c WHERE c.id = NEW.card_id
+    ON CONFLICT (slot, area) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER derived_due_card_removed AFTER DELETE ON cards
+WHEN OLD.suspended = 0
+BEGIN
+    UPDATE due_slots SET n = n - 1
+    WHERE (slot, area) = (SELECT s.due / 900000, OLD.area FROM card_state s WHERE s.card_id = OLD.id);
+END;
