@@ -3,7 +3,8 @@
 -- the drill's 30-day window), and the active cards' due times per area and slot (forecast).
 -- Grill days depend on the configured time zone and rollover hour, so nothing here is keyed by
 -- day: a reader folds slots into its days (exact, since a day starts on a whole quarter hour).
--- Triggers named `derived_...` keep them equal to their definitions in the writer's
+-- `last_answers` (each card's last non-preview answer) lets a rating find its key without
+-- reading the card's log. Triggers named `derived_...` keep them equal to their definitions in the writer's
 -- transaction; `grill rebuild` (store::derived::rebuild_derived) recomputes them from scratch.
 
 -- Every answer of the log, counted by the card's area and state (active: not suspended), the
@@ -58,24 +59,50 @@ FROM card_state s JOIN cards c ON c.id = s.card_id
 WHERE c.suspended = 0
 GROUP BY s.due / 900000, c.area;
 
--- An answer added: count it under its key (its previous non-preview answer is the latest
--- before it), and when it is not a preview, the card's next non-preview answer (an import may
--- add answers older than some already logged) moves from the key it had after the earlier
--- answer to the key it has after this one. Rows whose count falls to 0 may stay: they count
--- nothing, and `rebuild` drops them.
+-- Each card's last answer that is not a preview (by time, then log order): the previous answer
+-- of the next one the drill logs, found without reading the card's log.
+CREATE TABLE last_answers (
+    card_id INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    id      INTEGER NOT NULL,
+    kind    INTEGER NOT NULL
+) STRICT;
+
+INSERT INTO last_answers (card_id, at, id, kind)
+SELECT card_id, at, id, kind FROM (
+    SELECT card_id, at, id, kind, row_number() OVER (PARTITION BY card_id ORDER BY at DESC, id DESC) AS rn
+    FROM reviews WHERE kind <> 4)
+WHERE rn = 1;
+
+-- An answer added. A preview, or an answer after the card's last one (what the drill logs):
+-- its key needs only `last_answers`. An answer older than the card's last one (an import of
+-- older history): its previous answer is found in the card's log, and the card's next
+-- non-preview answer moves from the key it had after the earlier answer to the key it has
+-- after this one. Rows whose count falls to 0 may stay: they count nothing, and `rebuild`
+-- drops them.
 CREATE TRIGGER derived_answer_added AFTER INSERT ON reviews
 BEGIN
     INSERT INTO answer_slots (slot, area, active, gap, answers, passes, duration_ms)
     SELECT NEW.at / 900000, c.area, c.suspended = 0,
-           CASE WHEN NEW.kind = 4 OR p.at IS NULL THEN -1
+           CASE WHEN NEW.kind = 4 OR l.at IS NULL THEN -1
+                WHEN NEW.kind IN (3, 6) OR l.kind IN (3, 6) THEN -2
+                ELSE min(NEW.at / 900000 - l.at / 900000, 100) END,
+           1, NEW.rating > 1, NEW.duration_ms
+    FROM cards c INDEXED BY cards_area LEFT JOIN last_answers l ON l.card_id = NEW.card_id
+    WHERE c.id = NEW.card_id AND (NEW.kind = 4 OR l.at IS NULL OR (l.at, l.id) < (NEW.at, NEW.id))
+    ON CONFLICT (slot, area, active, gap) DO UPDATE SET answers = answers + 1,
+        passes = passes + excluded.passes, duration_ms = duration_ms + excluded.duration_ms;
+    INSERT INTO answer_slots (slot, area, active, gap, answers, passes, duration_ms)
+    SELECT NEW.at / 900000, c.area, c.suspended = 0,
+           CASE WHEN p.at IS NULL THEN -1
                 WHEN NEW.kind IN (3, 6) OR p.kind IN (3, 6) THEN -2
                 ELSE min(NEW.at / 900000 - p.at / 900000, 100) END,
            1, NEW.rating > 1, NEW.duration_ms
-    FROM cards c LEFT JOIN (
+    FROM cards c INDEXED BY cards_area JOIN last_answers l ON l.card_id = NEW.card_id LEFT JOIN (
         SELECT at, kind FROM reviews
         WHERE card_id = NEW.card_id AND kind <> 4 AND (at, id) < (NEW.at, NEW.id)
         ORDER BY at DESC, id DESC LIMIT 1) p ON 1
-    WHERE c.id = NEW.card_id
+    WHERE c.id = NEW.card_id AND NEW.kind <> 4 AND (l.at, l.id) > (NEW.at, NEW.id)
     ON CONFLICT (slot, area, active, gap) DO UPDATE SET answers = answers + 1,
         passes = passes + excluded.passes, duration_ms = duration_ms + excluded.duration_ms;
     UPDATE answer_slots SET answers = answers - 1, passes = passes - k.pass, duration_ms = duration_ms - k.dur
@@ -88,11 +115,12 @@ BEGIN
         FROM (SELECT card_id, at, kind, rating, duration_ms FROM reviews
               WHERE card_id = NEW.card_id AND kind <> 4 AND (at, id) > (NEW.at, NEW.id)
               ORDER BY at, id LIMIT 1) n
-        JOIN cards c ON c.id = n.card_id
+        JOIN cards c INDEXED BY cards_area ON c.id = n.card_id
         LEFT JOIN (SELECT at, kind FROM reviews
                    WHERE card_id = NEW.card_id AND kind <> 4 AND (at, id) < (NEW.at, NEW.id)
                    ORDER BY at DESC, id DESC LIMIT 1) p ON 1
-        WHERE NEW.kind <> 4) k
+        WHERE NEW.kind <> 4
+          AND EXISTS (SELECT 1 FROM last_answers l WHERE l.card_id = NEW.card_id AND (l.at, l.id) > (NEW.at, NEW.id))) k
     WHERE (answer_slots.slot, answer_slots.area, answer_slots.active, answer_slots.gap) = (k.slot, k.area, k.active, k.gap);
     INSERT INTO answer_slots (slot, area, active, gap, answers, passes, duration_ms)
     SELECT n.at / 900000, c.area, c.suspended = 0,
@@ -102,10 +130,15 @@ BEGIN
     FROM (SELECT card_id, at, kind, rating, duration_ms FROM reviews
           WHERE card_id = NEW.card_id AND kind <> 4 AND (at, id) > (NEW.at, NEW.id)
           ORDER BY at, id LIMIT 1) n
-    JOIN cards c ON c.id = n.card_id
+    JOIN cards c INDEXED BY cards_area ON c.id = n.card_id
     WHERE NEW.kind <> 4
+      AND EXISTS (SELECT 1 FROM last_answers l WHERE l.card_id = NEW.card_id AND (l.at, l.id) > (NEW.at, NEW.id))
     ON CONFLICT (slot, area, active, gap) DO UPDATE SET answers = answers + 1,
         passes = passes + excluded.passes, duration_ms = duration_ms + excluded.duration_ms;
+    INSERT INTO last_answers (card_id, at, id, kind)
+    SELECT NEW.card_id, NEW.at, NEW.id, NEW.kind WHERE NEW.kind <> 4
+    ON CONFLICT (card_id) DO UPDATE SET at = excluded.at, id = excluded.id, kind = excluded.kind
+    WHERE (at, id) < (excluded.at, excluded.id);
 END;
 
 -- An answer removed (undo): the reverse.
@@ -152,6 +185,11 @@ BEGIN
     WHERE OLD.kind <> 4
     ON CONFLICT (slot, area, active, gap) DO UPDATE SET answers = answers + 1,
         passes = passes + excluded.passes, duration_ms = duration_ms + excluded.duration_ms;
+    DELETE FROM last_answers WHERE card_id = OLD.card_id AND id = OLD.id;
+    INSERT INTO last_answers (card_id, at, id, kind)
+    SELECT card_id, at, id, kind FROM reviews
+    WHERE card_id = OLD.card_id AND kind <> 4 AND NOT EXISTS (SELECT 1 FROM last_answers WHERE card_id = OLD.card_id)
+    ORDER BY at DESC, id DESC LIMIT 1;
 END;
 
 -- A card's area or suspension changed: its answers move from the old key to the new one.
