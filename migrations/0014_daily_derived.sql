@@ -266,3 +266,43 @@ BEGIN
     UPDATE due_slots SET n = n - 1
     WHERE (slot, area) = (SELECT s.due / 900000, OLD.area FROM card_state s WHERE s.card_id = OLD.id);
 END;
+
+-- Answers that took a measured time (duration_ms > 0), per area of their card: `plan` reads
+-- the latest 50 of each area walking the log backwards, and stops once every area has them
+-- all or 50 (areas without any no longer send it through the whole log).
+CREATE TABLE area_answers (
+    area  TEXT    PRIMARY KEY,
+    timed INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO area_answers (area, timed)
+SELECT c.area, count(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.duration_ms > 0 GROUP BY c.area;
+
+CREATE TRIGGER derived_area_answer_added AFTER INSERT ON reviews
+WHEN NEW.duration_ms > 0
+BEGIN
+    INSERT INTO area_answers (area, timed)
+    SELECT area, 1 FROM cards INDEXED BY cards_area WHERE id = NEW.card_id
+    ON CONFLICT (area) DO UPDATE SET timed = timed + 1;
+END;
+
+CREATE TRIGGER derived_area_answer_removed AFTER DELETE ON reviews
+WHEN OLD.duration_ms > 0
+BEGIN
+    UPDATE area_answers SET timed = timed - 1
+    WHERE area = (SELECT area FROM cards INDEXED BY cards_area WHERE id = OLD.card_id);
+END;
+
+CREATE TRIGGER derived_area_answers_moved AFTER UPDATE OF area ON cards
+WHEN OLD.area IS NOT NEW.area
+BEGIN
+    UPDATE area_answers SET timed = timed - (SELECT count(*) FROM reviews WHERE card_id = OLD.id AND duration_ms > 0)
+    WHERE area = OLD.area;
+    INSERT INTO area_answers (area, timed)
+    SELECT NEW.area, count(*) FROM reviews WHERE card_id = NEW.id AND duration_ms > 0
+    ON CONFLICT (area) DO UPDATE SET timed = timed + excluded.timed;
+END;
+
+-- The active cards' time limits by area, for `plan`'s pace (median limits per area) without
+-- reading every card: an index SQLite keeps itself, no trigger needed.
+CREATE INDEX cards_time_limits ON cards(area, time_limit_secs) WHERE suspended = 0;

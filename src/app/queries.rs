@@ -99,6 +99,17 @@ pub fn pace(app: &App, cards: &[PlanCard]) -> Result<Pace> {
     Ok(Pace::new(&app.store.answer_times(RECENT_ANSWERS)?, cards))
 }
 
+/// The user's pace and the areas' weights for `roles`, for the active cards of `areas` (all
+/// when empty), from the areas' time limits instead of the cards: what `grill plan` needs.
+pub fn pace_and_weights(app: &App, areas: &[String], roles: &[String]) -> Result<(Pace, AreaWeights)> {
+    let mut limits = app.store.active_time_limits()?;
+    limits.retain(|area, _| areas.is_empty() || areas.contains(area));
+    let pace = Pace::from_limits(&app.store.answer_times(RECENT_ANSWERS)?, &limits);
+    let names = limits.keys().map(String::as_str);
+    let weights = RoleBook::builtin().weights(roles, &app.config.languages, names);
+    Ok((pace, weights))
+}
+
 /// The next interview, today or later.
 pub fn next_interview(app: &App) -> Result<Option<UpcomingInterview>> {
     Ok(app.store.next_interview(date_of_day(today(app)))?)

@@ -64,6 +64,11 @@ const LAST_ANSWERS: &str = "
         FROM reviews WHERE kind <> 4)
     WHERE rn = 1";
 
+/// The from-scratch definition of `area_answers`, as rows (area, timed).
+const AREA_ANSWERS: &str =
+    "SELECT c.area, count(*) FROM reviews r JOIN cards c INDEXED BY cards_area ON c.id = r.card_id
+     WHERE r.duration_ms > 0 GROUP BY c.area";
+
 /// One row of `answer_slots`: (slot, area, active, gap, answers, passes, duration_ms).
 pub type AnswerSlotRow = (i64, String, i64, i64, i64, i64, i64);
 
@@ -77,6 +82,7 @@ pub struct DerivedRows {
     pub answer_slots: Vec<AnswerSlotRow>,
     pub due_slots: Vec<(i64, String, i64)>,
     pub last_answers: Vec<(i64, i64, i64, i64)>,
+    pub area_answers: Vec<(String, i64)>,
 }
 
 impl Store {
@@ -212,6 +218,7 @@ impl Store {
                 "SELECT * FROM answer_slots WHERE answers <> 0 OR passes <> 0 OR duration_ms <> 0",
                 "SELECT * FROM due_slots WHERE n <> 0",
                 "SELECT card_id, at, id, kind FROM last_answers",
+                "SELECT area, timed FROM area_answers WHERE timed <> 0",
             ],
         )
     }
@@ -219,7 +226,10 @@ impl Store {
     /// The derived tables as their definitions give them from `cards`, `card_state` and
     /// `reviews`.
     pub fn derived_rows_from_scratch(&self) -> Result<DerivedRows, StoreError> {
-        derived_rows(self.conn(), [AREA_CARDS, RECALL_BUCKETS, FIRST_REVIEWS, ANSWER_SLOTS, DUE_SLOTS, LAST_ANSWERS])
+        derived_rows(
+            self.conn(),
+            [AREA_CARDS, RECALL_BUCKETS, FIRST_REVIEWS, ANSWER_SLOTS, DUE_SLOTS, LAST_ANSWERS, AREA_ANSWERS],
+        )
     }
 
     /// Recomputes the derived tables from scratch (part of `grill rebuild`).
@@ -291,6 +301,7 @@ fn rebuild_from_log(conn: &rusqlite::Connection) -> Result<(), StoreError> {
     log.sort_unstable_by_key(|a| (a.card_id, a.at, a.id));
     // (slot, area, active, gap) -> (answers, passes, duration)
     let mut slots: HashMap<(i64, usize, bool, i64), (i64, i64, i64)> = HashMap::new();
+    let mut timed: Vec<i64> = vec![0; areas.len()];
     let mut first: Vec<(i64, i64)> = Vec::new();
     let mut last: Vec<(i64, i64, i64, i64)> = Vec::new();
     for card_log in log.chunk_by(|a, b| a.card_id == b.card_id) {
@@ -305,6 +316,7 @@ fn rebuild_from_log(conn: &rusqlite::Connection) -> Result<(), StoreError> {
                 Some(p) => (slot - p.at.div_euclid(SLOT_MS)).min(GAP_FAR),
             };
             if let Some(&(area, active)) = card {
+                timed[area] += i64::from(answer.duration_ms > 0);
                 let e = slots.entry((slot, area, active, gap)).or_default();
                 e.0 += 1;
                 e.1 += i64::from(answer.pass);
@@ -331,6 +343,11 @@ fn rebuild_from_log(conn: &rusqlite::Connection) -> Result<(), StoreError> {
     for (card_id, at, id, kind) in last {
         insert.execute([card_id, at, id, kind])?;
     }
+    conn.execute("DELETE FROM area_answers", [])?;
+    let mut insert = conn.prepare("INSERT INTO area_answers (area, timed) VALUES (?1, ?2)")?;
+    for (area, n) in areas.iter().zip(&timed).filter(|(_, n)| **n > 0) {
+        insert.execute(rusqlite::params![area, n])?;
+    }
     conn.execute("DELETE FROM answer_slots", [])?;
     let mut rows: Vec<_> = slots.into_iter().collect();
     // In key order: each insert lands at the end of the table's b-tree.
@@ -349,7 +366,7 @@ fn rebuild_from_log(conn: &rusqlite::Connection) -> Result<(), StoreError> {
 
 fn derived_rows(
     conn: &rusqlite::Connection,
-    [areas, buckets, first, answers, due, last]: [&str; 6],
+    [areas, buckets, first, answers, due, last, timed]: [&str; 7],
 ) -> Result<DerivedRows, StoreError> {
     let mut stmt = conn.prepare(&format!("SELECT * FROM ({areas}) ORDER BY 1"))?;
     let area_cards = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
@@ -367,7 +384,9 @@ fn derived_rows(
     let mut stmt = conn.prepare(&format!("SELECT * FROM ({last}) ORDER BY 1"))?;
     let last_answers =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
-    Ok(DerivedRows { area_cards, recall_buckets, first_reviews, answer_slots, due_slots, last_answers })
+    let mut stmt = conn.prepare(&format!("SELECT * FROM ({timed}) ORDER BY 1"))?;
+    let area_answers = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    Ok(DerivedRows { area_cards, recall_buckets, first_reviews, answer_slots, due_slots, last_answers, area_answers })
 }
 
 #[cfg(test)]

@@ -42,6 +42,8 @@ enum Step {
     Other { card: usize, rating: u8, minutes: u32, kind: ReviewKind },
     /// An answer logged `hours` before the latest one, as an import adds older history.
     Backdated { card: usize, rating: u8, hours: u32 },
+    /// Move a card to another area (a deck edit does).
+    MoveArea { card: usize, area: usize },
     /// Take back the latest review.
     Undo,
     /// Suspend or unsuspend a card.
@@ -57,6 +59,7 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_map(|(card, rating, minutes, kind)| Step::Other { card, rating, minutes, kind }),
         1 => (0..30usize, 1..=4u8, 0..60u32).prop_map(|(card, rating, hours)| Step::Backdated { card, rating, hours }),
         1 => Just(Step::Undo),
+        1 => (0..30usize, 0..4usize).prop_map(|(card, area)| Step::MoveArea { card, area }),
         1 => (0..30usize, any::<bool>()).prop_map(|(card, on)| Step::Suspend { card, on }),
         1 => Just(Step::Rebuild),
     ]
@@ -101,6 +104,16 @@ fn play(store: &mut Store, steps: &[Step]) -> DateTime<Utc> {
                 let review = Review { at, rating, kind: crate::scheduler::ReviewKind::Review };
                 logged.push(store.record_review(card.id, &review, 1300, card.state.as_ref()).unwrap());
                 replay_states(store);
+            }
+            Step::MoveArea { card, area } => {
+                let area = ["sql", "networking", "go", "security"][*area];
+                store
+                    .conn()
+                    .execute(
+                        "UPDATE cards SET area = ?1 WHERE id = ?2",
+                        rusqlite::params![area, ids[*card % ids.len()]],
+                    )
+                    .unwrap();
             }
             Step::Undo => {
                 if let Some(id) = logged.pop() {
