@@ -172,8 +172,8 @@ pub fn todays_queue(app: &App, areas: &[String], overrides: Overrides) -> Result
     }
     // The limit was reached while cards are still due: say so rather than "nothing due".
     let held_back = if reviews.is_none() && candidates_due(&queue) == allowance.reviews {
-        let due = app.store.candidates(app.tomorrow(), usize::MAX >> 1, 0, areas)?;
-        let left = due.iter().filter(|c| !skipped.contains(&c.id)).count() - candidates_due(&queue);
+        let due = app.store.due_ids(app.tomorrow(), areas)?;
+        let left = due.iter().filter(|id| !skipped.contains(id)).count() - candidates_due(&queue);
         (left > 0).then_some(left)
     } else {
         None
@@ -247,7 +247,9 @@ pub fn area_scores(app: &App) -> Result<(Vec<(String, f32)>, bool)> {
 pub fn stats(app: &App, areas: &[String]) -> Result<Stats> {
     let now = app.now();
     let forecast_end = app.days.day_start(today(app) + stats::FORECAST_DAYS);
-    let parts = app.store.stats_parts(stats::answer_time_window_start(now, &app.days), forecast_end)?;
+    let slots_from = app.days.day_start(today(app) - stats::OLDEST_WINDOW_DAYS);
+    let window = stats::answer_time_window_start(now, &app.days);
+    let parts = app.store.stats_parts(window, forecast_end, slots_from, areas)?;
     if let Some(stats) = stats::compute_from_parts(&parts, now, &app.days, areas) {
         return Ok(stats);
     }

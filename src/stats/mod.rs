@@ -7,7 +7,7 @@ mod parts;
 mod retention;
 
 pub use leech::{LEECH_LAPSES, is_leech};
-pub use parts::{AreaCounts, Parts, TimedAnswer, answer_time_window_start, compute_from_parts};
+pub use parts::{AreaCounts, OLDEST_WINDOW_DAYS, Parts, TimedAnswer, answer_time_window_start, compute_from_parts};
 pub use retention::RETENTION_WINDOWS;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

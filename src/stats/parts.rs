@@ -19,6 +19,10 @@ use super::{
 use crate::scheduler::DayClock;
 use crate::scorecard::{AnswerSlot, DueSlot, SlotDays, retention_from_slots, slot_start};
 
+/// How far back `Parts::slots` must reach, in days before today: the longest retention
+/// window, and the day before it for the gaps of its first answers.
+pub const OLDEST_WINDOW_DAYS: i64 = 367;
+
 /// One area's cards.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AreaCounts {
@@ -42,8 +46,14 @@ pub struct TimedAnswer {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parts {
     pub areas: Vec<AreaCounts>,
-    /// Every answer slot (all cards, suspended ones too).
+    /// The answer slots (all cards, suspended ones too) from `recent_slot` on: what true
+    /// retention and the heatmap read.
     pub slots: Vec<AnswerSlot>,
+    /// The first slot of `slots`: at least [`OLDEST_WINDOW_DAYS`] before today.
+    pub recent_slot: i64,
+    /// The answers per slot before `recent_slot`, of the areas asked for only (the streak and
+    /// the total count need every day with an answer).
+    pub older: Vec<(i64, usize)>,
     /// The due slots up to the end of the forecast.
     pub due: Vec<DueSlot>,
     /// The answers from the start of the answer-time window on.
@@ -63,20 +73,27 @@ pub fn compute_from_parts<Tz: TimeZone>(
     let wanted = |area: &str| areas.is_empty() || areas.iter().any(|a| a == area);
     let today = clock.day_of(now);
     let area_names: BTreeSet<String> = parts.areas.iter().filter(|a| wanted(&a.area)).map(|a| a.area.clone()).collect();
-    let slots: Vec<&AnswerSlot> = parts.slots.iter().filter(|s| wanted(&s.area)).collect();
-    let first = slots.first().map_or(today, |s| clock.day_of(slot_start(s.slot)).min(today));
+    let filtered: Vec<AnswerSlot>;
+    let slots: &[AnswerSlot] = if areas.is_empty() {
+        &parts.slots
+    } else {
+        filtered = parts.slots.iter().filter(|s| wanted(&s.area)).cloned().collect();
+        &filtered
+    };
+    let first = parts.older.first().map(|s| s.0).or(slots.first().map(|s| s.slot));
+    let first = first.map_or(today, |slot| clock.day_of(slot_start(slot)).min(today));
     let longest = RETENTION_WINDOWS.iter().max().copied().unwrap_or(0);
     let slot_days = SlotDays::new(clock, first.min(today - longest) - 2, today);
     let mut per_day: BTreeMap<i64, usize> = BTreeMap::new();
-    for slot in &slots {
-        if let Some(day) = slot_days.day(slot.slot) {
-            *per_day.entry(day).or_default() += slot.answers;
+    let every = parts.older.iter().copied().chain(slots.iter().map(|s| (s.slot, s.answers)));
+    for (slot, answers) in every {
+        if let Some(day) = slot_days.day(slot) {
+            *per_day.entry(day).or_default() += answers;
         }
     }
-    let owned: Vec<AnswerSlot> = slots.iter().map(|s| (*s).clone()).collect();
     let mut windows = Vec::new();
     for days in RETENTION_WINDOWS {
-        windows.push(retention_from_slots(&owned, &slot_days, today, days, false)?);
+        windows.push(retention_from_slots(slots, &slot_days, today, days, false)?);
     }
     let counts = parts.areas.iter().filter(|a| wanted(&a.area));
     Some(Stats {
@@ -88,7 +105,7 @@ pub fn compute_from_parts<Tz: TimeZone>(
             new: counts.clone().map(|a| a.active.saturating_sub(a.studied)).sum(),
             suspended: counts.map(|a| a.cards.saturating_sub(a.active)).sum(),
         },
-        answers: slots.iter().map(|s| s.answers).sum(),
+        answers: slots.iter().map(|s| s.answers).sum::<usize>() + parts.older.iter().map(|s| s.1).sum::<usize>(),
         heatmap: heatmap(&per_day, today),
         streak: streak(&per_day, today),
         retention: retention(&area_names, &windows),

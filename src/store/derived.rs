@@ -158,6 +158,8 @@ impl Store {
         &self,
         recent_from: chrono::DateTime<chrono::Utc>,
         due_until: chrono::DateTime<chrono::Utc>,
+        slots_from: chrono::DateTime<chrono::Utc>,
+        areas: &[String],
     ) -> Result<Parts, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT a.area, a.cards, a.active, coalesce((SELECT sum(n) FROM recall_buckets b WHERE b.area = a.area), 0)
@@ -165,7 +167,7 @@ impl Store {
         )?;
         let count =
             |r: &rusqlite::Row, i: usize| -> rusqlite::Result<usize> { Ok(r.get::<_, i64>(i)?.max(0) as usize) };
-        let areas = stmt
+        let area_counts: Vec<AreaCounts> = stmt
             .query_map([], |r| {
                 Ok(AreaCounts { area: r.get(0)?, cards: count(r, 1)?, active: count(r, 2)?, studied: count(r, 3)? })
             })?
@@ -198,9 +200,32 @@ impl Store {
                 })
             })?
             .collect::<Result<_, _>>()?;
+        let recent_slot = super::to_ms(slots_from).div_euclid(SLOT_MS);
+        // Before the retention windows only the answers per slot matter (streak, total).
+        let mut args: Vec<rusqlite::types::Value> = vec![recent_slot.into()];
+        let mut sql = "SELECT slot, sum(answers) FROM answer_slots WHERE slot < ?1".to_owned();
+        if !areas.is_empty() {
+            let marks: Vec<String> = areas
+                .iter()
+                .map(|a| {
+                    args.push(a.clone().into());
+                    format!("?{}", args.len())
+                })
+                .collect();
+            sql.push_str(&format!(" AND area IN ({})", marks.join(", ")));
+        }
+        sql.push_str(" GROUP BY slot HAVING sum(answers) > 0 ORDER BY slot");
+        let mut stmt = self.conn().prepare(&sql)?;
+        let older = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as usize))
+            })?
+            .collect::<Result<_, _>>()?;
         Ok(Parts {
-            areas,
-            slots: self.answer_slots(i64::MIN, false)?,
+            areas: area_counts,
+            recent_slot,
+            older,
+            slots: self.answer_slots(recent_slot, false)?,
             due: self.due_slots(due_until)?,
             recent,
             leech_candidates,

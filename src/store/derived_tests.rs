@@ -267,10 +267,15 @@ fn check_stats<Tz: chrono::TimeZone>(store: &Store, end: DateTime<Utc>, clock: &
     let special = log.iter().any(|e| matches!(e.review.kind, ReviewKind::Cram | ReviewKind::Mock));
     for now in [end, end + Duration::hours(5), end + Duration::days(3)] {
         let today = clock.day_of(now);
-        let parts = store
-            .stats_parts(stats::answer_time_window_start(now, clock), clock.day_start(today + stats::FORECAST_DAYS))
-            .unwrap();
         for areas in [vec![], vec!["sql".to_owned()]] {
+            let parts = store
+                .stats_parts(
+                    stats::answer_time_window_start(now, clock),
+                    clock.day_start(today + stats::FORECAST_DAYS),
+                    clock.day_start(today - stats::OLDEST_WINDOW_DAYS),
+                    &areas,
+                )
+                .unwrap();
             let exact = stats::compute(&cards, &log, now, clock, &areas);
             match stats::compute_from_parts(&parts, now, clock, &areas) {
                 Some(fast) => assert_eq!(fast, exact),
