@@ -17,7 +17,7 @@ const AREA_CARDS: &str = "SELECT area, count(*), sum(suspended = 0) FROM cards G
 const RECALL_BUCKETS: &str = "
     SELECT area, sb, lb, count(*) FROM (
         SELECT c.area, k.sb, s.last_review / k.width_ms AS lb
-        FROM card_state s JOIN cards c ON c.id = s.card_id
+        FROM card_state s JOIN cards c INDEXED BY cards_area ON c.id = s.card_id
         JOIN stability_classes k ON k.sb = coalesce(
             (SELECT max(sb) FROM stability_classes WHERE lo <= s.stability), -80)
         WHERE c.suspended = 0)
@@ -379,12 +379,30 @@ fn rebuild_from_log(conn: &rusqlite::Connection) -> Result<(), StoreError> {
     rows.sort_unstable_by(|((s1, a1, x1, g1), _), ((s2, a2, x2, g2), _)| {
         (s1, &areas[*a1], x1, g1).cmp(&(s2, &areas[*a2], x2, g2))
     });
-    let mut insert = conn.prepare(
-        "INSERT INTO answer_slots (slot, area, active, gap, answers, passes, duration_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for ((slot, area, active, gap), (answers, passes, duration)) in rows {
-        insert.execute(rusqlite::params![slot, areas[area], active, gap, answers, passes, duration])?;
+    // Many rows per statement: one statement per row spent more time running the statement
+    // than writing the row.
+    const PER_INSERT: usize = 64;
+    let values = |n: usize| vec!["(?, ?, ?, ?, ?, ?, ?)"; n].join(", ");
+    let sql = "INSERT INTO answer_slots (slot, area, active, gap, answers, passes, duration_ms) VALUES ";
+    let mut full = conn.prepare(&format!("{sql}{}", values(PER_INSERT)))?;
+    for chunk in rows.chunks(PER_INSERT) {
+        let mut args: Vec<rusqlite::types::Value> = Vec::with_capacity(chunk.len() * 7);
+        for ((slot, area, active, gap), (answers, passes, duration)) in chunk {
+            args.extend([
+                (*slot).into(),
+                areas[*area].clone().into(),
+                i64::from(*active).into(),
+                (*gap).into(),
+                (*answers).into(),
+                (*passes).into(),
+                (*duration).into(),
+            ]);
+        }
+        if chunk.len() == PER_INSERT {
+            full.execute(rusqlite::params_from_iter(args))?;
+        } else {
+            conn.execute(&format!("{sql}{}", values(chunk.len())), rusqlite::params_from_iter(args))?;
+        }
     }
     Ok(())
 }
