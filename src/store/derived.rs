@@ -273,11 +273,73 @@ pub fn rebuild_derived(conn: &rusqlite::Connection) -> Result<(), StoreError> {
     conn.execute("DELETE FROM area_cards", [])?;
     conn.execute("DELETE FROM recall_buckets", [])?;
     conn.execute(&format!("INSERT INTO area_cards (area, cards, active) {AREA_CARDS}"), [])?;
-    conn.execute(&format!("INSERT INTO recall_buckets (area, sb, lb, n) {RECALL_BUCKETS}"), [])?;
+    rebuild_from_states(conn)?;
     rebuild_from_log(conn)?;
-    conn.execute("DELETE FROM due_slots", [])?;
-    conn.execute(&format!("INSERT INTO due_slots (slot, area, n) {DUE_SLOTS}"), [])?;
     Ok(())
+}
+
+/// Inserts `rows` of `columns.len()` values each into `table`, many rows per statement (one
+/// statement per row spent more time running the statement than writing the row).
+fn insert_rows(
+    conn: &rusqlite::Connection,
+    table: &str,
+    columns: &[&str],
+    rows: impl Iterator<Item = Vec<rusqlite::types::Value>>,
+) -> Result<(), StoreError> {
+    const PER_INSERT: usize = 64;
+    let tuple = format!("({})", vec!["?"; columns.len()].join(", "));
+    let sql = |n: usize| {
+        format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), vec![tuple.as_str(); n].join(", "))
+    };
+    let mut full = conn.prepare(&sql(PER_INSERT))?;
+    let mut args: Vec<rusqlite::types::Value> = Vec::with_capacity(PER_INSERT * columns.len());
+    let mut n = 0;
+    for row in rows {
+        args.extend(row);
+        n += 1;
+        if n == PER_INSERT {
+            full.execute(rusqlite::params_from_iter(args.drain(..)))?;
+            n = 0;
+        }
+    }
+    if n > 0 {
+        conn.execute(&sql(n), rusqlite::params_from_iter(args))?;
+    }
+    Ok(())
+}
+
+/// Recomputes `recall_buckets` and `due_slots` (their SQL definitions: [`RECALL_BUCKETS`],
+/// [`DUE_SLOTS`]) in one read of the states: the class of each stability is looked up among
+/// the 241 classes in memory instead of by a subquery per card.
+fn rebuild_from_states(conn: &rusqlite::Connection) -> Result<(), StoreError> {
+    use rusqlite::types::Value;
+    use std::collections::BTreeMap;
+    let mut stmt = conn.prepare("SELECT sb, lo, width_ms FROM stability_classes ORDER BY lo")?;
+    let classes: Vec<(i64, f64, i64)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    let Some(&smallest) = classes.iter().min_by_key(|c| c.0) else { return Ok(()) };
+    let mut stmt = conn.prepare(
+        "SELECT c.area, s.stability, s.last_review, s.due
+         FROM card_state s JOIN cards c INDEXED BY cards_area ON c.id = s.card_id WHERE c.suspended = 0",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut buckets: BTreeMap<(String, i64, i64), i64> = BTreeMap::new();
+    let mut due: BTreeMap<(i64, String), i64> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let area: String = r.get(0)?;
+        let stability: f64 = r.get(1)?;
+        let i = classes.partition_point(|c| c.1 <= stability);
+        let (sb, _, width) = if i == 0 { smallest } else { classes[i - 1] };
+        let last_review: i64 = r.get(2)?;
+        *buckets.entry((area.clone(), sb, last_review / width)).or_default() += 1;
+        *due.entry((r.get::<_, i64>(3)? / SLOT_MS, area)).or_default() += 1;
+    }
+    conn.execute("DELETE FROM recall_buckets", [])?;
+    let rows = buckets.into_iter().map(|((area, sb, lb), n)| vec![Value::from(area), sb.into(), lb.into(), n.into()]);
+    insert_rows(conn, "recall_buckets", &["area", "sb", "lb", "n"], rows)?;
+    conn.execute("DELETE FROM due_slots", [])?;
+    let rows = due.into_iter().map(|((slot, area), n)| vec![Value::from(slot), area.into(), n.into()]);
+    insert_rows(conn, "due_slots", &["slot", "area", "n"], rows)
 }
 
 /// One answer as [`rebuild_from_log`] reads it.
@@ -358,53 +420,36 @@ fn rebuild_from_log(conn: &rusqlite::Connection) -> Result<(), StoreError> {
             last.push((p.card_id, p.at, p.id, p.kind));
         }
     }
+    use rusqlite::types::Value;
     conn.execute("DELETE FROM first_reviews", [])?;
-    let mut insert = conn.prepare("INSERT INTO first_reviews (card_id, at) VALUES (?1, ?2)")?;
-    for (card_id, at) in first {
-        insert.execute([card_id, at])?;
-    }
+    let rows = first.into_iter().map(|(card_id, at)| vec![Value::from(card_id), at.into()]);
+    insert_rows(conn, "first_reviews", &["card_id", "at"], rows)?;
     conn.execute("DELETE FROM last_answers", [])?;
-    let mut insert = conn.prepare("INSERT INTO last_answers (card_id, at, id, kind) VALUES (?1, ?2, ?3, ?4)")?;
-    for (card_id, at, id, kind) in last {
-        insert.execute([card_id, at, id, kind])?;
-    }
+    let rows =
+        last.into_iter().map(|(card_id, at, id, kind)| vec![Value::from(card_id), at.into(), id.into(), kind.into()]);
+    insert_rows(conn, "last_answers", &["card_id", "at", "id", "kind"], rows)?;
     conn.execute("DELETE FROM area_answers", [])?;
-    let mut insert = conn.prepare("INSERT INTO area_answers (area, timed) VALUES (?1, ?2)")?;
-    for (area, n) in areas.iter().zip(&timed).filter(|(_, n)| **n > 0) {
-        insert.execute(rusqlite::params![area, n])?;
-    }
+    let rows =
+        areas.iter().zip(&timed).filter(|(_, n)| **n > 0).map(|(area, n)| vec![Value::from(area.clone()), (*n).into()]);
+    insert_rows(conn, "area_answers", &["area", "timed"], rows)?;
     conn.execute("DELETE FROM answer_slots", [])?;
     let mut rows: Vec<_> = slots.into_iter().collect();
     // In key order: each insert lands at the end of the table's b-tree.
     rows.sort_unstable_by(|((s1, a1, x1, g1), _), ((s2, a2, x2, g2), _)| {
         (s1, &areas[*a1], x1, g1).cmp(&(s2, &areas[*a2], x2, g2))
     });
-    // Many rows per statement: one statement per row spent more time running the statement
-    // than writing the row.
-    const PER_INSERT: usize = 64;
-    let values = |n: usize| vec!["(?, ?, ?, ?, ?, ?, ?)"; n].join(", ");
-    let sql = "INSERT INTO answer_slots (slot, area, active, gap, answers, passes, duration_ms) VALUES ";
-    let mut full = conn.prepare(&format!("{sql}{}", values(PER_INSERT)))?;
-    for chunk in rows.chunks(PER_INSERT) {
-        let mut args: Vec<rusqlite::types::Value> = Vec::with_capacity(chunk.len() * 7);
-        for ((slot, area, active, gap), (answers, passes, duration)) in chunk {
-            args.extend([
-                (*slot).into(),
-                areas[*area].clone().into(),
-                i64::from(*active).into(),
-                (*gap).into(),
-                (*answers).into(),
-                (*passes).into(),
-                (*duration).into(),
-            ]);
-        }
-        if chunk.len() == PER_INSERT {
-            full.execute(rusqlite::params_from_iter(args))?;
-        } else {
-            conn.execute(&format!("{sql}{}", values(chunk.len())), rusqlite::params_from_iter(args))?;
-        }
-    }
-    Ok(())
+    let rows = rows.into_iter().map(|((slot, area, active, gap), (answers, passes, duration))| {
+        vec![
+            Value::from(slot),
+            areas[area].clone().into(),
+            i64::from(active).into(),
+            gap.into(),
+            answers.into(),
+            passes.into(),
+            duration.into(),
+        ]
+    });
+    insert_rows(conn, "answer_slots", &["slot", "area", "active", "gap", "answers", "passes", "duration_ms"], rows)
 }
 
 fn derived_rows(
