@@ -342,6 +342,9 @@ fn rebuild_from_states(conn: &rusqlite::Connection) -> Result<(), StoreError> {
     insert_rows(conn, "due_slots", &["slot", "area", "n"], rows)
 }
 
+/// The key of an `answer_slots` row while it is computed: (slot, area index, active, gap).
+type SlotKey = (i64, usize, bool, i64);
+
 /// One answer as [`rebuild_from_log`] reads it.
 struct Answer {
     card_id: i64,
@@ -387,7 +390,7 @@ fn rebuild_from_log(conn: &rusqlite::Connection) -> Result<(), StoreError> {
         .collect::<Result<_, _>>()?;
     log.sort_unstable_by_key(|a| (a.card_id, a.at, a.id));
     // (slot, area, active, gap) -> (answers, passes, duration)
-    let mut slots: HashMap<(i64, usize, bool, i64), (i64, i64, i64)> = HashMap::new();
+    let mut slots: HashMap<SlotKey, (i64, i64, i64)> = HashMap::new();
     let mut timed: Vec<i64> = vec![0; areas.len()];
     let mut first: Vec<(i64, i64)> = Vec::new();
     let mut last: Vec<(i64, i64, i64, i64)> = Vec::new();
