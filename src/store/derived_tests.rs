@@ -362,3 +362,58 @@ fn bucketed_recall_is_within_the_tolerance_over_many_cards() {
         }
     }
 }
+
+/// The contract with bulk writers (docs/derived.md): every trigger that writes a derived table
+/// is named `derived_...`; dropping them inside a transaction, writing, calling
+/// `rebuild_derived` and recreating them from their saved SQL leaves every table equal to its
+/// definition, and the recreated triggers keep it so.
+#[test]
+fn bulk_writers_can_drop_the_derived_triggers_write_and_rebuild() {
+    let mut store = store_with_cards();
+    let end =
+        play(&mut store, &[Step::Rate { card: 1, rating: 3, hours: 1 }, Step::Rate { card: 14, rating: 1, hours: 30 }]);
+    let tables =
+        ["area_cards", "recall_buckets", "first_reviews", "last_answers", "area_answers", "answer_slots", "due_slots"];
+    let triggers: Vec<(String, String)> = store
+        .conn()
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (name, sql) in &triggers {
+        let writes_derived = tables.iter().any(|t| {
+            ["INSERT INTO ", "UPDATE ", "DELETE FROM "].iter().any(|verb| sql.contains(&format!("{verb}{t}")))
+        });
+        assert!(!writes_derived || name.starts_with("derived_"), "{name} writes a derived table");
+    }
+    let saved: Vec<String> =
+        triggers.iter().filter(|(name, _)| name.starts_with("derived_")).map(|(_, sql)| sql.clone()).collect();
+    let tx = store.conn.transaction().unwrap();
+    for (name, _) in triggers.iter().filter(|(name, _)| name.starts_with("derived_")) {
+        tx.execute_batch(&format!("DROP TRIGGER {name}")).unwrap();
+    }
+    // A bulk write: older history for one card, new answers for others, a suspension.
+    let at = crate::store::to_ms(end);
+    tx.execute_batch(&format!(
+        "INSERT INTO reviews (card_id, at, rating, kind, duration_ms) VALUES
+             (2, {old}, 3, 0, 900), (3, {at}, 1, 1, 0), (3, {later}, 3, 2, 1200), (4, {at}, 4, 3, 500);
+         UPDATE cards SET suspended = 1 WHERE id = 5;",
+        old = at - 86_400_000 * 40,
+        later = at + 600_000
+    ))
+    .unwrap();
+    rebuild_derived(&tx).unwrap();
+    for sql in &saved {
+        tx.execute_batch(sql).unwrap();
+    }
+    tx.commit().unwrap();
+    replay_states(&mut store);
+    assert_derived_equal_definition(&store);
+    play(
+        &mut store,
+        &[Step::Rate { card: 3, rating: 3, hours: 30 }, Step::Undo, Step::Rate { card: 2, rating: 2, hours: 1 }],
+    );
+    assert_derived_equal_definition(&store);
+}
