@@ -136,6 +136,8 @@ pub struct Today {
     pub done_today: usize,
     /// When the daily review limit left due cards out: how many are still due today.
     pub held_back: Option<usize>,
+    /// The readiness summary the queue was planned with (the drill's "before" reuses it).
+    pub summary: scorecard::Summary,
 }
 
 /// What the drill may take today beyond the config's daily limits (`--new N`, `--reviews N`).
@@ -178,7 +180,7 @@ pub fn todays_queue(app: &App, areas: &[String], overrides: Overrides) -> Result
     } else {
         None
     };
-    Ok(Today { queue, done_today: today.len(), held_back })
+    Ok(Today { queue, done_today: today.len(), held_back, summary })
 }
 
 fn candidates_due(queue: &[Candidate]) -> usize {
@@ -194,8 +196,25 @@ pub fn scorecard_at(app: &App, at: DateTime<Utc>) -> Result<Scorecard> {
 /// moment comes after the last review, the derived tables and the retention window's log are
 /// all it needs (no card is read); a moment in the past replays the whole log.
 pub fn scorecards_at(app: &App, moments: &[DateTime<Utc>]) -> Result<Vec<Scorecard>> {
+    scorecards_with(app, moments, None)
+}
+
+/// [`scorecard_at`] with the readiness summary already read (by [`todays_queue`], before any
+/// write since).
+pub fn scorecard_with(app: &App, at: DateTime<Utc>, summary: scorecard::Summary) -> Result<Scorecard> {
+    Ok(scorecards_with(app, &[at], Some(summary))?.remove(0))
+}
+
+fn scorecards_with(
+    app: &App,
+    moments: &[DateTime<Utc>],
+    summary: Option<scorecard::Summary>,
+) -> Result<Vec<Scorecard>> {
     if let Some((recent, slots)) = recent_inputs(app, moments)? {
-        let summary = app.store.readiness_summary()?;
+        let summary = match summary {
+            Some(summary) => summary,
+            None => app.store.readiness_summary()?,
+        };
         let slots = slots.as_deref();
         return Ok(scorecard::compute_summarised(&summary, &recent, slots, moments, &app.scheduler, &app.days));
     }
