@@ -174,8 +174,7 @@ pub fn todays_queue(app: &App, areas: &[String], overrides: Overrides) -> Result
     }
     // The limit was reached while cards are still due: say so rather than "nothing due".
     let held_back = if reviews.is_none() && candidates_due(&queue) == allowance.reviews {
-        let due = app.store.due_ids(app.tomorrow(), areas)?;
-        let left = due.iter().filter(|id| !skipped.contains(id)).count() - candidates_due(&queue);
+        let left = app.store.due_count(app.tomorrow(), app.now(), areas)?.saturating_sub(candidates_due(&queue));
         (left > 0).then_some(left)
     } else {
         None

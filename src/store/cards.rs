@@ -252,18 +252,24 @@ impl Store {
         Ok(out)
     }
 
-    /// The ids of the active cards due before `due_before` (only of `areas` when given), read
-    /// from the due index and the cards' short columns: what counting the due cards needs.
-    pub fn due_ids(&self, due_before: DateTime<Utc>, areas: &[String]) -> Result<Vec<i64>, StoreError> {
-        let mut args: Vec<Value> = vec![to_ms(due_before).into()];
+    /// How many active cards are due before `due_before` and not skipped at `now` (only of
+    /// `areas` when given), counted from the due index and the cards' short columns.
+    pub fn due_count(
+        &self,
+        due_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        areas: &[String],
+    ) -> Result<usize, StoreError> {
+        let mut args: Vec<Value> = vec![to_ms(due_before).into(), to_ms(now).into()];
         let sql = format!(
-            "SELECT s.card_id FROM card_state s CROSS JOIN cards c INDEXED BY cards_area ON c.id = s.card_id
-             WHERE s.due < ?1 AND c.suspended = 0{}",
+            "SELECT count(*) FROM card_state s CROSS JOIN cards c INDEXED BY cards_area ON c.id = s.card_id
+             WHERE s.due < ?1 AND c.suspended = 0
+               AND s.card_id NOT IN (SELECT card_id FROM skips WHERE until > ?2){}",
             area_clause(areas, &mut args)
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let ids = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
-        Ok(ids.collect::<Result<_, _>>()?)
+        let n: i64 = stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(n.max(0) as usize)
     }
 
     /// Up to `per_deck` never-reviewed active cards of each deck, in deck order. Reads the
