@@ -1,6 +1,7 @@
-//! The derived tables behind readiness (migration 0012) equal their from-scratch definition
-//! after every kind of write, through the real binary: drills with undo and suspension, backup
-//! and restore, rebuild (which also repairs them) and optimize.
+//! The derived tables behind readiness and the daily figures (migrations 0012 and 0014) equal
+//! their from-scratch definition after every kind of write, through the real binary: drills
+//! with undo and suspension, cram, backup and restore, rebuild (which also repairs them) and
+//! optimize.
 
 use crate::common::{Env, s};
 use grill::Store;
@@ -10,6 +11,7 @@ fn assert_derived_match(env: &Env) {
     let stored = store.derived_rows().unwrap();
     assert_eq!(stored, store.derived_rows_from_scratch().unwrap());
     assert!(!stored.area_cards.is_empty());
+    assert!(!stored.answer_slots.is_empty() && !stored.due_slots.is_empty());
 }
 
 #[test]
@@ -26,8 +28,21 @@ fn derived_tables_follow_drills_undo_suspension_restore_and_rebuild() {
     assert_derived_match(&env);
     env.day(9).run(&["drill"], &"\n4\n\nu\n\n3\n".repeat(8));
     assert_derived_match(&env);
+    // Cram answers: counted by slot, their retention read from the log.
+    env.day(10).run(&["cram", "--in", "3d", "--area", "sql", "--minutes", "60"], &"\n1\n\n3\n".repeat(5));
+    assert_derived_match(&env);
+    let from_log: i64 =
+        env.sql().query_row("SELECT count(*) FROM answer_slots WHERE gap = -2", [], |r| r.get(0)).unwrap();
+    assert!(from_log > 0, "cram answers are marked to be read from the log");
+    let stats = env.day(10).run(&["stats"], "");
+    assert!(stats.contains("retention"), "{stats}");
     // Damaged derived rows are put right by a rebuild.
-    env.sql().execute_batch("DELETE FROM recall_buckets; UPDATE area_cards SET active = 0;").unwrap();
+    env.sql()
+        .execute_batch(
+            "DELETE FROM recall_buckets; UPDATE area_cards SET active = 0;
+             UPDATE answer_slots SET answers = answers + 1; DELETE FROM due_slots WHERE slot % 2 = 0;",
+        )
+        .unwrap();
     env.run(&["rebuild"], "");
     assert_derived_match(&env);
     let buckets: i64 = env.sql().query_row("SELECT sum(n) FROM recall_buckets", [], |r| r.get(0)).unwrap();

@@ -9,7 +9,7 @@ use crate::app::App;
 use crate::cycle::gaps::{self, CardInfo, Gap};
 use crate::render::{day_label, from_today};
 use crate::scheduler::ReviewKind;
-use crate::scorecard::{self, Inputs, Scorecard};
+use crate::scorecard::{self, AnswerSlot, Inputs, Scorecard, slot_of};
 use crate::session::forecast::new_card_shares;
 use crate::session::pace::{Pace, RECENT_ANSWERS};
 use crate::session::when::{date_of_day, day_of_date};
@@ -99,6 +99,17 @@ pub fn pace(app: &App, cards: &[PlanCard]) -> Result<Pace> {
     Ok(Pace::new(&app.store.answer_times(RECENT_ANSWERS)?, cards))
 }
 
+/// The user's pace and the areas' weights for `roles`, for the active cards of `areas` (all
+/// when empty), from the areas' time limits instead of the cards: what `grill plan` needs.
+pub fn pace_and_weights(app: &App, areas: &[String], roles: &[String]) -> Result<(Pace, AreaWeights)> {
+    let mut limits = app.store.active_time_limits()?;
+    limits.retain(|area, _| areas.is_empty() || areas.contains(area));
+    let pace = Pace::from_limits(&app.store.answer_times(RECENT_ANSWERS)?, &limits);
+    let names = limits.keys().map(String::as_str);
+    let weights = RoleBook::builtin().weights(roles, &app.config.languages, names);
+    Ok((pace, weights))
+}
+
 /// The next interview, today or later.
 pub fn next_interview(app: &App) -> Result<Option<UpcomingInterview>> {
     Ok(app.store.next_interview(date_of_day(today(app)))?)
@@ -125,6 +136,8 @@ pub struct Today {
     pub done_today: usize,
     /// When the daily review limit left due cards out: how many are still due today.
     pub held_back: Option<usize>,
+    /// The readiness summary the queue was planned with (the drill's "before" reuses it).
+    pub summary: scorecard::Summary,
 }
 
 /// What the drill may take today beyond the config's daily limits (`--new N`, `--reviews N`).
@@ -161,13 +174,12 @@ pub fn todays_queue(app: &App, areas: &[String], overrides: Overrides) -> Result
     }
     // The limit was reached while cards are still due: say so rather than "nothing due".
     let held_back = if reviews.is_none() && candidates_due(&queue) == allowance.reviews {
-        let due = app.store.candidates(app.tomorrow(), usize::MAX >> 1, 0, areas)?;
-        let left = due.iter().filter(|c| !skipped.contains(&c.id)).count() - candidates_due(&queue);
+        let left = app.store.due_count(app.tomorrow(), app.now(), areas)?.saturating_sub(candidates_due(&queue));
         (left > 0).then_some(left)
     } else {
         None
     };
-    Ok(Today { queue, done_today: today.len(), held_back })
+    Ok(Today { queue, done_today: today.len(), held_back, summary })
 }
 
 fn candidates_due(queue: &[Candidate]) -> usize {
@@ -183,26 +195,50 @@ pub fn scorecard_at(app: &App, at: DateTime<Utc>) -> Result<Scorecard> {
 /// moment comes after the last review, the derived tables and the retention window's log are
 /// all it needs (no card is read); a moment in the past replays the whole log.
 pub fn scorecards_at(app: &App, moments: &[DateTime<Utc>]) -> Result<Vec<Scorecard>> {
-    if let Some(recent) = recent_inputs(app, moments)? {
-        let summary = app.store.readiness_summary()?;
-        return Ok(scorecard::compute_summarised(&summary, &recent, moments, &app.scheduler, &app.days));
+    scorecards_with(app, moments, None)
+}
+
+/// [`scorecard_at`] with the readiness summary already read (by [`todays_queue`], before any
+/// write since).
+pub fn scorecard_with(app: &App, at: DateTime<Utc>, summary: scorecard::Summary) -> Result<Scorecard> {
+    Ok(scorecards_with(app, &[at], Some(summary))?.remove(0))
+}
+
+fn scorecards_with(
+    app: &App,
+    moments: &[DateTime<Utc>],
+    summary: Option<scorecard::Summary>,
+) -> Result<Vec<Scorecard>> {
+    if let Some((recent, slots)) = recent_inputs(app, moments)? {
+        let summary = match summary {
+            Some(summary) => summary,
+            None => app.store.readiness_summary()?,
+        };
+        let slots = slots.as_deref();
+        return Ok(scorecard::compute_summarised(&summary, &recent, slots, moments, &app.scheduler, &app.days));
     }
     Ok(scorecard::compute_many(&scorecard_inputs(app)?, moments, &app.scheduler, &app.days)?)
 }
 
 /// When every moment comes after the last review: the self-assessments and the retention
-/// window's log, all the summarised scorecard needs besides the derived tables.
-fn recent_inputs(app: &App, moments: &[DateTime<Utc>]) -> Result<Option<Inputs>> {
+/// window, all the summarised scorecard needs besides the derived tables. The window comes
+/// from the answers per slot (`answer_slots`), or from the log when it holds a cram or mock
+/// answer of an active card (whether those count depends on the card's other answers that day).
+fn recent_inputs(app: &App, moments: &[DateTime<Utc>]) -> Result<Option<(Inputs, Option<Vec<AnswerSlot>>)>> {
     let Some(first) = moments.iter().min() else { return Ok(None) };
     if app.store.latest_review_at()?.is_some_and(|latest| latest > *first) {
         return Ok(None);
     }
     let since = app.days.day_start(app.days.day_of(*first) - (scorecard::RETENTION_DAYS - 1));
-    Ok(Some(Inputs {
-        cards: app.store.retention_window(since)?,
-        self_ratings: app.store.self_ratings()?,
-        languages: app.config.languages.clone(),
-    }))
+    let inputs = |cards| Inputs { cards, self_ratings: Vec::new(), languages: app.config.languages.clone() };
+    let slots = app.store.answer_slots(slot_of(since), true)?;
+    let (mut recent, slots) = if slots.iter().any(|r| r.gap == scorecard::GAP_FROM_LOG) {
+        (inputs(app.store.retention_window(since)?), None)
+    } else {
+        (inputs(Vec::new()), Some(slots))
+    };
+    recent.self_ratings = app.store.self_ratings()?;
+    Ok(Some((recent, slots)))
 }
 
 /// Everything the scorecard is computed from, read from the database (also the report's).
@@ -227,6 +263,20 @@ pub fn area_scores(app: &App) -> Result<(Vec<(String, f32)>, bool)> {
 
 /// Reads the cards and the log and computes the stats (what `grill report` shows too).
 pub fn stats(app: &App, areas: &[String]) -> Result<Stats> {
+    let now = app.now();
+    let forecast_end = app.days.day_start(today(app) + stats::FORECAST_DAYS);
+    let slots_from = app.days.day_start(today(app) - stats::OLDEST_WINDOW_DAYS);
+    let window = stats::answer_time_window_start(now, &app.days);
+    let parts = app.store.stats_parts(window, forecast_end, slots_from, areas)?;
+    if let Some(stats) = stats::compute_from_parts(&parts, now, &app.days, areas) {
+        return Ok(stats);
+    }
+    stats_from_log(app, areas)
+}
+
+/// The stats computed from every card and the whole log: what [`stats`] falls back to when a
+/// retention window holds a cram or mock answer.
+pub fn stats_from_log(app: &App, areas: &[String]) -> Result<Stats> {
     let cards: Vec<CardFacts> = app.store.cards(&CardFilter::default())?.iter().map(facts).collect();
     let log: Vec<LogEntry> = app.store.review_log()?.iter().map(entry).collect();
     Ok(stats::compute(&cards, &log, app.now(), &app.days, areas))

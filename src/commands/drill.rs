@@ -68,7 +68,7 @@ pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut d
     }
     writeln!(out, "{dim}Enter reveals the key points; rate 1 again · 2 hard · 3 good · 4 easy; ? for help{dim:#}")?;
     // The readiness before this session, to show what the session changed.
-    let before = queries::scorecard_at(app, now)?;
+    let before = queries::scorecard_with(app, now, today.summary)?;
     let mut session = Session::new(queue, app.scheduler.clone(), app.days.clone());
     let started = Instant::now();
     let time_box = args.minutes.map(|m| Duration::from_secs(m * 60));

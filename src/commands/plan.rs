@@ -22,10 +22,8 @@ pub fn run(app: &App, args: &PlanArgs, out: &mut Ui) -> Result<()> {
         return month(app, args, out);
     }
     let areas = targets::areas(app, &args.areas)?;
-    let cards = targets::cards(app, &areas)?;
     let today = todays_queue(app, &areas, Default::default())?;
-    let pace = targets::pace(app, &cards)?;
-    let weights = targets::weights(app, &app.config.roles, &cards, &[]);
+    let (pace, weights) = targets::pace_and_weights(app, &areas, &app.config.roles)?;
     writeln!(out, "Today's plan · {} · {}", day_label(targets::today(app)), roles_label(&app.config.roles))?;
     if let Some(line) = targets::interview_line(app)? {
         writeln!(out, "{line}")?;

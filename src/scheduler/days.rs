@@ -1,6 +1,9 @@
 //! Day boundaries: a "day" starts at the rollover hour (4 a.m. by default) in the user's time
 //! zone, as in Anki, so a late-night session still counts as the same day.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 
 /// Day numbers and day starts in a time zone with a rollover hour.
@@ -8,17 +11,43 @@ use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, Ti
 pub struct DayClock<Tz: TimeZone> {
     tz: Tz,
     rollover_hour: u32,
+    /// The day of each 15-minute UTC slot looked up so far that lies in a single day (every
+    /// slot of a zone whose offsets are whole quarter hours): replaying a million reviews asks
+    /// for the day of a few tens of thousands of slots, each a few time-zone conversions.
+    slots: RefCell<HashMap<i64, i64>>,
 }
+
+/// The width of a memoised slot, in milliseconds.
+const SLOT_MS: i64 = 900_000;
+/// At most this many slots are remembered (a few MB); then the memo starts afresh.
+const SLOT_MEMO: usize = 1 << 17;
 
 impl<Tz: TimeZone> DayClock<Tz> {
     /// A clock for `tz` whose days begin at `rollover_hour` (0-23).
     pub fn new(tz: Tz, rollover_hour: u32) -> Self {
-        DayClock { tz, rollover_hour: rollover_hour.min(23) }
+        DayClock { tz, rollover_hour: rollover_hour.min(23), slots: RefCell::default() }
     }
 
     /// The day number (days since 0001-01-01) that `at` falls in.
     pub fn day_of(&self, at: DateTime<Utc>) -> i64 {
-        day_of(at, &self.tz, self.rollover_hour)
+        let slot = at.timestamp_millis().div_euclid(SLOT_MS);
+        if let Some(day) = self.slots.borrow().get(&slot) {
+            return *day;
+        }
+        let day = day_of(at, &self.tz, self.rollover_hour);
+        let first = DateTime::from_timestamp_millis(slot * SLOT_MS);
+        let last = DateTime::from_timestamp_millis(slot * SLOT_MS + SLOT_MS - 1);
+        if let (Some(first), Some(last)) = (first, last) {
+            let (a, b) = (day_of(first, &self.tz, self.rollover_hour), day_of(last, &self.tz, self.rollover_hour));
+            if a == b {
+                let mut slots = self.slots.borrow_mut();
+                if slots.len() >= SLOT_MEMO {
+                    slots.clear();
+                }
+                slots.insert(slot, day);
+            }
+        }
+        day
     }
 
     /// The moment day `day` begins.

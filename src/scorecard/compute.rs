@@ -7,6 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::moment::history_moments;
 use super::names::{DIMENSIONS, LANGUAGE_DEPTH, Source, language_areas};
+use super::slots::{AnswerSlot, SlotDays, retention_from_slots};
 use super::summary::{Summary, recall_sums};
 use super::{
     AreaScore, CardInput, DimensionScore, HistoryPoint, HistoryScore, Inputs, Scorecard, SelfRating, round_to,
@@ -52,10 +53,13 @@ pub fn compute_many<Tz: TimeZone>(
 /// The scorecard at each of `moments` (oldest first, all after the last review) from the
 /// derived aggregates: recall from `summary`'s buckets (see [`super::summary`] for its
 /// precision), true retention exactly from `recent`, whose cards carry only the log of the
-/// retention window (see `Store::scorecard_cards_recent`); only its cards' events are counted.
+/// retention window (see `Store::scorecard_cards_recent`; only its cards' events are counted),
+/// and from `slots`, the answers per slot of the window (see [`super::slots`]), which must hold
+/// no row whose retention is read from the log.
 pub fn compute_summarised<Tz: TimeZone>(
     summary: &Summary,
     recent: &Inputs,
+    slots: Option<&[AnswerSlot]>,
     moments: &[DateTime<Utc>],
     scheduler: &Scheduler,
     clock: &DayClock<Tz>,
@@ -63,6 +67,11 @@ pub fn compute_summarised<Tz: TimeZone>(
     let mut out = Vec::with_capacity(moments.len());
     let events: Vec<(&str, Vec<RetentionEvent>)> =
         recent.cards.iter().filter(|c| !c.suspended).map(|c| (c.area.as_str(), retention_events(c, clock))).collect();
+    let days = moments.iter().map(|at| clock.day_of(*at));
+    let slot_days = slots.map(|_| {
+        let (first, last) = (days.clone().min().unwrap_or(0), days.max().unwrap_or(0));
+        SlotDays::new(clock, first - RETENTION_DAYS - 2, last)
+    });
     for at in moments {
         let sums = recall_sums(summary, *at, scheduler, clock);
         let mut tally: BTreeMap<&str, Tally> = summary
@@ -76,6 +85,15 @@ pub fn compute_summarised<Tz: TimeZone>(
         for (area, events) in &events {
             if let Some(t) = tally.get_mut(area) {
                 t.add_events(events, *at, clock);
+            }
+        }
+        if let (Some(rows), Some(slot_days)) = (slots, &slot_days) {
+            let counts = retention_from_slots(rows, slot_days, clock.day_of(*at), RETENTION_DAYS, true);
+            for (area, (passes, reviews)) in counts.unwrap_or_default() {
+                if let Some(t) = tally.get_mut(area.as_str()) {
+                    t.passes += passes;
+                    t.reviews += reviews;
+                }
             }
         }
         out.push(scorecard(recent, *at, &tally));

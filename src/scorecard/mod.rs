@@ -9,6 +9,7 @@
 mod compute;
 mod moment;
 mod names;
+mod slots;
 mod summary;
 
 #[cfg(test)]
@@ -19,6 +20,10 @@ pub use compute::{
 };
 pub use moment::{date_of_day, days_after, end_of_day, history_moments};
 pub use names::{DIMENSIONS, Dimension, LANGUAGE_AREAS, LANGUAGE_DEPTH, Source, canonical_name, language_areas};
+pub use slots::{
+    AnswerSlot, DueSlot, GAP_FAR, GAP_FROM_LOG, GAP_NOT_COUNTED, SLOT_MS, SlotDays, retention_from_slots, slot_of,
+    slot_start,
+};
 pub use summary::{AreaCards, RecallBucket, Summary, recall_sums};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};

@@ -15,6 +15,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use fsrs::MemoryState;
 
+use super::slots::{SlotDays, slot_of};
 use crate::scheduler::{DayClock, Scheduler};
 
 /// One area's cards: all of them and the active (not suspended) ones.
@@ -52,8 +53,14 @@ pub fn recall_sums<Tz: TimeZone>(
     clock: &DayClock<Tz>,
 ) -> BTreeMap<String, (usize, f64)> {
     let mut out: BTreeMap<String, (usize, f64)> = BTreeMap::new();
+    // The day of each bucket's last review through the day starts of the span they cover (one
+    // time-zone lookup per day instead of per bucket: a few thousand buckets, a few hundred days).
+    let today = clock.day_of(at);
+    let oldest = summary.buckets.iter().map(|b| b.last_review).min().map_or(today, |t| clock.day_of(t));
+    let days = SlotDays::new(clock, oldest.min(today), today);
     for bucket in &summary.buckets {
-        let elapsed = clock.days_between(bucket.last_review, at);
+        let day = days.day(slot_of(bucket.last_review)).unwrap_or_else(|| clock.day_of(bucket.last_review));
+        let elapsed = (today - day).max(0);
         // Retrievability depends on stability alone (difficulty does not enter it).
         let memory = MemoryState { stability: bucket.stability, difficulty: 5.0 };
         let recall = f64::from(scheduler.retrievability(memory, elapsed as f32));

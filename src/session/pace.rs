@@ -46,6 +46,16 @@ impl Pace {
     /// From the user's answers (area, milliseconds from question to reveal), oldest first, and
     /// the cards (for their time limits). Answers of 0 ms (imported history) are ignored.
     pub fn new(answers: &[(String, u64)], cards: &[PlanCard]) -> Pace {
+        let mut limits: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        for c in cards {
+            limits.entry(c.area().to_owned()).or_default().extend(c.time_limit_secs.filter(|l| *l > 0));
+        }
+        Pace::from_limits(answers, &limits)
+    }
+
+    /// [`Pace::new`] from every area of the cards with their cards' time limits (what
+    /// `grill plan` reads instead of the cards).
+    pub fn from_limits(answers: &[(String, u64)], limits: &BTreeMap<String, Vec<u32>>) -> Pace {
         let mut by_area_ms: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
         for (area, ms) in answers.iter().filter(|(_, ms)| *ms > 0) {
             by_area_ms.entry(area).or_default().push(*ms);
@@ -55,10 +65,8 @@ impl Pace {
             .flat_map(|times| times[times.len().saturating_sub(RECENT_ANSWERS)..].iter().copied())
             .collect();
         let overall = (recent.len() >= MIN_ANSWERS).then(|| (secs(median(recent)), PaceSource::AllAreas));
-        let mut limits: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-        for c in cards {
-            limits.entry(c.area()).or_default().extend(c.time_limit_secs.filter(|l| *l > 0));
-        }
+        let limits: BTreeMap<&str, Vec<u32>> =
+            limits.iter().map(|(area, l)| (area.as_str(), l.iter().copied().filter(|l| *l > 0).collect())).collect();
         let area_limits = |area: &str| limits.get(area).map_or(&[][..], Vec::as_slice);
         let default = |area: &str| {
             let known = area_limits(area);

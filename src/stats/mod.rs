@@ -3,9 +3,11 @@
 //! arguments, and JSON output serialises the same [`Stats`].
 
 mod leech;
+mod parts;
 mod retention;
 
 pub use leech::{LEECH_LAPSES, is_leech};
+pub use parts::{AreaCounts, OLDEST_WINDOW_DAYS, Parts, TimedAnswer, answer_time_window_start, compute_from_parts};
 pub use retention::RETENTION_WINDOWS;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -222,11 +224,16 @@ fn streak(per_day: &BTreeMap<i64, usize>, today: i64) -> Streak {
 }
 
 fn forecast<Tz: TimeZone>(cards: &[&CardFacts], today: i64, clock: &DayClock<Tz>) -> Vec<DayCount> {
+    let due = cards.iter().filter(|c| !c.suspended).filter_map(|c| c.state.as_ref());
+    forecast_counts(due.map(|state| (clock.day_of(state.due) - today, 1)), today)
+}
+
+/// The forecast from (days after today, cards) pairs: overdue cards count today.
+fn forecast_counts(due: impl Iterator<Item = (i64, usize)>, today: i64) -> Vec<DayCount> {
     let mut counts = vec![0usize; FORECAST_DAYS as usize];
-    for state in cards.iter().filter(|c| !c.suspended).filter_map(|c| c.state.as_ref()) {
-        let offset = (clock.day_of(state.due) - today).max(0);
-        if let Some(count) = usize::try_from(offset).ok().and_then(|i| counts.get_mut(i)) {
-            *count += 1;
+    for (offset, n) in due {
+        if let Some(count) = usize::try_from(offset.max(0)).ok().and_then(|i| counts.get_mut(i)) {
+            *count += n;
         }
     }
     counts.into_iter().enumerate().map(|(i, count)| DayCount { date: date(today + i as i64), count }).collect()

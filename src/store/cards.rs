@@ -237,10 +237,11 @@ impl Store {
     ) -> Result<Vec<Candidate>, StoreError> {
         let mut args: Vec<Value> = vec![to_ms(due_before).into(), (max_due as i64).into()];
         // Ordered as the due index is (due, then card id), so SQLite stops after `max_due` rows
-        // instead of reading every due card to sort them.
+        // instead of reading every due card to sort them. CROSS JOIN keeps the due index the
+        // outer loop: left to itself, SQLite walked every active card (cards_outline) and sorted.
         let sql = format!(
             "SELECT c.id, c.key, c.area, c.position, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses
-             FROM card_state s JOIN cards c ON c.id = s.card_id
+             FROM card_state s CROSS JOIN cards c ON c.id = s.card_id
              WHERE s.due < ?1 AND c.suspended = 0{} ORDER BY s.due, s.card_id LIMIT ?2",
             area_clause(areas, &mut args)
         );
@@ -251,6 +252,26 @@ impl Store {
         Ok(out)
     }
 
+    /// How many active cards are due before `due_before` and not skipped at `now` (only of
+    /// `areas` when given), counted from the due index and the cards' short columns.
+    pub fn due_count(
+        &self,
+        due_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        areas: &[String],
+    ) -> Result<usize, StoreError> {
+        let mut args: Vec<Value> = vec![to_ms(due_before).into(), to_ms(now).into()];
+        let sql = format!(
+            "SELECT count(*) FROM card_state s CROSS JOIN cards c INDEXED BY cards_area ON c.id = s.card_id
+             WHERE s.due < ?1 AND c.suspended = 0
+               AND s.card_id NOT IN (SELECT card_id FROM skips WHERE until > ?2){}",
+            area_clause(areas, &mut args)
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let n: i64 = stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(n.max(0) as usize)
+    }
+
     /// Up to `per_deck` never-reviewed active cards of each deck, in deck order. Reads the
     /// `new_cards` index (kept by triggers) deck by deck, never every card: a heavy user has
     /// 50,000, and scanning them for the absence of a state took most of the drill's start-up.
@@ -258,7 +279,7 @@ impl Store {
         let mut args: Vec<Value> = vec![0.into(), (per_deck as i64).into()];
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT c.id, c.key, c.area, c.position, NULL, NULL, NULL, NULL, NULL, NULL
-             FROM new_cards n JOIN cards c ON c.id = n.card_id
+             FROM new_cards n CROSS JOIN cards c ON c.id = n.card_id
              WHERE n.deck_id = ?1 AND c.suspended = 0{}
              ORDER BY n.position, n.card_id LIMIT ?2",
             area_clause(areas, &mut args)

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::deck::parse_toml;
-use crate::scheduler::{DayClock, Rating, Review, Scheduler};
+use crate::scheduler::{DayClock, Rating, Review, ReviewKind, Scheduler};
 use crate::scorecard::{self, Inputs, RETENTION_DAYS};
 use crate::store::SyncOptions;
 
@@ -37,6 +37,13 @@ fn store_with_cards() -> Store {
 enum Step {
     /// Rate card `card` (index among all cards) `rating` after `hours` more hours.
     Rate { card: usize, rating: u8, hours: u32 },
+    /// An answer of another kind (preview, cram, mock), `minutes` more minutes on: the card's
+    /// state is kept (the derived tables only need it to be some state).
+    Other { card: usize, rating: u8, minutes: u32, kind: ReviewKind },
+    /// An answer logged `hours` before the latest one, as an import adds older history.
+    Backdated { card: usize, rating: u8, hours: u32 },
+    /// Move a card to another area (a deck edit does).
+    MoveArea { card: usize, area: usize },
     /// Take back the latest review.
     Undo,
     /// Suspend or unsuspend a card.
@@ -48,7 +55,11 @@ enum Step {
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         8 => (0..30usize, 1..=4u8, 0..200u32).prop_map(|(card, rating, hours)| Step::Rate { card, rating, hours }),
+        2 => (0..30usize, 1..=4u8, 0..1500u32, prop::sample::select(vec![ReviewKind::Preview, ReviewKind::Cram, ReviewKind::Mock]))
+            .prop_map(|(card, rating, minutes, kind)| Step::Other { card, rating, minutes, kind }),
+        1 => (0..30usize, 1..=4u8, 0..60u32).prop_map(|(card, rating, hours)| Step::Backdated { card, rating, hours }),
         1 => Just(Step::Undo),
+        1 => (0..30usize, 0..4usize).prop_map(|(card, area)| Step::MoveArea { card, area }),
         1 => (0..30usize, any::<bool>()).prop_map(|(card, on)| Step::Suspend { card, on }),
         1 => Just(Step::Rebuild),
     ]
@@ -78,6 +89,32 @@ fn play(store: &mut Store, steps: &[Step]) -> DateTime<Utc> {
                 logged
                     .push(store.record_review(card.id, &Review { at: now, rating, kind }, 1000, Some(&state)).unwrap());
             }
+            Step::Other { card, rating, minutes, kind } => {
+                now += Duration::minutes(i64::from(*minutes));
+                let card = store.card(ids[*card % ids.len()]).unwrap();
+                let rating = Rating::from_number(i64::from(*rating)).unwrap();
+                let review = Review { at: now, rating, kind: *kind };
+                logged.push(store.record_review(card.id, &review, 700, card.state.as_ref()).unwrap());
+                replay_states(store);
+            }
+            Step::Backdated { card, rating, hours } => {
+                let card = store.card(ids[*card % ids.len()]).unwrap();
+                let rating = Rating::from_number(i64::from(*rating)).unwrap();
+                let at = now - Duration::hours(i64::from(*hours)) - Duration::minutes(7);
+                let review = Review { at, rating, kind: crate::scheduler::ReviewKind::Review };
+                logged.push(store.record_review(card.id, &review, 1300, card.state.as_ref()).unwrap());
+                replay_states(store);
+            }
+            Step::MoveArea { card, area } => {
+                let area = ["sql", "networking", "go", "security"][*area];
+                store
+                    .conn()
+                    .execute(
+                        "UPDATE cards SET area = ?1 WHERE id = ?2",
+                        rusqlite::params![area, ids[*card % ids.len()]],
+                    )
+                    .unwrap();
+            }
             Step::Undo => {
                 if let Some(id) = logged.pop() {
                     store.undo_review(id, &scheduler, &clock).unwrap();
@@ -90,6 +127,15 @@ fn play(store: &mut Store, steps: &[Step]) -> DateTime<Utc> {
         }
     }
     now
+}
+
+/// Writes the states replaying the log gives (through the triggers, not recomputing the
+/// derived tables), so the exact scorecard and the stored states agree again.
+fn replay_states(store: &mut Store) {
+    let (scheduler, clock) = (Scheduler::default_params(), DayClock::new(Utc, 4));
+    let tx = store.conn.transaction().unwrap();
+    crate::store::replay::rewrite_states(&tx, &scheduler, &clock).unwrap();
+    tx.commit().unwrap();
 }
 
 fn assert_derived_equal_definition(store: &Store) {
@@ -105,7 +151,15 @@ fn assert_close_to_exact(store: &Store, moments: &[DateTime<Utc>]) {
     let since = clock.day_start(clock.day_of(moments[0]) - (RETENTION_DAYS - 1));
     let recent = inputs(store.retention_window(since).unwrap());
     let summary = store.readiness_summary().unwrap();
-    let fast = scorecard::compute_summarised(&summary, &recent, moments, &scheduler, &clock);
+    let fast = scorecard::compute_summarised(&summary, &recent, None, moments, &scheduler, &clock);
+    // The retention window from the answer slots, as the drill and `score` read it, unless it
+    // holds an answer whose counting needs the log.
+    let slots = store.answer_slots(scorecard::slot_of(since), true).unwrap();
+    if !slots.iter().any(|r| r.gap == scorecard::GAP_FROM_LOG) {
+        let from_slots =
+            scorecard::compute_summarised(&summary, &inputs(Vec::new()), Some(&slots), moments, &scheduler, &clock);
+        assert_eq!(from_slots, fast, "retention from the slots equals retention from the log");
+    }
     for (exact, fast) in exact.iter().zip(&fast) {
         assert_eq!(exact.areas.len(), fast.areas.len());
         for (e, f) in exact.areas.iter().zip(&fast.areas) {
@@ -119,6 +173,118 @@ fn assert_close_to_exact(store: &Store, moments: &[DateTime<Utc>]) {
     }
 }
 
+/// True retention over 7, 30 and 365 days and the answers per day, folded from the answer
+/// slots, equal the figures computed from the log, in a zone whose days start at 04:00 local time
+/// at +05:45 and in UTC; a window holding a cram or mock answer is said to need the log.
+fn assert_slots_fold_to_the_log(store: &Store, end: DateTime<Utc>) {
+    let zone = chrono::FixedOffset::east_opt(5 * 3600 + 45 * 60).unwrap();
+    check_slots(store, end, &DayClock::new(zone, 4));
+    check_slots(store, end, &DayClock::new(Utc, 0));
+}
+
+fn check_slots<Tz: chrono::TimeZone>(store: &Store, end: DateTime<Utc>, clock: &DayClock<Tz>) {
+    use scorecard::{SlotDays, retention_events, retention_from_slots};
+    let cards = store.scorecard_cards().unwrap();
+    let rows = store.answer_slots(i64::MIN, false).unwrap();
+    for at in [end, end + Duration::days(1), end + Duration::days(20)] {
+        let today = clock.day_of(at);
+        let slot_days = SlotDays::new(clock, today - 400, today);
+        for days in [7, 30, 365] {
+            for active_only in [false, true] {
+                let mut exact: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+                let mut needs_log = false;
+                for card in cards.iter().filter(|c| !(active_only && c.suspended)) {
+                    for event in retention_events(card, clock).iter().filter(|e| (0..days).contains(&(today - e.day))) {
+                        let e = exact.entry(card.area.clone()).or_default();
+                        e.0 += usize::from(event.pass);
+                        e.1 += 1;
+                    }
+                    // A cram or mock answer in the window, or an answer there right after one.
+                    let special = |r: &Review| matches!(r.kind, ReviewKind::Cram | ReviewKind::Mock);
+                    let mut previous: Option<&Review> = None;
+                    for r in &card.reviews {
+                        let in_window = (0..days).contains(&(today - clock.day_of(r.at)));
+                        needs_log |= in_window
+                            && (special(r) || (r.kind != ReviewKind::Preview && previous.is_some_and(special)));
+                        if r.kind != ReviewKind::Preview {
+                            previous = Some(r);
+                        }
+                    }
+                }
+                match retention_from_slots(&rows, &slot_days, today, days, active_only) {
+                    Some(folded) => assert_eq!(folded, exact, "{days} days, active only: {active_only}"),
+                    None => assert!(needs_log, "only a cram or mock answer sends retention to the log"),
+                }
+            }
+        }
+        let mut per_day: std::collections::BTreeMap<i64, usize> = Default::default();
+        for card in &cards {
+            for r in card.reviews.iter().filter(|r| clock.day_of(r.at) > today - 400) {
+                *per_day.entry(clock.day_of(r.at)).or_default() += 1;
+            }
+        }
+        let mut folded: std::collections::BTreeMap<i64, usize> = Default::default();
+        for row in &rows {
+            if let Some(day) = slot_days.day(row.slot) {
+                *folded.entry(day).or_default() += row.answers;
+            }
+        }
+        folded.retain(|d, _| *d > today - 400);
+        assert_eq!(folded, per_day);
+    }
+}
+
+/// `grill stats` from the derived tables equals the stats from every card and the whole log,
+/// for all areas and one, in a zone at +05:45 with days starting at 04:00 and in UTC.
+fn assert_stats_from_parts_equal_the_log(store: &Store, end: DateTime<Utc>) {
+    let zone = chrono::FixedOffset::east_opt(5 * 3600 + 45 * 60).unwrap();
+    check_stats(store, end, &DayClock::new(zone, 4));
+    check_stats(store, end, &DayClock::new(Utc, 0));
+}
+
+fn check_stats<Tz: chrono::TimeZone>(store: &Store, end: DateTime<Utc>, clock: &DayClock<Tz>) {
+    use crate::stats::{self, CardFacts, LogEntry};
+    let cards: Vec<CardFacts> = store
+        .cards(&Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|c| CardFacts {
+            id: c.id,
+            key: c.key,
+            area: c.area,
+            time_limit_secs: c.time_limit_secs,
+            suspended: c.suspended,
+            leech_cleared_at: c.leech_cleared_at,
+            state: c.state,
+        })
+        .collect();
+    let log: Vec<LogEntry> = store
+        .review_log()
+        .unwrap()
+        .iter()
+        .map(|l| LogEntry { card_id: l.card_id, review: l.review, duration_ms: l.duration_ms })
+        .collect();
+    let special = log.iter().any(|e| matches!(e.review.kind, ReviewKind::Cram | ReviewKind::Mock));
+    for now in [end, end + Duration::hours(5), end + Duration::days(3)] {
+        let today = clock.day_of(now);
+        for areas in [vec![], vec!["sql".to_owned()]] {
+            let parts = store
+                .stats_parts(
+                    stats::answer_time_window_start(now, clock),
+                    clock.day_start(today + stats::FORECAST_DAYS),
+                    clock.day_start(today - stats::OLDEST_WINDOW_DAYS),
+                    &areas,
+                )
+                .unwrap();
+            let exact = stats::compute(&cards, &log, now, clock, &areas);
+            match stats::compute_from_parts(&parts, now, clock, &areas) {
+                Some(fast) => assert_eq!(fast, exact),
+                None => assert!(special, "only a cram or mock answer sends the stats to the log"),
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -127,6 +293,8 @@ proptest! {
         let mut store = store_with_cards();
         let end = play(&mut store, &steps);
         assert_derived_equal_definition(&store);
+        assert_slots_fold_to_the_log(&store, end);
+        assert_stats_from_parts_equal_the_log(&store, end);
         assert_close_to_exact(&store, &[end, end + Duration::days(1), end + Duration::days(45)]);
     }
 }
@@ -193,4 +361,59 @@ fn bucketed_recall_is_within_the_tolerance_over_many_cards() {
             assert!((x - y).abs() <= RECALL_TOLERANCE, "{area} after {days} days: exact {x}, bucketed {y}");
         }
     }
+}
+
+/// The contract with bulk writers (docs/derived.md): every trigger that writes a derived table
+/// is named `derived_...`; dropping them inside a transaction, writing, calling
+/// `rebuild_derived` and recreating them from their saved SQL leaves every table equal to its
+/// definition, and the recreated triggers keep it so.
+#[test]
+fn bulk_writers_can_drop_the_derived_triggers_write_and_rebuild() {
+    let mut store = store_with_cards();
+    let end =
+        play(&mut store, &[Step::Rate { card: 1, rating: 3, hours: 1 }, Step::Rate { card: 14, rating: 1, hours: 30 }]);
+    let tables =
+        ["area_cards", "recall_buckets", "first_reviews", "last_answers", "area_answers", "answer_slots", "due_slots"];
+    let triggers: Vec<(String, String)> = store
+        .conn()
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (name, sql) in &triggers {
+        let writes_derived = tables.iter().any(|t| {
+            ["INSERT INTO ", "UPDATE ", "DELETE FROM "].iter().any(|verb| sql.contains(&format!("{verb}{t}")))
+        });
+        assert!(!writes_derived || name.starts_with("derived_"), "{name} writes a derived table");
+    }
+    let saved: Vec<String> =
+        triggers.iter().filter(|(name, _)| name.starts_with("derived_")).map(|(_, sql)| sql.clone()).collect();
+    let tx = store.conn.transaction().unwrap();
+    for (name, _) in triggers.iter().filter(|(name, _)| name.starts_with("derived_")) {
+        tx.execute_batch(&format!("DROP TRIGGER {name}")).unwrap();
+    }
+    // A bulk write: older history for one card, new answers for others, a suspension.
+    let at = crate::store::to_ms(end);
+    tx.execute_batch(&format!(
+        "INSERT INTO reviews (card_id, at, rating, kind, duration_ms) VALUES
+             (2, {old}, 3, 0, 900), (3, {at}, 1, 1, 0), (3, {later}, 3, 2, 1200), (4, {at}, 4, 3, 500);
+         UPDATE cards SET suspended = 1 WHERE id = 5;",
+        old = at - 86_400_000 * 40,
+        later = at + 600_000
+    ))
+    .unwrap();
+    rebuild_derived(&tx).unwrap();
+    for sql in &saved {
+        tx.execute_batch(sql).unwrap();
+    }
+    tx.commit().unwrap();
+    replay_states(&mut store);
+    assert_derived_equal_definition(&store);
+    play(
+        &mut store,
+        &[Step::Rate { card: 3, rating: 3, hours: 30 }, Step::Undo, Step::Rate { card: 2, rating: 2, hours: 1 }],
+    );
+    assert_derived_equal_definition(&store);
 }

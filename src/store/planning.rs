@@ -49,13 +49,35 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Every area with active cards, with their cards' time limits (one entry per card that
+    /// has one), read from the `cards_time_limits` index instead of the cards.
+    pub fn active_time_limits(&self) -> Result<std::collections::BTreeMap<String, Vec<u32>>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT area, time_limit_secs, count(*) FROM cards INDEXED BY cards_time_limits
+             WHERE suspended = 0 GROUP BY area, time_limit_secs",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+        while let Some(r) = rows.next()? {
+            let limits = out.entry(r.get(0)?).or_default();
+            if let Some(limit) = r.get::<_, Option<u32>>(1)? {
+                limits.extend(std::iter::repeat_n(limit, r.get::<_, i64>(2)?.max(0) as usize));
+            }
+        }
+        Ok(out)
+    }
+
     /// Answer times (area, milliseconds from question to reveal), oldest first: the most recent
     /// `per_area` of each area. Walks the log backwards through the time index and stops once
-    /// every area with cards has `per_area` answers (a few hundred rows for a daily user),
-    /// instead of ranking every review of every area.
+    /// every area has `per_area` answers or all it has (`area_answers` counts them): a few
+    /// hundred rows for a daily user, instead of ranking every review of every area.
     pub fn answer_times(&self, per_area: usize) -> Result<Vec<(String, u64)>, StoreError> {
         use std::collections::HashMap;
-        let areas: i64 = self.conn().query_row("SELECT count(*) FROM area_cards", [], |r| r.get(0))?;
+        let mut stmt = self.conn().prepare_cached("SELECT area, timed FROM area_answers WHERE timed > 0")?;
+        let wanted: HashMap<String, usize> = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get::<_, i64>(1)?.max(0) as usize).min(per_area))))?
+            .collect::<Result<_, _>>()?;
+        let areas = wanted.len() as i64;
         let mut stmt = self.conn().prepare_cached(
             "SELECT c.area, r.duration_ms FROM reviews r JOIN cards c ON c.id = r.card_id
              WHERE r.duration_ms > 0 ORDER BY r.at DESC, r.id DESC",
@@ -69,9 +91,10 @@ impl Store {
         {
             let area: String = r.get(0)?;
             let n = taken.entry(area.clone()).or_default();
+            let enough = wanted.get(&area).copied().unwrap_or(per_area);
             if *n < per_area {
                 *n += 1;
-                full += i64::from(*n == per_area);
+                full += i64::from(*n == enough);
                 out.push((area, r.get::<_, i64>(1)?.max(0) as u64));
             }
         }
@@ -184,5 +207,24 @@ mod tests {
         let after = store.plan_cards().unwrap();
         assert_eq!(after.len(), all.len() - 1);
         assert!(all.iter().any(|c| !c.tags.is_empty() && !c.roles.is_empty() && c.time_limit_secs.is_some()));
+    }
+
+    #[test]
+    fn active_time_limits_are_the_active_cards_limits_by_area() {
+        let mut store = Store::open_in_memory().unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+        store.sync_builtin(&crate::deck::builtin_decks().unwrap(), "x", now).unwrap();
+        let first = store.plan_cards().unwrap()[0].card.id;
+        store.set_suspended(first, true, now).unwrap();
+        let mut expected: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+        for card in store.plan_cards().unwrap() {
+            expected.entry(card.area().to_owned()).or_default().extend(card.time_limit_secs);
+        }
+        let mut got = store.active_time_limits().unwrap();
+        for limits in expected.values_mut().chain(got.values_mut()) {
+            limits.sort_unstable();
+        }
+        assert_eq!(got, expected);
+        assert!(got.values().any(|l| !l.is_empty()));
     }
 }
