@@ -4,7 +4,7 @@
 //! precision; `recall_sums` evaluates it at any moment after the last review.
 //!
 //! Precision: a bucket holds stabilities within a factor 1.1 (represented by their geometric
-//! middle) and last reviews within a 15-minute slot for stabilities under 4 days, widening to
+//! middle) and last reviews within a 15-minute slot for stabilities under 64 days, widening to
 //! 1/16 of the stability above (represented by the slot's middle). A card's recall is then off by
 //! well under 0.01, and an area's mean recall by less (tests bound it against the exact
 //! computation over random logs).

@@ -2,10 +2,11 @@
 //! user's self-assessments (append-only).
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::reviews::review_from;
 use super::{Store, StoreError, from_ms, to_ms};
+use crate::scheduler::{Review, ReviewKind};
 use crate::scorecard::{CardInput, SelfRating};
 
 impl Store {
@@ -111,23 +112,27 @@ impl Store {
         // `first_reviews` says whether a card had a review (not a preview) before the window;
         // `cards_area` gives its short columns without reading its text.
         let mut stmt = self.conn().prepare_cached(
-            "SELECT r.card_id, c.key, c.area, c.suspended, r.at, r.rating, r.kind, coalesce(f.at < ?1, 0)
+            "SELECT r.card_id, c.key, c.area, c.suspended, r.at, r.rating, r.kind, f.at
              FROM reviews r JOIN cards c INDEXED BY cards_area ON c.id = r.card_id
              LEFT JOIN first_reviews f ON f.card_id = r.card_id
              WHERE r.at >= ?1 ORDER BY r.at, r.id",
         )?;
-        let mut rows = stmt.query([to_ms(since)])?;
+        let since_ms = to_ms(since);
+        let mut rows = stmt.query([since_ms])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let i = *index.entry(id).or_insert(cards.len());
             if i == cards.len() {
-                let earlier: bool = r.get(7)?;
+                let first: Option<i64> = r.get(7)?;
+                let reviews = match first.filter(|&at| at < since_ms) {
+                    Some(at) => self.before_window(id, at, since_ms)?,
+                    None => Vec::new(),
+                };
                 cards.push(CardInput {
                     key: r.get(1)?,
                     area: r.get(2)?,
                     suspended: r.get(3)?,
-                    // Its rating and kind do not matter: only that it lies on an earlier day.
-                    reviews: if earlier { vec![review_from(to_ms(since) - 1, 3, 1)] } else { Vec::new() },
+                    reviews,
                     current: None,
                     // Retention counts answers; a start from an Anki SM-2 history changes none.
                     start: None,
@@ -136,6 +141,27 @@ impl Store {
             cards[i].reviews.push(review_from(r.get(4)?, r.get(5)?, r.get(6)?));
         }
         Ok(cards)
+    }
+
+    /// What retention needs of a card's answers before the window, given its first answer that
+    /// is not a preview (`first`, before `since`): whether one of them moved its memory state.
+    /// The first such answer did, unless it was a mock answer on a day the card had already
+    /// been previewed; only then is the card's log before the window read, whole.
+    fn before_window(&self, card: i64, first: i64, since: i64) -> Result<Vec<Review>, StoreError> {
+        let kind: Option<i64> = self
+            .conn()
+            .prepare_cached("SELECT kind FROM reviews WHERE card_id = ?1 AND at = ?2 AND kind <> 4 LIMIT 1")?
+            .query_row([card, first], |r| r.get(0))
+            .optional()?;
+        if kind != Some(ReviewKind::Mock as i64) {
+            // Its rating and kind do not matter: only that it lies on an earlier day.
+            return Ok(vec![review_from(since - 1, 3, 1)]);
+        }
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT at, rating, kind FROM reviews WHERE card_id = ?1 AND at < ?2 ORDER BY at, id")?;
+        let rows = stmt.query_map([card, since], |r| Ok(review_from(r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Every self-assessment, oldest first.
