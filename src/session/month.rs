@@ -3,9 +3,10 @@
 //! so the week holding the weakest relevant area comes first, each with the cards it would cover.
 //! Pure.
 //!
-//! The other built-in areas ride along with the week they support: testing with the language
-//! (tests are written in it), API design and cloud with the system design (its API and its
-//! deployment), debugging with the behavioural stories (incident stories are debugging stories).
+//! The other built-in areas ride along with the week they support: testing and coding with the
+//! language (tests and live-coding solutions are written in it), API design, cloud and security
+//! with the system design (its API, its deployment and its threat model), debugging with the
+//! behavioural stories (incident stories are debugging stories).
 //! A week's own areas lead: its cards mix the areas in proportion to their weight, an own area
 //! counting double, so a heavy companion never crowds out the week's theme.
 
@@ -43,7 +44,7 @@ pub const CYCLE: [Theme; 4] = [
     Theme {
         title: "Language fundamentals, without framework help",
         areas: &[],
-        companions: &["testing"],
+        companions: &["testing", "coding"],
         one_design: false,
     },
     Theme {
@@ -55,7 +56,7 @@ pub const CYCLE: [Theme; 4] = [
     Theme {
         title: "One realistic system design, end to end",
         areas: &["system-design"],
-        companions: &["api-design", "cloud"],
+        companions: &["api-design", "cloud", "security"],
         one_design: true,
     },
     Theme {
@@ -299,6 +300,25 @@ mod tests {
         let design = for_data.iter().find(|w| w.theme.one_design).unwrap();
         assert_eq!(design.design.as_deref(), Some("system-design/6"));
         assert_eq!(&keys(design)[..2], &["system-design/6", "system-design/8"]);
+    }
+
+    #[test]
+    fn coding_rides_with_the_language_week_and_security_with_the_design_week() {
+        let mut cards = cards();
+        cards.push(tagged(12, "coding", &[], &[]));
+        cards.push(tagged(13, "security", &[], &[]));
+        let mut weights = ALL.to_vec();
+        weights.extend([("coding", 1.0), ("security", 1.0)]);
+        let weeks = month(&cards, &weights, &[], 120.0);
+        let weeks_of =
+            |key: &str| weeks.iter().filter(|w| keys(w).contains(&key)).map(|w| w.theme.title).collect::<Vec<_>>();
+        assert_eq!(weeks_of("coding/12"), vec![CYCLE[0].title]);
+        assert_eq!(weeks_of("security/13"), vec![CYCLE[2].title]);
+        // A zero weight (a role that skips the area) keeps it out of the month.
+        weights.retain(|(a, _)| *a != "coding");
+        weights.push(("coding", 0.0));
+        let weeks = month(&cards, &weights, &[], 120.0);
+        assert!(weeks.iter().all(|w| !keys(w).contains(&"coding/12")));
     }
 
     #[test]
