@@ -114,7 +114,8 @@ pub fn plan_month<Tz: TimeZone>(
         let weakness = readiness.areas.iter().map(|a| a.weight * (1.0 - a.recall)).fold(0.0, f64::max);
         let cram = CramGoal { day: today + 28, weights, budget_minutes: goal.week_minutes, reschedule: true };
         let ranked = rank(&week_cards, &cram, &HashSet::new(), ctx)?;
-        let (ranked, design) = if theme.one_design { around_one_design(ranked, goal.roles) } else { (ranked, None) };
+        let (ranked, design) =
+            if theme.one_design { around_one_design(ranked, theme, goal.roles) } else { (ranked, None) };
         let useful = ranked.into_iter().filter(|i| i.value > 0.0).collect();
         let items = fit(own_areas_lead(useful, &areas, &cram.weights), goal.week_minutes);
         let minutes = items.iter().map(|i| i.minutes).sum();
@@ -166,8 +167,10 @@ fn own_areas_lead(ranked: Vec<CramItem>, areas: &[(String, bool)], weights: &Are
 
 /// Puts the most valuable whole design (one made for the target roles when there is one) first,
 /// then the building blocks that share a tag with it, then the rest.
-fn around_one_design(ranked: Vec<CramItem>, roles: &[String]) -> (Vec<CramItem>, Option<String>) {
-    let is_design = |i: &CramItem| i.card.tags.iter().any(|t| t == DESIGN_TAG);
+fn around_one_design(ranked: Vec<CramItem>, theme: &Theme, roles: &[String]) -> (Vec<CramItem>, Option<String>) {
+    // Only the theme's own areas hold whole designs: a companion's card tagged `design`
+    // (security's threat model of a feature) is a building block here.
+    let is_design = |i: &CramItem| theme.areas.contains(&i.card.area()) && i.card.tags.iter().any(|t| t == DESIGN_TAG);
     let for_roles = |i: &CramItem| roles.is_empty() || i.card.roles.iter().any(|r| roles.contains(r));
     let Some(pick) =
         ranked.iter().position(|i| is_design(i) && for_roles(i)).or_else(|| ranked.iter().position(is_design))
@@ -314,6 +317,12 @@ mod tests {
             |key: &str| weeks.iter().filter(|w| keys(w).contains(&key)).map(|w| w.theme.title).collect::<Vec<_>>();
         assert_eq!(weeks_of("coding/12"), vec![CYCLE[0].title]);
         assert_eq!(weeks_of("security/13"), vec![CYCLE[2].title]);
+        // A companion's card tagged `design` is no whole design of the week.
+        cards.push(tagged(14, "security", &["design", "threat-modelling"], &["platform"]));
+        let weeks = month(&cards, &weights, &["platform"], 120.0);
+        let design = weeks.iter().find(|w| w.theme.one_design).unwrap();
+        assert_eq!(design.design.as_deref(), Some("system-design/7"));
+        assert!(keys(design).contains(&"security/14"), "{:?}", keys(design));
         // A zero weight (a role that skips the area) keeps it out of the month.
         weights.retain(|(a, _)| *a != "coding");
         weights.push(("coding", 0.0));
