@@ -27,6 +27,7 @@ mod hardening;
 mod history;
 mod hostile;
 mod import;
+mod import_areas;
 mod import_surface;
 mod interviews;
 mod layers;

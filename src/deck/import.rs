@@ -250,7 +250,10 @@ pub fn clean_line(text: &str) -> String {
 }
 
 /// The areas grill's scorecard knows, and words in a deck name that point to them.
-const AREA_WORDS: [(&str, &[&str]); 9] = [
+const AREA_WORDS: [(&str, &[&str]); 11] = [
+    // Security and coding first: "OWASP API Top 10" is security, "Data structure design" coding.
+    ("security", &["security", "owasp", "appsec", "auth", "xss", "csrf", "jwt", "crypto", "pentest"]),
+    ("coding", &["coding", "leetcode", "neetcode", "algorithm", "data structure", "dsa", "blind 75"]),
     ("sql", &["sql", "database", "postgres", "mysql"]),
     ("system-design", &["system design", "system-design", "architecture", "design"]),
     ("api-design", &["api", "rest"]),
@@ -628,6 +631,17 @@ mod tests {
         assert_eq!(guess_area("Interview::Behavioral"), "behavioral");
         assert_eq!(guess_area("Java\u{1f}JavaCore"), "java");
         assert_eq!(guess_area("Spanish verbs"), "general");
+    }
+
+    #[test]
+    fn security_and_coding_decks_land_in_their_areas() {
+        assert_eq!(guess_area("OWASP & auth"), "security");
+        assert_eq!(guess_area("Interview::OWASP API Top 10"), "security");
+        assert_eq!(guess_area("Web Security"), "security");
+        assert_eq!(guess_area("LeetCode patterns"), "coding");
+        assert_eq!(guess_area("Interview::Algorithms"), "coding");
+        assert_eq!(guess_area("Data Structures & Design"), "coding");
+        assert_eq!(guess_area("Interview::REST APIs"), "api-design");
     }
 
     #[test]

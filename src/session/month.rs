@@ -3,9 +3,10 @@
 //! so the week holding the weakest relevant area comes first, each with the cards it would cover.
 //! Pure.
 //!
-//! The other built-in areas ride along with the week they support: testing with the language
-//! (tests are written in it), API design and cloud with the system design (its API and its
-//! deployment), debugging with the behavioural stories (incident stories are debugging stories).
+//! The other built-in areas ride along with the week they support: testing and coding with the
+//! language (tests and live-coding solutions are written in it), API design, cloud and security
+//! with the system design (its API, its deployment and its threat model), debugging with the
+//! behavioural stories (incident stories are debugging stories).
 //! A week's own areas lead: its cards mix the areas in proportion to their weight, an own area
 //! counting double, so a heavy companion never crowds out the week's theme.
 
@@ -43,7 +44,7 @@ pub const CYCLE: [Theme; 4] = [
     Theme {
         title: "Language fundamentals, without framework help",
         areas: &[],
-        companions: &["testing"],
+        companions: &["testing", "coding"],
         one_design: false,
     },
     Theme {
@@ -55,7 +56,7 @@ pub const CYCLE: [Theme; 4] = [
     Theme {
         title: "One realistic system design, end to end",
         areas: &["system-design"],
-        companions: &["api-design", "cloud"],
+        companions: &["api-design", "cloud", "security"],
         one_design: true,
     },
     Theme {
@@ -113,7 +114,8 @@ pub fn plan_month<Tz: TimeZone>(
         let weakness = readiness.areas.iter().map(|a| a.weight * (1.0 - a.recall)).fold(0.0, f64::max);
         let cram = CramGoal { day: today + 28, weights, budget_minutes: goal.week_minutes, reschedule: true };
         let ranked = rank(&week_cards, &cram, &HashSet::new(), ctx)?;
-        let (ranked, design) = if theme.one_design { around_one_design(ranked, goal.roles) } else { (ranked, None) };
+        let (ranked, design) =
+            if theme.one_design { around_one_design(ranked, theme, goal.roles) } else { (ranked, None) };
         let useful = ranked.into_iter().filter(|i| i.value > 0.0).collect();
         let items = fit(own_areas_lead(useful, &areas, &cram.weights), goal.week_minutes);
         let minutes = items.iter().map(|i| i.minutes).sum();
@@ -165,8 +167,10 @@ fn own_areas_lead(ranked: Vec<CramItem>, areas: &[(String, bool)], weights: &Are
 
 /// Puts the most valuable whole design (one made for the target roles when there is one) first,
 /// then the building blocks that share a tag with it, then the rest.
-fn around_one_design(ranked: Vec<CramItem>, roles: &[String]) -> (Vec<CramItem>, Option<String>) {
-    let is_design = |i: &CramItem| i.card.tags.iter().any(|t| t == DESIGN_TAG);
+fn around_one_design(ranked: Vec<CramItem>, theme: &Theme, roles: &[String]) -> (Vec<CramItem>, Option<String>) {
+    // Only the theme's own areas hold whole designs: a companion's card tagged `design`
+    // (security's threat model of a feature) is a building block here.
+    let is_design = |i: &CramItem| theme.areas.contains(&i.card.area()) && i.card.tags.iter().any(|t| t == DESIGN_TAG);
     let for_roles = |i: &CramItem| roles.is_empty() || i.card.roles.iter().any(|r| roles.contains(r));
     let Some(pick) =
         ranked.iter().position(|i| is_design(i) && for_roles(i)).or_else(|| ranked.iter().position(is_design))
@@ -299,6 +303,31 @@ mod tests {
         let design = for_data.iter().find(|w| w.theme.one_design).unwrap();
         assert_eq!(design.design.as_deref(), Some("system-design/6"));
         assert_eq!(&keys(design)[..2], &["system-design/6", "system-design/8"]);
+    }
+
+    #[test]
+    fn coding_rides_with_the_language_week_and_security_with_the_design_week() {
+        let mut cards = cards();
+        cards.push(tagged(12, "coding", &[], &[]));
+        cards.push(tagged(13, "security", &[], &[]));
+        let mut weights = ALL.to_vec();
+        weights.extend([("coding", 1.0), ("security", 1.0)]);
+        let weeks = month(&cards, &weights, &[], 120.0);
+        let weeks_of =
+            |key: &str| weeks.iter().filter(|w| keys(w).contains(&key)).map(|w| w.theme.title).collect::<Vec<_>>();
+        assert_eq!(weeks_of("coding/12"), vec![CYCLE[0].title]);
+        assert_eq!(weeks_of("security/13"), vec![CYCLE[2].title]);
+        // A companion's card tagged `design` is no whole design of the week.
+        cards.push(tagged(14, "security", &["design", "threat-modelling"], &["platform"]));
+        let weeks = month(&cards, &weights, &["platform"], 120.0);
+        let design = weeks.iter().find(|w| w.theme.one_design).unwrap();
+        assert_eq!(design.design.as_deref(), Some("system-design/7"));
+        assert!(keys(design).contains(&"security/14"), "{:?}", keys(design));
+        // A zero weight (a role that skips the area) keeps it out of the month.
+        weights.retain(|(a, _)| *a != "coding");
+        weights.push(("coding", 0.0));
+        let weeks = month(&cards, &weights, &[], 120.0);
+        assert!(weeks.iter().all(|w| !keys(w).contains(&"coding/12")));
     }
 
     #[test]
