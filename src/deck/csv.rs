@@ -36,10 +36,11 @@ pub fn parse(file: &str, text: &str, options: &ImportOptions) -> Result<Parsed, 
         let message = "unterminated quote: a value opened with \" here never closes".to_owned();
         return Err(err(file, opened + header.lines, "row", message));
     }
-    let mut reader =
+    let reader =
         ::csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(body.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
+    // Record by record: each row becomes a card before the next is read, so the file's text is
+    // never held a second time as rows.
+    let rows = reader.into_records().map(|record| {
         let record = record.map_err(|e| csv_error(file, header.lines, &e))?;
         let line = record.position().map_or(0, |p| p.line() as usize) + header.lines;
         // Checked before the fields are copied: a 50 MB line of commas is 50 million fields.
@@ -47,8 +48,8 @@ pub fn parse(file: &str, text: &str, options: &ImportOptions) -> Result<Parsed, 
             let message = format!("{} fields in one row; a row has at most {MAX_FIELDS}", record.len());
             return Err(err(file, line, "row", message));
         }
-        rows.push((line, record.iter().map(str::to_owned).collect::<Vec<_>>()));
-    }
+        Ok((line, record.iter().map(str::to_owned).collect::<Vec<_>>()))
+    });
     let default_deck = options.deck.clone().unwrap_or_else(|| deck_id_for_file(file));
     let mut builder = Builder::new(default_deck, header.deck.clone());
     if header.lines > 0 {
@@ -102,10 +103,12 @@ impl Builder {
     }
 }
 
+/// One row read: its line and its values.
+type Row = Result<(usize, Vec<String>), DeckError>;
+
 /// Rows under a header row that names the columns.
-fn grill_rows(file: &str, rows: Vec<(usize, Vec<String>)>, out: &mut Builder) -> Result<(), DeckError> {
-    let mut rows = rows.into_iter();
-    let Some((header_line, names)) = rows.next() else {
+fn grill_rows(file: &str, mut rows: impl Iterator<Item = Row>, out: &mut Builder) -> Result<(), DeckError> {
+    let Some((header_line, names)) = rows.next().transpose()? else {
         return Err(err(file, 1, "header", "the file is empty; the first row must name the columns".into()));
     };
     let columns: Vec<&'static str> = names
@@ -118,7 +121,8 @@ fn grill_rows(file: &str, rows: Vec<(usize, Vec<String>)>, out: &mut Builder) ->
             return Err(err(file, header_line, "header", message));
         }
     }
-    for (line, values) in rows {
+    for row in rows {
+        let (line, values) = row?;
         if values.iter().all(|v| v.trim().is_empty()) {
             continue;
         }
@@ -172,12 +176,13 @@ fn grill_rows(file: &str, rows: Vec<(usize, Vec<String>)>, out: &mut Builder) ->
 fn anki_rows(
     file: &str,
     header: &AnkiHeader,
-    rows: Vec<(usize, Vec<String>)>,
+    rows: impl Iterator<Item = Row>,
     out: &mut Builder,
 ) -> Result<(), DeckError> {
     let special = [header.tags, header.guid, header.notetype, header.deck_column];
     let text = |s: &str| if header.html { html::to_text(s) } else { s.to_owned() };
-    for (line, values) in rows {
+    for row in rows {
+        let (line, values) = row?;
         let fields: Vec<String> =
             values.iter().enumerate().filter(|(i, _)| !special.contains(&Some(*i))).map(|(_, v)| text(v)).collect();
         if fields.iter().all(|f| f.trim().is_empty()) {
