@@ -74,8 +74,7 @@ impl Store {
         progress: &mut dyn FnMut(),
     ) -> Result<SyncReport, StoreError> {
         let tx = self.conn.transaction()?;
-        let rows = decks.iter().map(|d| d.cards.len()).sum::<usize>() + history.len();
-        let report = if rows >= BULK_ROWS {
+        let report = if history.len() >= BULK_REVIEWS {
             super::derived::without_derived_triggers(&tx, || write_decks(&tx, decks, history, how, progress))?
         } else {
             write_decks(&tx, decks, history, how, progress)?
@@ -89,11 +88,13 @@ impl Store {
     }
 }
 
-/// From this many cards and reviews on, an import drops the derived tables' triggers and
-/// recomputes the tables once ([`super::derived::without_derived_triggers`]): the recomputation
-/// reads the whole collection (about a second at a million reviews), so smaller imports keep
-/// the per-row triggers.
-const BULK_ROWS: usize = 5_000;
+/// From this many imported reviews on, an import drops the derived tables' triggers and
+/// recomputes the tables once ([`super::derived::without_derived_triggers`]): each review and
+/// each replayed state ran the triggers. The recomputation reads the whole collection (a few
+/// tenths of a second at a million reviews), which the per-card triggers of a cards-only import
+/// do not cost: measured on 100,000 new cards into the benchmark's database, the bulk path took
+/// about 10% more CPU (bench/RESULTS.md, "Imports").
+const BULK_REVIEWS: usize = 5_000;
 
 /// The writes of [`Store::sync_decks`], inside its transaction.
 fn write_decks<Tz: TimeZone>(
