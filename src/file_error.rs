@@ -20,7 +20,19 @@ pub struct FileError {
 }
 
 fn one_line(text: &str) -> String {
-    text.replace('\n', "\\n").replace('\r', "\\r")
+    cut(text, MAX_SHOWN_BYTES).replace('\n', "\\n").replace('\r', "\\r")
+}
+
+/// The most bytes of a file name or message an error shows: a 52 MB header is not echoed whole.
+const MAX_SHOWN_BYTES: usize = 400;
+
+/// `text` cut to at most `max` bytes (on a character boundary), saying how much was left out.
+fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= max {
+        return text.into();
+    }
+    let end = (0..=max).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    format!("{}… ({} more bytes)", &text[..end], text.len() - end).into()
 }
 
 /// A TOML syntax or type error as a [`FileError`] naming the file, line and key.
@@ -70,6 +82,17 @@ fn plain_types(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_messages_are_cut_on_a_character_boundary() {
+        assert_eq!(cut("short", 400), "short");
+        let long = "é".repeat(300);
+        let shown = cut(&long, 401);
+        assert!(shown.starts_with(&"é".repeat(200)), "{shown}");
+        assert!(shown.ends_with("… (200 more bytes)"), "{shown}");
+        let e = FileError { file: "f.csv".into(), line: 1, field: "header".into(), message: "h".repeat(10_000) };
+        assert!(e.to_string().len() < 500, "{e}");
+    }
 
     #[test]
     fn toml_errors_name_the_line_and_field_without_rust_types() {

@@ -404,3 +404,40 @@ fn the_markdown_dashboard_escapes_html_and_links_from_areas_and_company_names() 
         assert_eq!(&text[i - 1..i], "\\", "a live link reached the Markdown:\n{text}");
     }
 }
+
+/// `grill import FILE` must refuse with exit 2 and one short line containing `expected`.
+fn assert_import_refused(env: &Env, name: &str, text: &str, expected: &str) {
+    let file = env.write(name, text);
+    let out = run_bounded(&mut env.command(&["import", s(&file)]));
+    assert_bad_input(&out, expected);
+    assert!(out.stderr.len() < 1000, "{name}: the message is {} bytes", out.stderr.len());
+}
+
+#[test]
+fn oversized_rows_tag_lists_and_headers_are_refused_with_a_short_message() {
+    let env = Env::new();
+    let commas = format!("id,prompt,answer\nq1,{},a\n", ",".repeat(5_000_000));
+    assert_import_refused(&env, "commas.csv", &commas, "5000003 fields in one row; a row has at most 64");
+    let header = format!("id,prompt,answer,{}\nq1,p,a,x\n", "h".repeat(2_000_000));
+    assert_import_refused(&env, "header.csv", &header, "unknown column \"hhhh");
+    let tags: Vec<String> = (0..1000).map(|i| format!("\"t{i}\"")).collect();
+    let toml = format!(
+        "[deck]\nid = \"big\"\nname = \"Big\"\narea = \"sql\"\n\n[[cards]]\nid = \"q1\"\nprompt = \"P?\"\nanswer = \"A.\"\ntags = [{}]\n",
+        tags.join(", ")
+    );
+    assert_import_refused(&env, "tags.toml", &toml, "has 1000 tags; a card may have at most 64");
+    let follow_ups: Vec<String> = (0..100).map(|i| format!("\"f{i}?\"")).collect();
+    let toml =
+        toml.replace(&format!("tags = [{}]", tags.join(", ")), &format!("follow_ups = [{}]", follow_ups.join(", ")));
+    assert_import_refused(&env, "follow.toml", &toml, "has 100 follow_ups; a card may have at most 32");
+    // A row with more values than the header names columns lost them silently.
+    assert_import_refused(
+        &env,
+        "extra.csv",
+        "id,prompt,answer\nq1,What?,This, and that\n",
+        "4 values but the header names 3 columns",
+    );
+    // An unterminated quote took the rest of the file and was reported as an empty answer.
+    let open = "id,prompt,answer\nq1,P?,A.\nq2,\"What is it?,A.\nq3,P?,A.\n";
+    assert_import_refused(&env, "quote.csv", open, "quote.csv:3: row: unterminated quote");
+}

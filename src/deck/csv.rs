@@ -32,14 +32,24 @@ pub fn parse(file: &str, text: &str, options: &ImportOptions) -> Result<Parsed, 
     let header = anki_header(file, text)?;
     let body = text.splitn(header.lines + 1, '\n').nth(header.lines).unwrap_or("");
     let delimiter = header.separator.unwrap_or_else(|| sniff_delimiter(file, body));
-    let mut reader =
+    if let Some(opened) = unterminated_quote(body.as_bytes(), delimiter) {
+        let message = "unterminated quote: a value opened with \" here never closes".to_owned();
+        return Err(err(file, opened + header.lines, "row", message));
+    }
+    let reader =
         ::csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(body.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
+    // Record by record: each row becomes a card before the next is read, so the file's text is
+    // never held a second time as rows.
+    let rows = reader.into_records().map(|record| {
         let record = record.map_err(|e| csv_error(file, header.lines, &e))?;
         let line = record.position().map_or(0, |p| p.line() as usize) + header.lines;
-        rows.push((line, record.iter().map(str::to_owned).collect::<Vec<_>>()));
-    }
+        // Checked before the fields are copied: a 50 MB line of commas is 50 million fields.
+        if record.len() > MAX_FIELDS {
+            let message = format!("{} fields in one row; a row has at most {MAX_FIELDS}", record.len());
+            return Err(err(file, line, "row", message));
+        }
+        Ok((line, record.iter().map(str::to_owned).collect::<Vec<_>>()))
+    });
     let default_deck = options.deck.clone().unwrap_or_else(|| deck_id_for_file(file));
     let mut builder = Builder::new(default_deck, header.deck.clone());
     if header.lines > 0 {
@@ -93,10 +103,12 @@ impl Builder {
     }
 }
 
+/// One row read: its line and its values.
+type Row = Result<(usize, Vec<String>), DeckError>;
+
 /// Rows under a header row that names the columns.
-fn grill_rows(file: &str, rows: Vec<(usize, Vec<String>)>, out: &mut Builder) -> Result<(), DeckError> {
-    let mut rows = rows.into_iter();
-    let Some((header_line, names)) = rows.next() else {
+fn grill_rows(file: &str, mut rows: impl Iterator<Item = Row>, out: &mut Builder) -> Result<(), DeckError> {
+    let Some((header_line, names)) = rows.next().transpose()? else {
         return Err(err(file, 1, "header", "the file is empty; the first row must name the columns".into()));
     };
     let columns: Vec<&'static str> = names
@@ -109,9 +121,18 @@ fn grill_rows(file: &str, rows: Vec<(usize, Vec<String>)>, out: &mut Builder) ->
             return Err(err(file, header_line, "header", message));
         }
     }
-    for (line, values) in rows {
+    for row in rows {
+        let (line, values) = row?;
         if values.iter().all(|v| v.trim().is_empty()) {
             continue;
+        }
+        if values.iter().skip(columns.len()).any(|v| !v.trim().is_empty()) {
+            let message = format!(
+                "{} values but the header names {} columns; quote values holding commas",
+                values.len(),
+                columns.len()
+            );
+            return Err(err(file, line, "row", message));
         }
         let get = |name: &str| columns.iter().position(|c| *c == name).and_then(|i| values.get(i)).map(|s| s.trim());
         let deck_id = get("deck").filter(|d| !d.is_empty()).unwrap_or(&out.default_deck).to_owned();
@@ -155,12 +176,13 @@ fn grill_rows(file: &str, rows: Vec<(usize, Vec<String>)>, out: &mut Builder) ->
 fn anki_rows(
     file: &str,
     header: &AnkiHeader,
-    rows: Vec<(usize, Vec<String>)>,
+    rows: impl Iterator<Item = Row>,
     out: &mut Builder,
 ) -> Result<(), DeckError> {
     let special = [header.tags, header.guid, header.notetype, header.deck_column];
     let text = |s: &str| if header.html { html::to_text(s) } else { s.to_owned() };
-    for (line, values) in rows {
+    for row in rows {
+        let (line, values) = row?;
         let fields: Vec<String> =
             values.iter().enumerate().filter(|(i, _)| !special.contains(&Some(*i))).map(|(_, v)| text(v)).collect();
         if fields.iter().all(|f| f.trim().is_empty()) {
@@ -252,6 +274,9 @@ fn column(name: &str) -> Option<&'static str> {
     COLUMNS.iter().copied().find(|c| *c == canonical)
 }
 
+/// The most fields a row may have: grill knows 11 columns, Anki exports a few more.
+const MAX_FIELDS: usize = 64;
+
 fn unknown_column(file: &str, line: usize, name: &str) -> DeckError {
     err(file, line, "header", format!("unknown column {name:?} (known: {})", COLUMNS.join(", ")))
 }
@@ -270,6 +295,36 @@ fn words_of(value: Option<&str>) -> Vec<String> {
 /// Follow-up questions: one per line.
 fn lines_of(value: Option<&str>) -> Vec<String> {
     value.unwrap_or_default().lines().map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+/// The 1-based line (of `body`) where a quoted value opens that never closes, read the way the
+/// csv crate reads: a quote opens a value only at its start, `""` inside it is one quote. The csv
+/// crate takes the rest of the file into that value, which then surfaces as a confusing error.
+fn unterminated_quote(body: &[u8], delimiter: u8) -> Option<usize> {
+    let (mut line, mut opened) = (1, 0);
+    let (mut in_quotes, mut field_start) = (false, true);
+    let mut i = 0;
+    while i < body.len() {
+        let b = body[i];
+        if in_quotes {
+            if b == b'"' {
+                if body.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                }
+            }
+        } else if b == b'"' && field_start {
+            in_quotes = true;
+            opened = line;
+        }
+        field_start = !in_quotes && (b == delimiter || b == b'\n' || b == b'\r');
+        if b == b'\n' {
+            line += 1;
+        }
+        i += 1;
+    }
+    in_quotes.then_some(opened)
 }
 
 fn csv_error(file: &str, offset: usize, e: &::csv::Error) -> DeckError {
@@ -291,6 +346,15 @@ mod tests {
 
     fn parse_default(file: &str, text: &str) -> Result<Parsed, DeckError> {
         parse(file, text, &ImportOptions::default())
+    }
+
+    #[test]
+    fn an_unterminated_quote_names_the_line_it_opened_on() {
+        assert_eq!(unterminated_quote(b"a,b\nq1,\"x \"\"y\"\" z\",a\n", b','), None);
+        assert_eq!(unterminated_quote(b"a,b\nq1,5\" screen,a\n", b','), None);
+        assert_eq!(unterminated_quote(b"a,b\nq1,p,a\nq2,\"open,a\nq3,p,a\n", b','), Some(3));
+        let e = parse_default("d.csv", "id,prompt,answer\nq1,p,a\nq2,\"open,a\nq3,p,a\n").unwrap_err();
+        assert_eq!((e.line, e.message.starts_with("unterminated quote")), (3, true), "{e}");
     }
 
     #[test]

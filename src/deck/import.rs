@@ -513,6 +513,12 @@ pub fn check_not_empty(file: &str, parsed: &Parsed) -> Result<(), DeckError> {
 /// the cap keeps a hostile 50 MB field out of the database and off the terminal.
 pub const MAX_TEXT_BYTES: usize = 1 << 20;
 
+/// The most tags (and roles) one card may carry: every start loads them all.
+pub const MAX_TAGS: usize = 64;
+
+/// The most follow-up questions one card may carry.
+pub const MAX_FOLLOW_UPS: usize = 32;
+
 /// Checks what all formats must guarantee: ids, prompts and answers present, no text over
 /// [`MAX_TEXT_BYTES`], and each card id used once in the whole import. `lines` maps a card id
 /// to where it came from, for errors.
@@ -546,6 +552,16 @@ pub fn validate(file: &str, parsed: &Parsed, lines: &HashMap<String, usize>) -> 
                     MAX_TEXT_BYTES >> 20
                 );
                 return Err(err(&card.id, field, message));
+            }
+            for (field, count, cap) in [
+                ("tags", card.tags.len(), MAX_TAGS),
+                ("follow_ups", card.follow_ups.len(), MAX_FOLLOW_UPS),
+                ("roles", card.roles.len(), MAX_TAGS),
+            ] {
+                if count > cap {
+                    let message = format!("card {:?} has {count} {field}; a card may have at most {cap}", card.id);
+                    return Err(err(&card.id, field, message));
+                }
             }
             if let Some(other) = seen.insert(&card.id, &deck.deck.id) {
                 return Err(err(

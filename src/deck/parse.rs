@@ -9,7 +9,10 @@ pub use crate::file_error::{FileError as DeckError, line_of, toml_error};
 /// Parses `text` (the contents of `file`) as a grill deck and checks what the type system
 /// cannot: non-empty ids and texts, and ids unique within the deck.
 pub fn parse_toml(file: &str, text: &str) -> Result<Deck, DeckError> {
-    let deck: Deck = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
+    let deck: Deck = match parse_in_chunks(text) {
+        Some(deck) => deck,
+        None => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
+    };
     let err = |needle: &str, field: String, message: &str| DeckError {
         file: file.to_owned(),
         line: find_line(text, needle),
@@ -42,6 +45,43 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Deck, DeckError> {
     Ok(deck)
 }
 
+/// Cards parsed per chunk: `toml` holds a whole document in memory several times over (552 MB
+/// for a 93 MB deck), so a big deck is parsed a bounded number of cards at a time.
+const CARDS_PER_CHUNK: usize = 2_000;
+
+/// The cards of one chunk; anything else in it means the chunk was not cut where a card starts.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cards {
+    cards: Vec<super::CardSpec>,
+}
+
+/// `text` parsed in chunks cut at lines that are exactly `[[cards]]`, or `None` when the deck
+/// is small or any chunk does not parse (a `[[cards]]` line inside a multi-line string leaves
+/// the chunk before it with an unterminated string): the caller then parses the whole text,
+/// which gives the same result, or the exact error.
+fn parse_in_chunks(text: &str) -> Option<Deck> {
+    let mut cuts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end() == "[[cards]]" {
+            cuts.push(offset);
+        }
+        offset += line.len();
+    }
+    if cuts.len() <= CARDS_PER_CHUNK {
+        return None;
+    }
+    let mut bounds: Vec<usize> = cuts.iter().copied().skip(CARDS_PER_CHUNK).step_by(CARDS_PER_CHUNK).collect();
+    bounds.push(text.len());
+    let mut deck: Deck = toml::from_str(&text[..bounds[0]]).ok()?;
+    for pair in bounds.windows(2) {
+        let chunk: Cards = toml::from_str(&text[pair[0]..pair[1]]).ok()?;
+        deck.cards.extend(chunk.cards);
+    }
+    Some(deck)
+}
+
 fn find_line(text: &str, needle: &str) -> usize {
     find_nth_line(text, needle, 0)
 }
@@ -71,6 +111,30 @@ id = "d/one"
 prompt = "Q?"
 answer = "- a"
 "#;
+
+    fn big_deck(cards: usize, answer: &str) -> String {
+        let body: String = (0..cards)
+            .map(|i| format!("[[cards]]\nid = \"d/{i}\"\nprompt = \"Q{i}?\"\nanswer = {answer}\ntags = [\"t\"]\n\n"))
+            .collect();
+        format!("[deck]\nid = \"d\"\nname = \"D\"\narea = \"sql\"\n\n{body}")
+    }
+
+    #[test]
+    fn a_big_deck_parsed_in_chunks_equals_the_whole_parse() {
+        let text = big_deck(2 * CARDS_PER_CHUNK + 7, "\"- a\"");
+        let chunked = parse_in_chunks(&text).expect("cut into chunks");
+        assert_eq!(chunked, toml::from_str::<Deck>(&text).unwrap());
+        assert_eq!(parse_toml("d.toml", &text).unwrap().cards.len(), 2 * CARDS_PER_CHUNK + 7);
+        // A `[[cards]]` line inside a multi-line answer is text, not a cut.
+        let tricky = big_deck(2 * CARDS_PER_CHUNK + 7, "\"\"\"\n[[cards]]\n\"\"\"");
+        let deck = parse_toml("d.toml", &tricky).unwrap();
+        assert_eq!(deck.cards.len(), 2 * CARDS_PER_CHUNK + 7);
+        assert_eq!(deck.cards[0].answer.trim(), "[[cards]]");
+        // An error in a later chunk is reported exactly as by the whole parse.
+        let bad = text.replace("prompt = \"Q4005?\"", "prompt = 3");
+        let e = parse_toml("d.toml", &bad).unwrap_err();
+        assert_eq!((e.field.as_str(), e.line), ("prompt", line_of(&bad, bad.find("prompt = 3").unwrap())));
+    }
 
     #[test]
     fn a_minimal_deck_parses() {

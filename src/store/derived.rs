@@ -455,6 +455,35 @@ fn rebuild_from_log(conn: &rusqlite::Connection) -> Result<(), StoreError> {
     insert_rows(conn, "answer_slots", &["slot", "area", "active", "gap", "answers", "passes", "duration_ms"], rows)
 }
 
+/// Runs `write`, a bulk write inside the caller's transaction on `conn`, without the
+/// `derived_%` triggers: their SQL is read from `sqlite_master`, they are dropped, `write` runs,
+/// every derived table is recomputed by [`rebuild_derived`] and the triggers are created again,
+/// all before the caller commits. A million rows then cost one recomputation instead of a
+/// million trigger runs. If anything fails the caller's rollback brings the triggers back too
+/// (SQLite's schema changes are transactional). Whatever migration adds a `derived_` trigger
+/// and table must make [`rebuild_derived`] recompute that table.
+pub(super) fn without_derived_triggers<T>(
+    conn: &rusqlite::Connection,
+    write: impl FnOnce() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'derived\\_%' ESCAPE '\\'
+         ORDER BY name",
+    )?;
+    let triggers: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    drop(stmt);
+    for (name, _) in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    let written = write()?;
+    rebuild_derived(conn)?;
+    for (_, sql) in &triggers {
+        conn.execute_batch(sql)?;
+    }
+    Ok(written)
+}
+
 fn derived_rows(
     conn: &rusqlite::Connection,
     [areas, buckets, first, answers, due, last, timed]: [&str; 7],

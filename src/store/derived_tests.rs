@@ -417,3 +417,52 @@ fn bulk_writers_can_drop_the_derived_triggers_write_and_rebuild() {
     );
     assert_derived_equal_definition(&store);
 }
+
+fn derived_triggers(store: &Store) -> Vec<String> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'derived%' ORDER BY name")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn a_bulk_import_recomputes_the_derived_tables_and_keeps_the_triggers() {
+    let mut store = store_with_cards();
+    let mut steps: Vec<Step> = (0..40).map(|i| Step::Rate { card: i % 30, rating: 3, hours: 30 }).collect();
+    steps.push(Step::Suspend { card: 3, on: true });
+    play(&mut store, &steps);
+    let triggers = derived_triggers(&store);
+    assert!(triggers.len() >= 8, "{triggers:?}");
+    let big = [deck("big", "sql", 3_000), deck("other", "kafka", 2_500)];
+    let tx = store.conn().unchecked_transaction().unwrap();
+    super::without_derived_triggers(&tx, || {
+        for deck in &big {
+            crate::store::sync::sync_deck(&tx, deck, "import", false, start(), &mut || {})?;
+        }
+        assert!(derived_triggers(&store).is_empty(), "the triggers ran during the bulk write");
+        Ok(())
+    })
+    .unwrap();
+    tx.commit().unwrap();
+    assert_eq!(derived_triggers(&store), triggers);
+    assert_derived_equal_definition(&store);
+    assert!(store.derived_rows().unwrap().area_cards.iter().any(|(area, cards, _)| area == "kafka" && *cards == 2_500));
+    // The triggers work again afterwards.
+    play(&mut store, &[Step::Rate { card: 5, rating: 1, hours: 5 }, Step::Suspend { card: 7, on: true }]);
+    assert_derived_equal_definition(&store);
+}
+
+#[test]
+fn a_failed_bulk_write_leaves_the_triggers_in_place() {
+    let store = store_with_cards();
+    let triggers = derived_triggers(&store);
+    let tx = store.conn().unchecked_transaction().unwrap();
+    let failed: Result<(), StoreError> = super::without_derived_triggers(&tx, || {
+        tx.execute("DELETE FROM cards WHERE 0", [])?;
+        Err(StoreError::from(rusqlite::Error::QueryReturnedNoRows))
+    });
+    assert!(failed.is_err());
+    drop(tx);
+    assert_eq!(derived_triggers(&store), triggers);
+}

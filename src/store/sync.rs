@@ -74,28 +74,11 @@ impl Store {
         progress: &mut dyn FnMut(),
     ) -> Result<SyncReport, StoreError> {
         let tx = self.conn.transaction()?;
-        let mut report = SyncReport::default();
-        for deck in decks {
-            let r = sync_deck(&tx, deck, how.source, how.suspend_missing, how.now, progress)?;
-            report.added.extend(r.added);
-            report.updated.extend(r.updated);
-            report.unchanged += r.unchanged;
-            report.missing.extend(r.missing);
-        }
-        if let Some(saved) = how.adopt {
-            insert_parameters(&tx, saved)?;
-        }
-        report.suspended = apply_schedules(&tx, how, &report.added)?;
-        let (added, known, replayed) =
-            super::history::import_history(&tx, history, how.scheduler, how.clock, progress)?;
-        report.reviews_added = added;
-        report.reviews_known = known;
-        if how.adopt.is_some() {
-            // Every card follows the adopted parameters, not only the imported ones.
-            super::replay::rewrite_states(&tx, how.scheduler, how.clock)?;
+        let report = if history.len() >= BULK_REVIEWS {
+            super::derived::without_derived_triggers(&tx, || write_decks(&tx, decks, history, how, progress))?
         } else {
-            replay_scheduled(&tx, how, &replayed)?;
-        }
+            write_decks(&tx, decks, history, how, progress)?
+        };
         if how.dry_run {
             tx.rollback()?;
         } else {
@@ -103,6 +86,46 @@ impl Store {
         }
         Ok(report)
     }
+}
+
+/// From this many imported reviews on, an import drops the derived tables' triggers and
+/// recomputes the tables once ([`super::derived::without_derived_triggers`]): each review and
+/// each replayed state ran the triggers. The recomputation reads the whole collection (a few
+/// tenths of a second at a million reviews), which the per-card triggers of a cards-only import
+/// do not cost: measured on 100,000 new cards into the benchmark's database, the bulk path took
+/// about 10% more CPU (bench/RESULTS.md, "Imports").
+const BULK_REVIEWS: usize = 5_000;
+
+/// The writes of [`Store::sync_decks`], inside its transaction.
+fn write_decks<Tz: TimeZone>(
+    tx: &Transaction,
+    decks: &[Deck],
+    history: &[ImportedReview],
+    how: &SyncOptions<'_, Tz>,
+    progress: &mut dyn FnMut(),
+) -> Result<SyncReport, StoreError> {
+    let mut report = SyncReport::default();
+    for deck in decks {
+        let r = sync_deck(tx, deck, how.source, how.suspend_missing, how.now, progress)?;
+        report.added.extend(r.added);
+        report.updated.extend(r.updated);
+        report.unchanged += r.unchanged;
+        report.missing.extend(r.missing);
+    }
+    if let Some(saved) = how.adopt {
+        insert_parameters(tx, saved)?;
+    }
+    report.suspended = apply_schedules(tx, how, &report.added)?;
+    let (added, known, replayed) = super::history::import_history(tx, history, how.scheduler, how.clock, progress)?;
+    report.reviews_added = added;
+    report.reviews_known = known;
+    if how.adopt.is_some() {
+        // Every card follows the adopted parameters, not only the imported ones.
+        super::replay::rewrite_states(tx, how.scheduler, how.clock)?;
+    } else {
+        replay_scheduled(tx, how, &replayed)?;
+    }
+    Ok(report)
 }
 
 /// How [`Store::sync_decks`] writes.
