@@ -52,11 +52,17 @@ impl Input for Terminal {
     }
 
     fn read_line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
-        match self.editor.readline(prompt) {
-            Ok(line) => Ok(Some(line)),
-            Err(ReadlineError::Eof | ReadlineError::Interrupted) => Ok(None),
-            Err(ReadlineError::Io(e)) => Err(e),
-            Err(e) => Err(std::io::Error::other(e)),
+        loop {
+            return match self.editor.readline(prompt) {
+                Ok(line) => Ok(Some(line)),
+                Err(ReadlineError::Eof | ReadlineError::Interrupted) => Ok(None),
+                Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    not_text()?;
+                    continue;
+                }
+                Err(ReadlineError::Io(e)) => Err(e),
+                Err(e) => Err(std::io::Error::other(e)),
+            };
         }
     }
 }
@@ -66,15 +72,31 @@ impl<R: BufRead> Input for Piped<R> {
         let mut out = std::io::stdout();
         write!(out, "{prompt}")?;
         out.flush()?;
-        let mut line = String::new();
-        if self.reader.read_line(&mut line)? == 0 {
+        loop {
+            let mut bytes = Vec::new();
+            if self.reader.read_until(b'\n', &mut bytes)? == 0 {
+                writeln!(out)?;
+                return Ok(None);
+            }
+            // Echo nothing: the newline ends the prompt line so transcripts stay readable.
             writeln!(out)?;
-            return Ok(None);
+            match String::from_utf8(bytes) {
+                Ok(line) => return Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned())),
+                // One stray byte must not end a session: that line is refused, the next read.
+                Err(_) => {
+                    not_text()?;
+                    write!(out, "{prompt}")?;
+                    out.flush()?;
+                }
+            }
         }
-        // Echo nothing: the newline ends the prompt line so transcripts stay readable.
-        writeln!(out)?;
-        Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned()))
     }
+}
+
+/// Says that a line was refused for not being UTF-8 text.
+fn not_text() -> std::io::Result<()> {
+    let mut err = std::io::stderr();
+    writeln!(err, "grill: that line is not UTF-8 text; type it again")
 }
 
 /// Rustyline when stdin and stdout are terminals, else plain lines from stdin.
