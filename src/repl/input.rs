@@ -52,11 +52,17 @@ impl Input for Terminal {
     }
 
     fn read_line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
-        match self.editor.readline(prompt) {
-            Ok(line) => Ok(Some(line)),
-            Err(ReadlineError::Eof | ReadlineError::Interrupted) => Ok(None),
-            Err(ReadlineError::Io(e)) => Err(e),
-            Err(e) => Err(std::io::Error::other(e)),
+        loop {
+            match self.editor.readline(prompt) {
+                Ok(line) => return Ok(Some(line)),
+                Err(ReadlineError::Eof | ReadlineError::Interrupted) => return Ok(None),
+                // One stray byte (a mistyped key, a bad paste) refuses the line, not the session.
+                Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    writeln!(std::io::stdout(), "{NOT_TEXT}")?
+                }
+                Err(ReadlineError::Io(e)) => return Err(e),
+                Err(e) => return Err(std::io::Error::other(e)),
+            }
         }
     }
 }
@@ -66,16 +72,26 @@ impl<R: BufRead> Input for Piped<R> {
         let mut out = std::io::stdout();
         write!(out, "{prompt}")?;
         out.flush()?;
-        let mut line = String::new();
-        if self.reader.read_line(&mut line)? == 0 {
+        loop {
+            let mut bytes = Vec::new();
+            if self.reader.read_until(b'\n', &mut bytes)? == 0 {
+                writeln!(out)?;
+                return Ok(None);
+            }
+            // Echo nothing: the newline ends the prompt line so transcripts stay readable.
             writeln!(out)?;
-            return Ok(None);
+            match String::from_utf8(bytes) {
+                Ok(line) => return Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned())),
+                // A line that is not text is refused; the session goes on with the next one.
+                Err(_) => write!(out, "{NOT_TEXT}\n{prompt}")?,
+            }
+            out.flush()?;
         }
-        // Echo nothing: the newline ends the prompt line so transcripts stay readable.
-        writeln!(out)?;
-        Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned()))
     }
 }
+
+/// What a line that is not UTF-8 text gets: refused, and the next line read.
+const NOT_TEXT: &str = "That line is not valid UTF-8 text; nothing was done. Type it again.";
 
 /// Rustyline when stdin and stdout are terminals, else plain lines from stdin.
 pub fn stdin_input() -> std::io::Result<Box<dyn Input>> {

@@ -1,0 +1,51 @@
+//! The smaller items of the hardening issue, each through the real binary: a card level that
+//! is not one of grill's, a stray byte typed in a drill, read-only databases and folders, two
+//! backups in one second, dates past year 9999, and a `-wal` file deleted after a kill.
+//! docs/reliability.md lists each with its test.
+
+use std::process::Output;
+
+use crate::common::{Env, review_log, s};
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn assert_bad_input(out: &Output, expected: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("grill: ") && err.contains(expected), "expected {expected:?}: {err}");
+}
+
+#[test]
+fn a_line_that_is_not_utf8_in_a_drill_is_refused_and_the_drill_goes_on() {
+    let env = Env::new();
+    let out = env.grill(&["drill"]).write_stdin(b"\n3\n\xff\xfe\n\n3\nq\n".to_vec()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", stderr(&out));
+    assert!(stdout.contains("That line is not valid UTF-8 text; nothing was done."), "{stdout}");
+    assert!(stdout.contains("2 cards rated"), "{stdout}");
+    assert_eq!(review_log(&env.sql()).len(), 2, "both ratings around the bad line are saved");
+}
+
+#[test]
+fn a_card_level_that_is_not_junior_mid_or_senior_is_refused_in_every_format() {
+    let env = Env::new();
+    let toml = "[deck]\nid = \"mine\"\nname = \"Mine\"\narea = \"sql\"\n\n[[cards]]\nid = \"one\"\n\
+                prompt = \"What is an index?\"\nanswer = \"A sorted structure.\"\nlevel = \"godlike\"\n";
+    let csv = "prompt,answer,level\nWhat is an index?,A sorted structure.,godlike\n";
+    let md = "# Mine\n\n## What is an index?\n<!-- grill\nlevel: godlike\n-->\nA sorted structure.\n";
+    for (name, text) in [("mine.toml", toml), ("mine.csv", csv), ("mine.md", md)] {
+        let file = env.write(name, text);
+        let out = env.grill(&["import", s(&file)]).output().unwrap();
+        assert_bad_input(&out, "level \"godlike\" is not one of junior, mid, senior");
+        assert!(stderr(&out).contains(name), "{}", stderr(&out));
+        let fixed = env.write(name, &text.replace("godlike", "senior"));
+        env.run(&["import", s(&fixed)], "");
+    }
+    let sql = "SELECT ifnull(c.level, '-') FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = 'mine'";
+    let levels: Vec<String> =
+        env.sql().prepare(sql).unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    assert!(!levels.is_empty() && levels.iter().all(|l| l == "senior"), "{levels:?}");
+}
