@@ -113,7 +113,7 @@ answer = "- a"
     fn an_unknown_level_is_an_error_listing_the_levels() {
         let text = "[deck]\nid = \"d\"\nname = \"D\"\narea = \"sql\"\n\n[[cards]]\nid = \"a\"\nprompt = \"P\"\nanswer = \"A\"\nlevel = \"godlike\"\n";
         let e = parse_toml("d.toml", text).unwrap_err();
-        assert_eq!(e.line, 6);
+        assert_eq!(e.line, 7, "the card's id line");
         assert!(e.to_string().contains("level \"godlike\" is not one of junior, mid, senior"), "{e}");
         assert!(parse_toml("d.toml", &text.replace("godlike", "senior")).is_ok());
     }
