@@ -49,3 +49,20 @@ fn a_card_level_that_is_not_junior_mid_or_senior_is_refused_in_every_format() {
         env.sql().prepare(sql).unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
     assert!(!levels.is_empty() && levels.iter().all(|l| l == "senior"), "{levels:?}");
 }
+
+#[test]
+fn two_backups_in_the_same_second_keep_two_files() {
+    let env = Env::new();
+    env.run(&["decks"], "");
+    let first = env.run(&["backup"], "");
+    let second = env.run(&["backup"], "");
+    let third = env.run(&["backup"], "");
+    let backups = env.db().parent().unwrap().join("backups");
+    let mut names: Vec<String> =
+        std::fs::read_dir(&backups).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["grill-20260302-090000-2.db", "grill-20260302-090000-3.db", "grill-20260302-090000.db"]);
+    for (out, name) in [(first, &names[2]), (second, &names[0]), (third, &names[1])] {
+        assert!(out.contains(name.as_str()), "{out}");
+    }
+}

@@ -24,7 +24,7 @@ pub fn without_app(cli: &Cli, out: &mut dyn Write) -> Option<Result<()>> {
 pub fn backup(db: &Path, args: &BackupArgs, out: &mut dyn Write) -> Result<()> {
     let target = match &args.output {
         Some(path) => path.clone(),
-        None => backups_dir(db)?.join(format!("grill-{}.db", stamp()?)),
+        None => unused(&backups_dir(db)?, &format!("grill-{}", stamp()?)),
     };
     let report = store::backup(db, &target).with_context(|| format!("backing up to {}", target.display()))?;
     writeln!(out, "backed up {} to {}", db.display(), describe(&report))?;
@@ -33,7 +33,7 @@ pub fn backup(db: &Path, args: &BackupArgs, out: &mut dyn Write) -> Result<()> {
 
 /// Replaces the database with a backup, keeping the current one in the backups folder.
 pub fn restore(db: &Path, args: &RestoreArgs, out: &mut dyn Write) -> Result<()> {
-    let keep = backups_dir(db)?.join(format!("grill-before-restore-{}.db", stamp()?));
+    let keep = unused(&backups_dir(db)?, &format!("grill-before-restore-{}", stamp()?));
     let report = store::restore(db, &args.file, &keep)?;
     writeln!(out, "restored {} from {}", db.display(), describe(&report.restored))?;
     match &report.previous {
@@ -52,6 +52,16 @@ fn backups_dir(db: &Path) -> Result<PathBuf> {
     let dir = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("backups");
     store::create_private_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir)
+}
+
+/// `dir/NAME.db`, or `NAME-2.db`, `NAME-3.db`... when taken: two backups in the same second
+/// both keep their copy (the copy itself still refuses to overwrite a file, should another
+/// grill take the name meanwhile).
+fn unused(dir: &Path, name: &str) -> PathBuf {
+    (1u32..)
+        .map(|n| dir.join(if n == 1 { format!("{name}.db") } else { format!("{name}-{n}.db") }))
+        .find(|path| std::fs::symlink_metadata(path).is_err())
+        .unwrap_or_else(|| dir.join(format!("{name}.db")))
 }
 
 /// The local time as `YYYYMMDD-HHMMSS`, from the one clock.
