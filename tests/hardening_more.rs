@@ -66,3 +66,22 @@ fn two_backups_in_the_same_second_keep_two_files() {
         assert!(out.contains(name.as_str()), "{out}");
     }
 }
+
+#[test]
+fn no_date_past_year_9999_enters_or_leaves_grill() {
+    let mut env = Env::new();
+    env.at("9950-01-01T00:00:00Z");
+    let out = env.grill(&["decks"]).output().unwrap();
+    assert_bad_input(&out, "after 9899-12-31");
+    // The last clock accepted: a drill's easy answers stay within RFC 3339's four-digit years.
+    env.at("9899-12-31T00:00:00Z");
+    env.run(&["drill"], "\n4\n\n4\nq\n");
+    // A due date past 9999 planted in the database (a hostile file, an old bug) prints clamped.
+    env.sql().execute("UPDATE card_state SET due = 253402300800000 + 86400000", []).unwrap();
+    for card in env.cards(&[]) {
+        if let Some(due) = card["due"].as_str() {
+            assert!(chrono::DateTime::parse_from_rfc3339(due).is_ok(), "not RFC 3339: {due}");
+            assert_eq!(due, "9999-12-31T23:59:59Z");
+        }
+    }
+}
