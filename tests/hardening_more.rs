@@ -85,3 +85,36 @@ fn no_date_past_year_9999_enters_or_leaves_grill() {
         }
     }
 }
+
+/// Runs `f` with `dir` made immutable (`chattr +i`, which binds root too), or skips with a
+/// message where chattr is not allowed.
+fn with_immutable_folder(dir: &std::path::Path, f: impl FnOnce()) {
+    use std::process::Command;
+    if !Command::new("chattr").args(["+i", s(dir)]).status().is_ok_and(|st| st.success()) {
+        eprintln!("skipped: chattr +i is not allowed here");
+        return;
+    }
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    Command::new("chattr").args(["-i", s(dir)]).status().unwrap();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[test]
+fn a_read_only_folder_is_a_message_naming_the_database_and_why() {
+    let env = Env::new();
+    env.run(&["decks"], "");
+    env.sql().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    let folder = env.db().parent().unwrap().to_owned();
+    for name in ["grill.db-wal", "grill.db-shm"] {
+        let _ = std::fs::remove_file(folder.join(name));
+    }
+    with_immutable_folder(&folder, || {
+        let out = env.grill(&["decks"]).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(s(&env.db())), "names the database: {err}");
+        assert!(err.contains("could not create its -wal and -shm files in"), "says why: {err}");
+    });
+}
