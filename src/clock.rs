@@ -1,7 +1,7 @@
 //! The one clock: every "now" in grill comes from [`Clock::now`], which honours `GRILL_NOW`
 //! (RFC 3339) so tests and users can simulate days passing.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, SubsecRound, Utc};
 
 /// Where "now" comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,9 +29,14 @@ impl Clock {
             Err(std::env::VarError::NotUnicode(v)) => {
                 Err(ClockError { value: v.to_string_lossy().into_owned(), reason: "not valid UTF-8".into() })
             }
-            Ok(value) => DateTime::parse_from_rfc3339(value.trim())
-                .map(|t| Clock::Fixed(t.with_timezone(&Utc)))
-                .map_err(|e| ClockError { value, reason: e.to_string() }),
+            Ok(value) => match DateTime::parse_from_rfc3339(value.trim()) {
+                // A card may fall due 100 years on, and dates end in year 9999.
+                Ok(t) if t.year() > 9899 => {
+                    Err(ClockError { value, reason: "after 9899-12-31 (a card may be due 100 years later)".into() })
+                }
+                Ok(t) => Ok(Clock::Fixed(t.with_timezone(&Utc))),
+                Err(e) => Err(ClockError { value, reason: e.to_string() }),
+            },
         }
     }
 

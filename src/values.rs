@@ -108,6 +108,17 @@ impl fmt::Display for Span {
     }
 }
 
+/// The last moment grill stores or prints, 9999-12-31T23:59:59Z: RFC 3339 has four-digit
+/// years, so a due date past it would print as `+10000-...` and read back nowhere.
+pub fn latest_moment() -> DateTime<Utc> {
+    DateTime::<Utc>::from_naive_utc_and_offset(LAST_DATE.and_hms_opt(23, 59, 59).unwrap_or_default(), Utc)
+}
+
+const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(date) => date,
+    None => NaiveDate::MAX,
+};
+
 /// The calendar date of a grill day number (days since 0001-01-01, as `DayClock` counts),
 /// clamped to the dates chrono can hold: far past days are the first date, far future days the
 /// last (one rule for every caller).

@@ -67,27 +67,6 @@ fn backup_never_overwrites_a_file() {
 }
 
 #[test]
-fn two_backups_in_the_same_second_each_get_their_own_file() {
-    let env = Env::new();
-    env.run(&["decks"], "");
-    let first = env.run(&["backup"], "");
-    env.run(&["drill", "--limit", "1"], "\n3\nq\n");
-    let second = env.run(&["backup"], "");
-    let dir = env.db().parent().unwrap().join("backups");
-    let files: Vec<String> = {
-        let mut names: Vec<String> =
-            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        names.sort();
-        names
-    };
-    assert_eq!(files.len(), 2, "{first}{second}{files:?}");
-    let (older, newer) = if files[0].ends_with("-2.db") { (&files[1], &files[0]) } else { (&files[0], &files[1]) };
-    assert!(newer.ends_with("-2.db") && second.contains(newer.as_str()), "{second}{files:?}");
-    assert_eq!(reviews_in(&dir.join(older)), 0);
-    assert_eq!(reviews_in(&dir.join(newer)), 1);
-}
-
-#[test]
 fn backup_while_a_drill_is_running_copies_every_rating_saved_so_far() {
     let env = Env::new();
     env.run(&["decks"], "");

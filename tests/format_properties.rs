@@ -127,6 +127,11 @@ enum Format {
     Markdown,
 }
 
+/// One of the levels every format accepts.
+fn level() -> impl Strategy<Value = String> {
+    prop::sample::select(grill::deck::LEVELS.to_vec()).prop_map(str::to_owned)
+}
+
 /// A card in `format`'s domain; its id is made unique by the caller.
 fn card(format: Format) -> impl Strategy<Value = CardSpec> {
     let text = move || block().prop_map(move |t| if format == Format::Markdown { close_fences(t) } else { t });
@@ -139,11 +144,15 @@ fn card(format: Format) -> impl Strategy<Value = CardSpec> {
         Format::Toml => prop::collection::vec(block(), 0..3).boxed(),
         _ => prop::collection::vec(value(), 0..3).boxed(),
     };
-    let one = move || if format == Format::Toml { block().boxed() } else { value().boxed() };
     (
         (value(), text(), text()),
         (follow_ups, list(), list()),
-        (prop::option::of(one()), prop::option::of(1u32..3600), prop::option::of(value()), prop::option::of(example())),
+        (
+            prop::option::of(level()),
+            prop::option::of(1u32..3600),
+            prop::option::of(value()),
+            prop::option::of(example()),
+        ),
     )
         .prop_map(|((id, prompt, answer), (follow_ups, tags, roles), (level, time_limit_secs, area, example))| {
             CardSpec { id, prompt, answer, follow_ups, tags, roles, level, time_limit_secs, area, example }

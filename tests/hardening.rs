@@ -3,7 +3,6 @@
 //! triggers in a restored database; a rating typed while an import holds the lock; and more.
 //! docs/reliability.md lists each with its test.
 
-use std::io::Write;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -441,24 +440,4 @@ fn oversized_rows_tag_lists_and_headers_are_refused_with_a_short_message() {
     // An unterminated quote took the rest of the file and was reported as an empty answer.
     let open = "id,prompt,answer\nq1,P?,A.\nq2,\"What is it?,A.\nq3,P?,A.\n";
     assert_import_refused(&env, "quote.csv", open, "quote.csv:3: row: unterminated quote");
-}
-
-#[test]
-fn a_line_that_is_not_utf8_is_refused_and_the_drill_goes_on() {
-    let env = Env::new();
-    let mut child = env
-        .command(&["drill", "--limit", "1"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A stray byte typed as the answer, then Enter to reveal, Good, and quit.
-    child.stdin.take().unwrap().write_all(b"\xff\xfe\n\n3\nq\n").unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("that line is not UTF-8 text; type it again"), "{stderr}");
-    let rated: i64 = env.sql().query_row("SELECT count(*) FROM reviews", [], |r| r.get(0)).unwrap();
-    assert_eq!(rated, 1, "the rating after the refused line was saved");
 }

@@ -161,7 +161,7 @@ fn card() -> impl Strategy<Value = CardSpec> {
         (any_text(), any_text(), any_text()),
         prop::collection::vec(any_text(), 0..3),
         prop::collection::vec(any_text(), 0..3),
-        prop::option::of(any_text()),
+        prop::option::of(prop::sample::select(grill::deck::LEVELS.to_vec()).prop_map(str::to_owned)),
         prop::option::of(1u32..3600),
         prop::option::of(any_text()),
         prop::option::of(example()),

@@ -24,6 +24,7 @@ mod edit;
 mod format_properties;
 mod fuzz_regressions;
 mod hardening;
+mod hardening_more;
 mod history;
 mod hostile;
 mod import;

@@ -54,13 +54,14 @@ fn backups_dir(db: &Path) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// `dir/STEM.db`, or `dir/STEM-2.db`, `-3`... when that is taken: two backups in the same
-/// second each get a file (the copy itself still refuses to overwrite one).
-fn unused(dir: &Path, stem: &str) -> PathBuf {
-    (1..)
-        .map(|n| if n == 1 { dir.join(format!("{stem}.db")) } else { dir.join(format!("{stem}-{n}.db")) })
-        .find(|path| !path.exists())
-        .expect("some number is free")
+/// `dir/NAME.db`, or `NAME-2.db`, `NAME-3.db`... when taken: two backups in the same second
+/// both keep their copy (the copy itself still refuses to overwrite a file, should another
+/// grill take the name meanwhile).
+fn unused(dir: &Path, name: &str) -> PathBuf {
+    (1u32..)
+        .map(|n| dir.join(if n == 1 { format!("{name}.db") } else { format!("{name}-{n}.db") }))
+        .find(|path| std::fs::symlink_metadata(path).is_err())
+        .unwrap_or_else(|| dir.join(format!("{name}.db")))
 }
 
 /// The local time as `YYYYMMDD-HHMMSS`, from the one clock.

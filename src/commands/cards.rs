@@ -31,7 +31,9 @@ impl<'a> From<&'a CardRow> for CardJson<'a> {
             deck: &c.deck,
             area: &c.area,
             prompt: &c.prompt,
-            due: c.state.map(|s| s.due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            due: c
+                .state
+                .map(|s| s.due.min(crate::values::latest_moment()).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             stability: c.state.map(|s| s.stability),
             difficulty: c.state.map(|s| s.difficulty),
             reps: c.state.map(|s| s.reps),

@@ -11,7 +11,7 @@ mod parse;
 pub use import::{
     Format, ImportOptions, ImportedDue, ImportedPreset, ImportedReview, ImportedSchedule, Parsed, Renamed,
 };
-pub use parse::{DeckError, parse_toml, toml_error};
+pub use parse::{DeckError, LEVELS, parse_toml, toml_error};
 
 use chrono::TimeZone;
 
@@ -47,8 +47,16 @@ pub fn parse_import<Tz: TimeZone>(
     import::check_not_empty(file, &parsed)?;
     import::move_out_of_builtin(&mut parsed, options, reserved_deck_ids());
     import::validate(file, &parsed, &std::collections::HashMap::new())?;
+    check_levels(file, &parsed)?;
     import::check_reserved(file, &parsed, reserved_deck_ids())?;
     Ok(parsed)
+}
+
+/// Every card's level is one of [`LEVELS`] (TOML checks its own, with the line; this covers
+/// CSV, Markdown and Anki).
+fn check_levels(file: &str, parsed: &Parsed) -> Result<(), DeckError> {
+    let bad = parsed.decks.iter().flat_map(|d| &d.cards).find_map(parse::bad_level);
+    bad.map_or(Ok(()), |message| Err(DeckError { file: file.to_owned(), line: 0, field: "level".to_owned(), message }))
 }
 
 /// The ids imports may not take: every built-in deck's, by file name and by `[deck] id`.

@@ -41,6 +41,9 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Deck, DeckError> {
                 return Err(err(&needle, format!("cards[{i}].{field}"), "must not be empty"));
             }
         }
+        if let Some(message) = bad_level(card) {
+            return Err(err(&needle, format!("cards[{i}].level"), &message));
+        }
     }
     Ok(deck)
 }
@@ -80,6 +83,17 @@ fn parse_in_chunks(text: &str) -> Option<Deck> {
         deck.cards.extend(chunk.cards);
     }
     Some(deck)
+}
+
+/// The levels a card may have (`level`, optional).
+pub const LEVELS: [&str; 3] = ["junior", "mid", "senior"];
+
+/// Why `card`'s level is refused, if it is not one of [`LEVELS`] (a typo like `senoir` would
+/// otherwise be stored and never match a filter).
+pub fn bad_level(card: &super::CardSpec) -> Option<String> {
+    let level = card.level.as_deref()?;
+    (!LEVELS.contains(&level))
+        .then(|| format!("card {:?}: level {level:?} is not one of {}", card.id, LEVELS.join(", ")))
 }
 
 fn find_line(text: &str, needle: &str) -> usize {
@@ -157,6 +171,15 @@ answer = "- a"
         let e = parse_toml("d.toml", &text).unwrap_err();
         assert_eq!(e.line, 11);
         assert!(e.message.contains("answr"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_level_is_an_error_listing_the_levels() {
+        let text = "[deck]\nid = \"d\"\nname = \"D\"\narea = \"sql\"\n\n[[cards]]\nid = \"a\"\nprompt = \"P\"\nanswer = \"A\"\nlevel = \"godlike\"\n";
+        let e = parse_toml("d.toml", text).unwrap_err();
+        assert_eq!(e.line, 7, "the card's id line");
+        assert!(e.to_string().contains("level \"godlike\" is not one of junior, mid, senior"), "{e}");
+        assert!(parse_toml("d.toml", &text.replace("godlike", "senior")).is_ok());
     }
 
     #[test]

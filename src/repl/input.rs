@@ -53,16 +53,16 @@ impl Input for Terminal {
 
     fn read_line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
         loop {
-            return match self.editor.readline(prompt) {
-                Ok(line) => Ok(Some(line)),
-                Err(ReadlineError::Eof | ReadlineError::Interrupted) => Ok(None),
+            match self.editor.readline(prompt) {
+                Ok(line) => return Ok(Some(line)),
+                Err(ReadlineError::Eof | ReadlineError::Interrupted) => return Ok(None),
+                // One stray byte (a mistyped key, a bad paste) refuses the line, not the session.
                 Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
-                    not_text()?;
-                    continue;
+                    writeln!(std::io::stdout(), "{NOT_TEXT}")?
                 }
-                Err(ReadlineError::Io(e)) => Err(e),
-                Err(e) => Err(std::io::Error::other(e)),
-            };
+                Err(ReadlineError::Io(e)) => return Err(e),
+                Err(e) => return Err(std::io::Error::other(e)),
+            }
         }
     }
 }
@@ -82,22 +82,16 @@ impl<R: BufRead> Input for Piped<R> {
             writeln!(out)?;
             match String::from_utf8(bytes) {
                 Ok(line) => return Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned())),
-                // One stray byte must not end a session: that line is refused, the next read.
-                Err(_) => {
-                    not_text()?;
-                    write!(out, "{prompt}")?;
-                    out.flush()?;
-                }
+                // A line that is not text is refused; the session goes on with the next one.
+                Err(_) => write!(out, "{NOT_TEXT}\n{prompt}")?,
             }
+            out.flush()?;
         }
     }
 }
 
-/// Says that a line was refused for not being UTF-8 text.
-fn not_text() -> std::io::Result<()> {
-    let mut err = std::io::stderr();
-    writeln!(err, "grill: that line is not UTF-8 text; type it again")
-}
+/// What a line that is not UTF-8 text gets: refused, and the next line read.
+const NOT_TEXT: &str = "That line is not valid UTF-8 text; nothing was done. Type it again.";
 
 /// Rustyline when stdin and stdout are terminals, else plain lines from stdin.
 pub fn stdin_input() -> std::io::Result<Box<dyn Input>> {

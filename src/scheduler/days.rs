@@ -79,7 +79,12 @@ pub fn day_of<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz, rollover_hour: u32) -> i
 
 /// The moment day `day` begins in `tz`. In a daylight-saving gap the day begins when the clock
 /// jumps; in an overlap, at the earlier of the two moments.
+/// Never after [`crate::values::latest_moment`], so no due date prints past year 9999.
 pub fn day_start<Tz: TimeZone>(day: i64, tz: &Tz, rollover_hour: u32) -> DateTime<Utc> {
+    local_day_start(day, tz, rollover_hour).min(crate::values::latest_moment())
+}
+
+fn local_day_start<Tz: TimeZone>(day: i64, tz: &Tz, rollover_hour: u32) -> DateTime<Utc> {
     let date = i32::try_from(day).ok().and_then(NaiveDate::from_num_days_from_ce_opt).unwrap_or(NaiveDate::MAX);
     let time = NaiveTime::from_hms_opt(rollover_hour, 0, 0).unwrap_or(NaiveTime::MIN);
     let mut local = date.and_time(time);

@@ -193,7 +193,7 @@ impl Store {
             return Err(StoreError::ReadOnly("the file or its disk is write-protected".into()));
         }
         restrict_permissions(path)?;
-        configure(&mut conn)?;
+        configure(&mut conn).map_err(|e| folder_not_writable(path, e))?;
         if existed && migrate::current_version(&conn)? < schema_version() as i64 {
             backup_before_migration(&conn, path)?;
         }
@@ -306,6 +306,19 @@ fn patient_transaction(conn: &Connection) -> Result<rusqlite::Transaction<'_>, S
 fn cannot_open(path: &Path, error: rusqlite::Error) -> StoreError {
     match StoreError::from(error) {
         StoreError::Sqlite(e) => StoreError::CannotOpen(path.to_owned(), e.to_string()),
+        other => other,
+    }
+}
+
+/// SQLite's bare "unable to open database file" when the database opens but its `-wal` and
+/// `-shm` cannot be created beside it (a read-only folder): name the file and say why.
+fn folder_not_writable(path: &Path, error: StoreError) -> StoreError {
+    match error {
+        StoreError::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) => {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let why = format!("{e}: SQLite could not create its -wal and -shm files in {}", dir.display());
+            StoreError::CannotOpen(path.to_owned(), why)
+        }
         other => other,
     }
 }
