@@ -118,3 +118,49 @@ fn a_read_only_folder_is_a_message_naming_the_database_and_why() {
         assert!(err.contains("could not create its -wal and -shm files in"), "says why: {err}");
     });
 }
+
+/// The `-wal` file beside the test's database.
+fn wal_of(env: &Env) -> std::path::PathBuf {
+    let mut name = env.db().into_os_string();
+    name.push("-wal");
+    name.into()
+}
+
+#[test]
+fn a_wal_deleted_after_a_kill_is_noticed_at_the_next_start() {
+    use crate::common::live::{Live, is_confirmation};
+    let env = Env::new();
+    env.run(&["decks"], "");
+    // A clean close leaves no -wal and no warning.
+    let clean = env.grill(&["decks"]).output().unwrap();
+    assert!(!wal_of(&env).exists());
+    assert!(!String::from_utf8_lossy(&clean.stderr).contains("warning"), "{clean:?}");
+    // A drill killed after a confirmed rating leaves its -wal: kept, the next start says nothing
+    // and has the rating.
+    let mut drill = Live::start(&env, &["drill", "--limit", "3"]);
+    drill.wait_for_prompt("answer> ");
+    drill.send("\n3\n");
+    drill.wait_for(is_confirmation);
+    drop(drill);
+    assert!(wal_of(&env).exists(), "a killed drill leaves its -wal");
+    let next = env.grill(&["decks"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&next.stderr).contains("warning"), "{next:?}");
+    assert_eq!(review_log(&env.sql()).len(), 1);
+    // Killed again, and this time the -wal is deleted: the next start says what was lost.
+    let mut drill = Live::start(&env, &["drill", "--limit", "3"]);
+    drill.wait_for_prompt("answer> ");
+    drill.send("\n3\n");
+    drill.wait_for(is_confirmation);
+    drop(drill);
+    std::fs::remove_file(wal_of(&env)).unwrap();
+    let lost = env.grill(&["decks"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&lost.stderr);
+    assert!(lost.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("stopped without closing it, and its -wal file has been deleted since"),
+        "the loss went unnoticed: {stderr}"
+    );
+    // Said once: the start that noticed closed cleanly.
+    let after = env.grill(&["decks"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&after.stderr).contains("warning"), "{after:?}");
+}

@@ -40,6 +40,16 @@ impl App {
         let clock = Clock::from_env()?;
         let config = Config::load(&config_path(global)?)?;
         let mut store = Store::open(&db_path(global)?)?;
+        if store.wal_went_missing() {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "grill: warning: the last grill on {} stopped without closing it, and its -wal file has been \
+                 deleted since: answers saved after its last checkpoint are lost (restore a backup with \
+                 `grill restore` if they matter)",
+                store.path().display()
+            );
+        }
         // Fitted parameters (if any) schedule every answer; card states were replayed with them
         // when they were saved.
         let parameters = store.fsrs_parameters()?;

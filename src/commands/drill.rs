@@ -81,6 +81,9 @@ pub fn drill(app: &mut App, args: &DrillArgs, input: &mut dyn Input, out: &mut d
             return Err(error);
         }
     };
+    // The session's answers go into the database file itself now, not only its -wal: a kill
+    // later (at the summary, or a terminal closed) followed by a lost -wal cannot take them.
+    app.store.checkpoint()?;
     let more = match session.remaining() {
         0 => String::new(),
         n => format!(" {} left in today's queue.", n),

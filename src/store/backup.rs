@@ -77,6 +77,7 @@ pub fn restore(db: &Path, source: &Path, keep: &Path) -> Result<RestoreReport, S
         }
         Some(Err(e)) => return Err(e),
     };
+    super::check::forget_stamp(db);
     Ok(RestoreReport { restored, previous })
 }
 

@@ -64,6 +64,28 @@ fn stamp_matches(path: &Path) -> bool {
     recorded.is_some_and(|r| Some(r.trim().to_owned()) == fingerprint(path))
 }
 
+/// What the stamp says while grill has the database open. A grill that is killed leaves it
+/// there, and with it the `-wal` file holding every answer saved since the last checkpoint.
+const IN_USE: &str = "in use";
+
+/// Marks `path` as open: until a clean close replaces the mark with the file's fingerprint, a
+/// missing `-wal` means answers were lost (see [`wal_went_missing`]). Best effort.
+pub(super) fn mark_in_use(path: &Path) {
+    let _ = crate::files::write_private(&sibling(path, ".checked"), IN_USE.as_bytes());
+}
+
+/// Whether the last grill to open `path` did not close it and its `-wal` file is gone: the
+/// answers that lived only there (since the last checkpoint) were deleted with it.
+pub fn wal_went_missing(path: &Path) -> bool {
+    let marked = std::fs::read_to_string(sibling(path, ".checked")).is_ok_and(|s| s.trim() == IN_USE);
+    marked && path.is_file() && !sibling(path, "-wal").exists()
+}
+
+/// Forgets what the stamp says (a restored file is checked in full at the next start).
+pub fn forget_stamp(path: &Path) {
+    let _ = std::fs::remove_file(sibling(path, ".checked"));
+}
+
 /// Records that `path`, just closed by grill with every transaction checkpointed, is healthy
 /// as it is now. Best effort: without the stamp the next start only takes longer.
 pub(super) fn write_stamp(path: &Path) {

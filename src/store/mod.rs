@@ -154,6 +154,8 @@ pub struct Store {
     /// The database's generation when it was opened: `restore` gives every restored database a
     /// new one, and each rating checks it (see `generation`).
     generation: Option<String>,
+    /// See [`Store::wal_went_missing`].
+    wal_went_missing: bool,
 }
 
 /// Milliseconds since the Unix epoch, as stored.
@@ -180,6 +182,7 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// Foreign, damaged and newer files are refused before anything is written.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let wal_went_missing = check::wal_went_missing(path);
         check::check_existing(path)?;
         let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -199,7 +202,21 @@ impl Store {
         }
         migrate::migrate(&mut conn)?;
         let generation = generation::read(&conn)?;
-        Ok(Store { conn, path: path.to_owned(), generation })
+        check::mark_in_use(path);
+        Ok(Store { conn, path: path.to_owned(), generation, wal_went_missing })
+    }
+
+    /// Copies what the `-wal` file holds into the database file, as far as no other grill's
+    /// open read holds it back (SQLite's passive checkpoint: it never waits or blocks).
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Whether the grill before this one stopped without closing the database and its `-wal`
+    /// file was deleted since: answers confirmed since its last checkpoint are gone.
+    pub fn wal_went_missing(&self) -> bool {
+        self.wal_went_missing
     }
 
     /// Closes the database; once the last connection is gone SQLite has checkpointed the WAL,
@@ -217,7 +234,7 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         configure(&mut conn)?;
         migrate::migrate(&mut conn)?;
-        Ok(Store { conn, path: PathBuf::from(":memory:"), generation: None })
+        Ok(Store { conn, path: PathBuf::from(":memory:"), generation: None, wal_went_missing: false })
     }
 
     /// Where the database lives.
