@@ -436,7 +436,8 @@ mod tests {
         let log = rows(&conn);
         super::super::migrate::migrate(&mut conn).unwrap();
         assert_eq!(rows(&conn), log, "the migration rewrote the log");
-        let store = Store { conn, path: std::path::PathBuf::from(":memory:"), generation: None };
+        let store =
+            Store { conn, path: std::path::PathBuf::from(":memory:"), generation: None, wal_went_missing: false };
         assert_eq!(store.device_id().unwrap().len(), 16);
         let out: Vec<(i64, String, i64)> =
             store.unpublished_reviews().unwrap().into_iter().map(|r| (r.seq, r.card, r.at)).collect();
