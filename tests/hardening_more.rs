@@ -164,3 +164,28 @@ fn a_wal_deleted_after_a_kill_is_noticed_at_the_next_start() {
     let after = env.grill(&["decks"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&after.stderr).contains("warning"), "{after:?}");
 }
+
+#[test]
+fn commands_that_only_read_work_on_a_write_protected_database_or_folder() {
+    let env = Env::new();
+    env.run(&["drill", "--limit", "1"], "\n3\nq\n");
+    let folder = env.db().parent().unwrap().to_owned();
+    assert!(!wal_of(&env).exists(), "a clean close leaves no -wal");
+    let check = |what: &str| {
+        for args in [&["stats"][..], &["cards", "--area", "sql"], &["score"], &["log"], &["gaps"], &["plan"]] {
+            let out = env.grill(args).output().unwrap();
+            assert!(out.status.success(), "{what}: {args:?}: {}", stderr(&out));
+            assert!(!out.stdout.is_empty(), "{what}: {args:?} printed nothing");
+        }
+        let stats = String::from_utf8(env.grill(&["stats"]).output().unwrap().stdout).unwrap();
+        assert!(stats.contains("1 answer ·"), "{what}: the saved answer is read: {stats}");
+        let export = env.grill(&["export", "--deck", "sql", "-o", "-"]).output().unwrap();
+        assert!(export.status.success() && export.stdout.starts_with(b"[deck]"), "{what}: {}", stderr(&export));
+        // A command that writes still refuses, with the reason.
+        let drill = env.grill(&["drill"]).write_stdin("q\n").output().unwrap();
+        assert_eq!(drill.status.code(), Some(1), "{what}: {}", stderr(&drill));
+    };
+    with_immutable_folder(&env.db(), || check("the file"));
+    with_immutable_folder(&folder, || check("the folder"));
+    assert_eq!(review_log(&env.sql()).len(), 1, "nothing was written or lost");
+}

@@ -37,9 +37,24 @@ pub struct App {
 impl App {
     /// Opens the database and config the global options point at, and syncs the built-in decks.
     pub fn open(global: &Global) -> Result<App> {
+        Self::open_with(global, Store::open, true)
+    }
+
+    /// Opens the database only to read it (see [`Store::open_for_reading`]): for commands that
+    /// write nothing, when the database or its folder is write-protected. The built-in decks
+    /// are as the database last saw them.
+    pub fn open_for_reading(global: &Global) -> Result<App> {
+        Self::open_with(global, Store::open_for_reading, false)
+    }
+
+    fn open_with(
+        global: &Global,
+        open: fn(&std::path::Path) -> Result<Store, crate::store::StoreError>,
+        sync_builtin: bool,
+    ) -> Result<App> {
         let clock = Clock::from_env()?;
         let config = Config::load(&config_path(global)?)?;
-        let mut store = Store::open(&db_path(global)?)?;
+        let mut store = open(&db_path(global)?)?;
         if store.wal_went_missing() {
             use std::io::Write;
             let _ = writeln!(
@@ -60,7 +75,7 @@ impl App {
         // Parsing the ~400 built-in cards takes milliseconds, the rest of the start-up about
         // four: only when they changed since the last sync.
         let fingerprint = deck::builtin_fingerprint();
-        if store.synced_builtin_fingerprint()?.as_deref() != Some(fingerprint.as_str()) {
+        if sync_builtin && store.synced_builtin_fingerprint()?.as_deref() != Some(fingerprint.as_str()) {
             let decks = deck::builtin_decks().context("a built-in deck is broken")?;
             store.sync_builtin(&decks, &fingerprint, now)?;
         }

@@ -73,7 +73,12 @@ fn run(cli: Cli, out: &mut Ui) -> Result<()> {
     if let Some(result) = backup::without_app(&cli, out) {
         return result.map_err(|e| name_the_database(e, &db));
     }
-    let mut app = App::open(&cli.global).map_err(|e| name_the_database(e, &db))?;
+    let mut app = match App::open(&cli.global) {
+        // A write-protected database or folder still serves the commands that only read.
+        Err(e) if only_reads(&cli.command) && is_write_protected(&e) => App::open_for_reading(&cli.global),
+        opened => opened,
+    }
+    .map_err(|e| name_the_database(e, &db))?;
     let result = match cli.command {
         None => drill::run(&mut app, &DrillArgs::default(), out),
         Some(Command::Drill(args)) => drill::run(&mut app, &args, out),
@@ -115,5 +120,33 @@ fn name_the_database(error: anyhow::Error, db: &std::path::Path) -> anyhow::Erro
     match error.downcast_ref::<crate::store::StoreError>() {
         Some(e) if e.is_machine_fault() => error.context(db.display().to_string()),
         _ => error,
+    }
+}
+
+/// Whether `command` reads the database and writes nothing to it (files it writes elsewhere,
+/// such as an export or a report, do not count).
+fn only_reads(command: &Option<Command>) -> bool {
+    matches!(
+        command,
+        Some(
+            Command::Cards(_)
+                | Command::Show(_)
+                | Command::Export(_)
+                | Command::Plan(_)
+                | Command::Gaps(_)
+                | Command::Stats(_)
+                | Command::Report(_)
+        )
+    ) || matches!(command, Some(Command::Score(args)) if args.action.is_none())
+        || matches!(command, Some(Command::Log(args)) if args.command.as_ref().is_none_or(|c| matches!(c, crate::cli::LogCommand::Show { .. })))
+}
+
+/// Whether opening failed because the database file or its folder cannot be written.
+fn is_write_protected(error: &anyhow::Error) -> bool {
+    use crate::store::StoreError;
+    match error.downcast_ref::<StoreError>() {
+        Some(StoreError::ReadOnly(_)) => true,
+        Some(StoreError::CannotOpen(_, why)) => why.contains("could not create its -wal"),
+        _ => false,
     }
 }

@@ -132,7 +132,7 @@ fn inspect(path: &Path) -> Result<(), StoreError> {
 /// Opens read-only, and `immutable` when no `-wal` file exists, so SQLite creates no `-wal` or
 /// `-shm` beside a file it may refuse. With a `-wal` (a grill running, or one killed), the
 /// ordinary locking way: the transactions committed in it must be seen.
-fn open(path: &Path) -> rusqlite::Result<Connection> {
+pub(super) fn open(path: &Path) -> rusqlite::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let immutable = !sibling(path, "-wal").exists();
     let uri = format!("file:{}?mode=ro{}", uri_path(path), if immutable { "&immutable=1" } else { "" });

@@ -206,6 +206,25 @@ impl Store {
         Ok(Store { conn, path: path.to_owned(), generation, wal_went_missing })
     }
 
+    /// Opens the database at `path` only to read it, for commands that write nothing when the
+    /// file or its folder is write-protected: no migration, no built-in deck sync, nothing
+    /// created beside it (`immutable` when no `-wal` is there; see `check`).
+    pub fn open_for_reading(path: &Path) -> Result<Store, StoreError> {
+        check::check_existing(path)?;
+        if !path.is_file() {
+            return Err(StoreError::NoDatabase(path.to_owned()));
+        }
+        let conn = check::open(path).map_err(|e| cannot_open(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        if migrate::current_version(&conn)? < schema_version() as i64 {
+            let why =
+                "the database needs an upgrade, which needs write access: run grill once where it can write".into();
+            return Err(StoreError::ReadOnly(why));
+        }
+        let generation = generation::read(&conn)?;
+        Ok(Store { conn, path: path.to_owned(), generation, wal_went_missing: false })
+    }
+
     /// Copies what the `-wal` file holds into the database file, as far as no other grill's
     /// open read holds it back (SQLite's passive checkpoint: it never waits or blocks).
     pub fn checkpoint(&self) -> Result<(), StoreError> {
