@@ -38,13 +38,26 @@ pub fn compute_many<Tz: TimeZone>(
     debug_assert!(moments.is_sorted(), "moments must be in order");
     let empty: BTreeMap<&str, Tally> = inputs.cards.iter().map(|c| (c.area.as_str(), Tally::default())).collect();
     let mut tallies = vec![empty; moments.len()];
+    // Each moment's day once, and each state's last-review day once per change of state (the
+    // same figures as `recall_of` and `Tally::add_events`, without a day lookup per card and
+    // moment).
+    let days: Vec<i64> = moments.iter().map(|at| clock.day_of(*at)).collect();
     for card in inputs.cards.iter().filter(|c| !c.suspended) {
         let states = states_at(card, moments, scheduler, clock)?;
         let events = retention_events(card, clock);
-        for ((at, state), tally) in moments.iter().zip(&states).zip(&mut tallies) {
+        let mut last: Option<(DateTime<Utc>, i64)> = None;
+        for (((at, today), state), tally) in moments.iter().zip(&days).zip(&states).zip(&mut tallies) {
             let tally = tally.get_mut(card.area.as_str()).expect("every area has a tally");
-            tally.add_card(state.as_ref().map(|s| recall_of(s, *at, scheduler, clock)));
-            tally.add_events(&events, *at, clock);
+            tally.add_card(state.as_ref().map(|s| {
+                let reviewed = match last {
+                    Some((when, day)) if when == s.last_review => day,
+                    _ => clock.day_of(s.last_review),
+                };
+                last = Some((s.last_review, reviewed));
+                let elapsed = u32::try_from(today - reviewed).unwrap_or(0);
+                f64::from(scheduler.retrievability(s.memory(), elapsed as f32))
+            }));
+            tally.add_events_on(&events, *at, *today);
         }
     }
     Ok(moments.iter().zip(tallies).map(|(at, tally)| scorecard(inputs, *at, &tally)).collect())
@@ -215,7 +228,11 @@ impl Tally {
 
     /// Counts the retention events in the 30 days up to `at`.
     fn add_events<Tz: TimeZone>(&mut self, events: &[RetentionEvent], at: DateTime<Utc>, clock: &DayClock<Tz>) {
-        let today = clock.day_of(at);
+        self.add_events_on(events, at, clock.day_of(at));
+    }
+
+    /// [`Tally::add_events`] with the day of `at` already known.
+    fn add_events_on(&mut self, events: &[RetentionEvent], at: DateTime<Utc>, today: i64) {
         for event in events.iter().filter(|e| e.at <= at && e.day > today - RETENTION_DAYS) {
             self.reviews += 1;
             self.passes += usize::from(event.pass);

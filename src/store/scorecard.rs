@@ -1,5 +1,5 @@
-//! What the readiness scorecard reads (every card with its review log, in one query) and the
-//! user's self-assessments (append-only).
+//! What the readiness scorecard reads (every card with its review log, in two sequential
+//! reads) and the user's self-assessments (append-only).
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -10,34 +10,43 @@ use crate::scheduler::{Review, ReviewKind};
 use crate::scorecard::{CardInput, SelfRating};
 
 impl Store {
-    /// Every card with its area, suspended flag and review log (oldest first), read with one
-    /// query ordered by card and time.
+    /// Every card with its area, suspended flag and review log (oldest first: by time, then
+    /// log order).
+    // Two sequential reads instead of one join: the cards' short columns from their covering
+    // index, then the log in rowid order, grouped by card in memory. Walking `reviews_card` and
+    // looking up each review's row costs a random page access per review (1.4 s against 0.05 s
+    // for a million reviews in the `sqlite3` shell).
     pub fn scorecard_cards(&self) -> Result<Vec<CardInput>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT c.id, c.key, c.area, c.suspended, r.at, r.rating, r.kind
-             FROM cards c LEFT JOIN reviews r ON r.card_id = c.id
-             ORDER BY c.id, r.at, r.id",
-        )?;
+        use std::collections::HashMap;
         let imported = super::imported::load_all(self.conn())?;
+        let mut stmt =
+            self.conn().prepare("SELECT id, key, area, suspended FROM cards INDEXED BY cards_area ORDER BY id")?;
         let mut rows = stmt.query([])?;
         let mut cards: Vec<CardInput> = Vec::new();
-        let mut current = None;
+        let mut index: HashMap<i64, usize> = HashMap::new();
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
-            if current != Some(id) {
-                current = Some(id);
-                cards.push(CardInput {
-                    key: r.get(1)?,
-                    area: r.get(2)?,
-                    suspended: r.get(3)?,
-                    reviews: Vec::new(),
-                    current: None,
-                    start: imported.get(&id).and_then(|i| i.start),
-                });
+            index.insert(id, cards.len());
+            cards.push(CardInput {
+                key: r.get(1)?,
+                area: r.get(2)?,
+                suspended: r.get(3)?,
+                reviews: Vec::new(),
+                current: None,
+                start: imported.get(&id).and_then(|i| i.start),
+            });
+        }
+        let mut stmt = self.conn().prepare("SELECT card_id, at, rating, kind FROM reviews NOT INDEXED ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                cards[i].reviews.push(review_from(r.get(1)?, r.get(2)?, r.get(3)?));
             }
-            if let Some(at) = r.get::<_, Option<i64>>(4)? {
-                let card = cards.last_mut().expect("pushed above");
-                card.reviews.push(review_from(at, r.get(5)?, r.get(6)?));
+        }
+        // Read in id order; a stable sort by time keeps log order among equal times.
+        for card in &mut cards {
+            if !card.reviews.is_sorted_by_key(|r| r.at) {
+                card.reviews.sort_by_key(|r| r.at);
             }
         }
         Ok(cards)
