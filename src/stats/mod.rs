@@ -245,29 +245,19 @@ fn answer_times<Tz: TimeZone>(
     today: i64,
     clock: &DayClock<Tz>,
 ) -> Vec<AreaTime> {
-    // area -> (answer seconds, limits of the cards answered, answers over their limit)
-    let mut areas: BTreeMap<&str, (Vec<f64>, Vec<f64>, usize)> = BTreeMap::new();
-    for entry in log.iter().filter(|e| clock.day_of(e.review.at) > today - ANSWER_TIME_DAYS) {
-        let card = by_id[&entry.card_id];
-        let (times, limits, over) = areas.entry(&card.area).or_default();
-        let secs = entry.duration_ms as f64 / 1000.0;
-        times.push(secs);
-        if let Some(limit) = card.time_limit_secs {
-            limits.push(f64::from(limit));
-            *over += usize::from(secs > f64::from(limit));
-        }
-    }
-    areas
-        .into_iter()
-        .map(|(area, (mut times, mut limits, over_limit))| AreaTime {
-            area: area.to_owned(),
-            answers: times.len(),
-            median_secs: median(&mut times).unwrap_or(0.0),
-            limit_median_secs: median(&mut limits),
-            timed: limits.len(),
-            over_limit,
+    let recent: Vec<parts::TimedAnswer> = log
+        .iter()
+        .filter(|e| clock.day_of(e.review.at) > today - ANSWER_TIME_DAYS)
+        .map(|entry| {
+            let card = by_id[&entry.card_id];
+            parts::TimedAnswer {
+                area: card.area.clone(),
+                duration_ms: entry.duration_ms,
+                time_limit_secs: card.time_limit_secs,
+            }
         })
-        .collect()
+        .collect();
+    parts::answer_times(&recent, &|_| true)
 }
 
 /// The median (the mean of the middle two for an even count).

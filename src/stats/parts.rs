@@ -164,7 +164,9 @@ fn forecast<Tz: TimeZone>(
     forecast_counts(offsets, today)
 }
 
-fn answer_times(recent: &[TimedAnswer], wanted: &dyn Fn(&str) -> bool) -> Vec<AreaTime> {
+/// Per area: how many answers, their median time, the median time limit of the cards answered
+/// and how many ran over it.
+pub(super) fn answer_times(recent: &[TimedAnswer], wanted: &dyn Fn(&str) -> bool) -> Vec<AreaTime> {
     let mut areas: BTreeMap<&str, (Vec<f64>, Vec<f64>, usize)> = BTreeMap::new();
     for answer in recent.iter().filter(|a| wanted(&a.area)) {
         let (times, limits, over) = areas.entry(&answer.area).or_default();
