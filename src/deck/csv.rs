@@ -32,9 +32,18 @@ pub fn parse(file: &str, text: &str, options: &ImportOptions) -> Result<Parsed, 
     let header = anki_header(file, text)?;
     let body = text.splitn(header.lines + 1, '\n').nth(header.lines).unwrap_or("");
     let delimiter = header.separator.unwrap_or_else(|| sniff_delimiter(file, body));
-    if let Some(opened) = unterminated_quote(body.as_bytes(), delimiter) {
-        let message = "unterminated quote: a value opened with \" here never closes".to_owned();
-        return Err(err(file, opened + header.lines, "row", message));
+    // Before the csv reader: it holds a whole row (a 50 MB line of commas is 50 million field
+    // bounds, a gigabyte) before a cap on its fields could look at it.
+    match scan_rows(body.as_bytes(), delimiter) {
+        Err(RowFault::Unterminated { opened }) => {
+            let message = "unterminated quote: a value opened with \" here never closes".to_owned();
+            return Err(err(file, opened + header.lines, "row", message));
+        }
+        Err(RowFault::TooWide { line, fields }) => {
+            let message = format!("{fields} fields in one row; a row has at most {MAX_FIELDS}");
+            return Err(err(file, line + header.lines, "row", message));
+        }
+        Ok(()) => {}
     }
     let reader =
         ::csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(body.as_bytes());
@@ -274,6 +283,14 @@ fn column(name: &str) -> Option<&'static str> {
     COLUMNS.iter().copied().find(|c| *c == canonical)
 }
 
+/// What [`scan_rows`] refuses a file for.
+enum RowFault {
+    /// A quoted value opened on line `opened` never closes.
+    Unterminated { opened: usize },
+    /// The row starting on `line` has `fields` fields, over [`MAX_FIELDS`].
+    TooWide { line: usize, fields: usize },
+}
+
 /// The most fields a row may have: grill knows 11 columns, Anki exports a few more.
 const MAX_FIELDS: usize = 64;
 
@@ -297,12 +314,17 @@ fn lines_of(value: Option<&str>) -> Vec<String> {
     value.unwrap_or_default().lines().map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
 
-/// The 1-based line (of `body`) where a quoted value opens that never closes, read the way the
-/// csv crate reads: a quote opens a value only at its start, `""` inside it is one quote. The csv
-/// crate takes the rest of the file into that value, which then surfaces as a confusing error.
-fn unterminated_quote(body: &[u8], delimiter: u8) -> Option<usize> {
+/// Reads `body` the way the csv crate reads it (a quote opens a value only at its start, `""`
+/// inside it is one quote; delimiters and newlines inside quotes belong to the value) and
+/// refuses two things before the crate sees them: a quoted value that never closes (the crate
+/// takes the rest of the file into it, which surfaces as a confusing error), with the 1-based
+/// line of `body` where it opened; and a row of more than [`MAX_FIELDS`] fields, with the line
+/// it starts on. No allocation: a hostile 50 MB row costs one pass over its bytes.
+fn scan_rows(body: &[u8], delimiter: u8) -> Result<(), RowFault> {
     let (mut line, mut opened) = (1, 0);
     let (mut in_quotes, mut field_start) = (false, true);
+    // The row being scanned: where it started and how many fields it has so far.
+    let (mut row_line, mut fields) = (1, 1usize);
     let mut i = 0;
     while i < body.len() {
         let b = body[i];
@@ -317,6 +339,13 @@ fn unterminated_quote(body: &[u8], delimiter: u8) -> Option<usize> {
         } else if b == b'"' && field_start {
             in_quotes = true;
             opened = line;
+        } else if b == delimiter {
+            fields += 1;
+        } else if b == b'\n' {
+            if fields > MAX_FIELDS {
+                return Err(RowFault::TooWide { line: row_line, fields });
+            }
+            (row_line, fields) = (line + 1, 1);
         }
         field_start = !in_quotes && (b == delimiter || b == b'\n' || b == b'\r');
         if b == b'\n' {
@@ -324,7 +353,13 @@ fn unterminated_quote(body: &[u8], delimiter: u8) -> Option<usize> {
         }
         i += 1;
     }
-    in_quotes.then_some(opened)
+    if in_quotes {
+        return Err(RowFault::Unterminated { opened });
+    }
+    if fields > MAX_FIELDS {
+        return Err(RowFault::TooWide { line: row_line, fields });
+    }
+    Ok(())
 }
 
 fn csv_error(file: &str, offset: usize, e: &::csv::Error) -> DeckError {
@@ -350,11 +385,24 @@ mod tests {
 
     #[test]
     fn an_unterminated_quote_names_the_line_it_opened_on() {
-        assert_eq!(unterminated_quote(b"a,b\nq1,\"x \"\"y\"\" z\",a\n", b','), None);
-        assert_eq!(unterminated_quote(b"a,b\nq1,5\" screen,a\n", b','), None);
-        assert_eq!(unterminated_quote(b"a,b\nq1,p,a\nq2,\"open,a\nq3,p,a\n", b','), Some(3));
+        let opened = |body: &[u8]| match scan_rows(body, b',') {
+            Err(RowFault::Unterminated { opened }) => Some(opened),
+            _ => None,
+        };
+        assert_eq!(opened(b"a,b\nq1,\"x \"\"y\"\" z\",a\n"), None);
+        assert_eq!(opened(b"a,b\nq1,5\" screen,a\n"), None);
+        assert_eq!(opened(b"a,b\nq1,p,a\nq2,\"open,a\nq3,p,a\n"), Some(3));
         let e = parse_default("d.csv", "id,prompt,answer\nq1,p,a\nq2,\"open,a\nq3,p,a\n").unwrap_err();
         assert_eq!((e.line, e.message.starts_with("unterminated quote")), (3, true), "{e}");
+    }
+
+    #[test]
+    fn a_row_with_too_many_fields_is_refused_before_it_is_read_but_quoted_commas_do_not_count() {
+        let wide = format!("id,prompt,answer\nq1,p,a\nq2,{}a\n", ",".repeat(100));
+        let e = parse_default("w.csv", &wide).unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (3, "102 fields in one row; a row has at most 64"), "{e}");
+        let quoted = format!("id,prompt,answer\nq1,\"{}\",a\n", ",".repeat(100));
+        assert_eq!(parse_default("q.csv", &quoted).unwrap().decks[0].cards.len(), 1);
     }
 
     #[test]
