@@ -189,3 +189,18 @@ fn commands_that_only_read_work_on_a_write_protected_database_or_folder() {
     with_immutable_folder(&folder, || check("the folder"));
     assert_eq!(review_log(&env.sql()).len(), 1, "nothing was written or lost");
 }
+
+#[test]
+fn a_backup_is_taken_from_a_write_protected_folder() {
+    let env = Env::new();
+    env.run(&["drill", "--limit", "1"], "\n3\nq\n");
+    let folder = env.db().parent().unwrap().to_owned();
+    let copy = env.dir.path().join("copy.db");
+    with_immutable_folder(&folder, || {
+        let out = env.grill(&["backup", "-o", s(&copy)]).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    });
+    let reviews: i64 =
+        rusqlite::Connection::open(&copy).unwrap().query_row("SELECT count(*) FROM reviews", [], |r| r.get(0)).unwrap();
+    assert_eq!(reviews, 1);
+}

@@ -43,7 +43,7 @@ pub fn backup(db: &Path, target: &Path) -> Result<BackupReport, StoreError> {
     if target.exists() {
         return Err(StoreError::Exists(target.to_owned()));
     }
-    let source = open_read_only(db)?;
+    let source = open_source(db)?;
     copy_into_new_file(&source, target)?;
     describe(target)
 }
@@ -110,6 +110,20 @@ fn describe(path: &Path) -> Result<BackupReport, StoreError> {
     let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let reviews: i64 = conn.query_row("SELECT count(*) FROM reviews", [], |r| r.get(0))?;
     Ok(BackupReport { path: path.to_owned(), schema, reviews })
+}
+
+/// The database to copy. In a folder grill cannot write, SQLite cannot create the `-shm` a
+/// WAL database needs even to be read; no grill can be writing there either, so the file is
+/// read as it stands (`immutable`, see `check`).
+fn open_source(db: &Path) -> Result<Connection, StoreError> {
+    let conn = open_read_only(db)?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) && !sibling(db, "-wal").exists() => {
+            Ok(super::check::open(db)?)
+        }
+        Err(e) => Err(e.into()),
+        Ok(()) => Ok(conn),
+    }
 }
 
 fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
