@@ -155,6 +155,49 @@ fn the_history_of_a_past_week_equals_the_scorecard_at_that_date() {
     assert!(!text.contains("python"), "--area narrows the history: {text}");
 }
 
+/// The weekly history, each past point checked against `score --at` that date (which replays
+/// the whole log): returns the history and how many past days `recall_days` holds.
+fn checked_history(env: &Env) -> (Value, i64) {
+    let history: Value = serde_json::from_str(&env.run(&["score", "--history", "--weeks", "4", "--json"], "")).unwrap();
+    let weeks = history["weeks"].as_array().unwrap();
+    for week in &weeks[..3] {
+        let at = score(env, &["--at", week["date"].as_str().unwrap()]);
+        for a in week["areas"].as_array().unwrap() {
+            assert_eq!(a["score"], area(&at, a["area"].as_str().unwrap())["score"], "{} {}", week["date"], a["area"]);
+        }
+    }
+    let stored = env.sql().query_row("SELECT count(*) FROM recall_days", [], |r| r.get(0)).unwrap();
+    (history, stored)
+}
+
+#[test]
+fn past_days_of_the_history_are_stored_and_follow_what_changes_them() {
+    let mut env = Env::new();
+    env.run(&["drill", "--area", "sql", "--new", "5"], &"\n3\n".repeat(5));
+    env.day(9);
+    env.run(&["drill", "--area", "sql", "--new", "2"], "\n3\n\n1\n\n3\n\n3\n\n4\n\n3\n\n3\n\n3\n");
+    env.day(20);
+    let (first, stored) = checked_history(&env);
+    assert_eq!(stored, 21, "every day from the oldest point (day -1) to yesterday (day 19)");
+    let (again, stored) = checked_history(&env);
+    assert_eq!((&again, stored), (&first, 21), "read back: the same figures");
+    env.day(21);
+    let (before, stored) = checked_history(&env);
+    assert_eq!(stored, 22, "the next day adds one day");
+    // A suspended card leaves every area's past; the stored days go with it.
+    let card = reviewed(&env, "sql").remove(0);
+    env.run(&["suspend", &card], "");
+    assert_eq!(env.sql().query_row("SELECT count(*) FROM recall_days", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
+    let (suspended, _) = checked_history(&env);
+    assert_ne!(suspended, before, "the suspended card no longer counts");
+    // Days that start at another hour are other days: the stored ones are not used.
+    std::fs::write(env.config(), "day_rollover_hour = 11\n").unwrap();
+    let (moved, stored) = checked_history(&env);
+    assert_eq!(stored, 21, "days -1 to 19 of the new day start (today began at 11:00 on day 20)");
+    let at: Vec<&Value> = moved["weeks"].as_array().unwrap().iter().map(|w| &w["at"]).collect();
+    assert_eq!(at[0], "2026-03-02T10:59:59.999Z", "{at:?}");
+}
+
 #[test]
 fn a_self_assessment_is_shown_with_its_gap_and_every_rating_is_kept() {
     let mut env = Env::new();

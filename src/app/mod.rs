@@ -2,6 +2,7 @@
 //! the use cases several commands share (`queries`).
 
 pub mod editor;
+pub mod history;
 pub mod queries;
 pub mod session;
 pub mod sync;

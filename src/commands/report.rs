@@ -53,7 +53,7 @@ const HISTORY_WEEKS: u32 = 12;
 fn readiness(app: &App) -> Result<Readiness> {
     let inputs = crate::app::queries::scorecard_inputs(app)?;
     let now = app.now();
-    let history = scorecard::history(&inputs, now, HISTORY_WEEKS, &[], &app.scheduler, &app.days)?;
+    let history = crate::app::history::history(app, now, HISTORY_WEEKS, &[])?;
     let card = scorecard::compute(&inputs, now, &app.scheduler, &app.days)?;
     Ok(Readiness::from_scorecard(&history, &card))
 }

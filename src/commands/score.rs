@@ -5,7 +5,7 @@ use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
 
-use crate::app::queries::{scorecard_at, scorecard_inputs};
+use crate::app::queries::scorecard_at;
 use crate::app::{App, Ui};
 use crate::cli::{ScoreAction, ScoreArgs};
 use crate::render::safe_line;
@@ -33,7 +33,7 @@ pub fn run(app: &App, args: &ScoreArgs, out: &mut Ui) -> Result<()> {
         }
         return Ok(());
     }
-    let points = scorecard::history(&scorecard_inputs(app)?, at, args.weeks, &only, &app.scheduler, &app.days)?;
+    let points = crate::app::history::history(app, at, args.weeks, &only)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&HistoryJson { weeks: &points })?)?;
     } else {

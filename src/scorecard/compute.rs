@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 use super::moment::history_moments;
 use super::names::{DIMENSIONS, LANGUAGE_DEPTH, Source, language_areas};
@@ -43,12 +43,36 @@ pub fn compute_many<Tz: TimeZone>(
     // moment).
     let days: Vec<i64> = moments.iter().map(|at| clock.day_of(*at)).collect();
     for card in inputs.cards.iter().filter(|c| !c.suspended) {
-        let states = states_at(card, moments, scheduler, clock)?;
+        let area = card.area.as_str();
+        each_recall(card, moments, &days, scheduler, clock, |i, recall| {
+            tallies[i].get_mut(area).expect("every area has a tally").add_card(recall);
+        })?;
         let events = retention_events(card, clock);
-        let mut last: Option<(DateTime<Utc>, i64)> = None;
-        for (((at, today), state), tally) in moments.iter().zip(&days).zip(&states).zip(&mut tallies) {
-            let tally = tally.get_mut(card.area.as_str()).expect("every area has a tally");
-            tally.add_card(state.as_ref().map(|s| {
+        for ((at, today), tally) in moments.iter().zip(&days).zip(&mut tallies) {
+            tally.get_mut(area).expect("every area has a tally").add_events_on(&events, *at, *today);
+        }
+    }
+    Ok(moments.iter().zip(tallies).map(|(at, tally)| scorecard(inputs, *at, &tally)).collect())
+}
+
+/// Hands `add` the card's recall at each of `moments` (by index; `days` are their day
+/// numbers): its state replayed up to the moment, `None` before its first review.
+fn each_recall<Tz: TimeZone>(
+    card: &CardInput,
+    moments: &[DateTime<Utc>],
+    days: &[i64],
+    scheduler: &Scheduler,
+    clock: &DayClock<Tz>,
+    mut add: impl FnMut(usize, Option<f64>),
+) -> Result<(), SchedulerError> {
+    let states = states_at(card, moments, scheduler, clock)?;
+    // The last-review day once per change of state (the same figure as `recall_of`, without a
+    // day lookup per card and moment).
+    let mut last: Option<(DateTime<Utc>, i64)> = None;
+    for (i, (today, state)) in days.iter().zip(&states).enumerate() {
+        add(
+            i,
+            state.as_ref().map(|s| {
                 let reviewed = match last {
                     Some((when, day)) if when == s.last_review => day,
                     _ => clock.day_of(s.last_review),
@@ -56,11 +80,76 @@ pub fn compute_many<Tz: TimeZone>(
                 last = Some((s.last_review, reviewed));
                 let elapsed = u32::try_from(today - reviewed).unwrap_or(0);
                 f64::from(scheduler.retrievability(s.memory(), elapsed as f32))
-            }));
-            tally.add_events_on(&events, *at, *today);
-        }
+            }),
+        );
     }
-    Ok(moments.iter().zip(tallies).map(|(at, tally)| scorecard(inputs, *at, &tally)).collect())
+    Ok(())
+}
+
+/// Each area's recall sum at each of `moments` (oldest first): over its active cards, the
+/// retrievability of the card's state replayed up to the moment, added in the order of
+/// `cards` (so it equals [`compute_many`]'s to the last bit). An area without a reviewed card
+/// at a moment is left out of that moment's map.
+pub fn recall_sums_at<Tz: TimeZone>(
+    cards: &[CardInput],
+    moments: &[DateTime<Utc>],
+    scheduler: &Scheduler,
+    clock: &DayClock<Tz>,
+) -> Result<Vec<BTreeMap<String, f64>>, SchedulerError> {
+    debug_assert!(moments.is_sorted(), "moments must be in order");
+    let days: Vec<i64> = moments.iter().map(|at| clock.day_of(*at)).collect();
+    let mut areas: BTreeMap<&str, usize> = BTreeMap::new();
+    // sums[moment][area index]: None until the area's first reviewed card.
+    let mut sums: Vec<Vec<Option<f64>>> = vec![Vec::new(); moments.len()];
+    for card in cards.iter().filter(|c| !c.suspended) {
+        let next = areas.len();
+        let area = *areas.entry(card.area.as_str()).or_insert(next);
+        if area == next {
+            sums.iter_mut().for_each(|s| s.push(None));
+        }
+        each_recall(card, moments, &days, scheduler, clock, |i, recall| {
+            if let Some(r) = recall {
+                *sums[i][area].get_or_insert(0.0) += r;
+            }
+        })?;
+    }
+    Ok(sums
+        .into_iter()
+        .map(|row| areas.iter().filter_map(|(area, &i)| row[i].map(|sum| ((*area).to_owned(), sum))).collect())
+        .collect())
+}
+
+/// The history's points (see [`history_moments`]) from each area's recall sum at each point
+/// (`sums`, as [`recall_sums_at`] gives them) and its active cards now (`active`): the same
+/// scores as [`history`], which replays the whole log for every point.
+pub fn history_from_sums(
+    points: &[(NaiveDate, DateTime<Utc>)],
+    sums: &[BTreeMap<String, f64>],
+    active: &[(String, usize)],
+    only: &[String],
+) -> Vec<HistoryPoint> {
+    points
+        .iter()
+        .zip(sums)
+        .map(|((date, at), sums)| HistoryPoint {
+            date: *date,
+            at: *at,
+            areas: active
+                .iter()
+                .filter(|(area, _)| only.is_empty() || only.contains(area))
+                .map(|(area, cards)| {
+                    let tally = Tally {
+                        cards: *cards,
+                        seen: 0,
+                        recall_sum: sums.get(area).copied().unwrap_or(0.0),
+                        passes: 0,
+                        reviews: 0,
+                    };
+                    HistoryScore { area: area.clone(), score: area_score(area, &tally, None).score }
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The scorecard at each of `moments` (oldest first, all after the last review) from the

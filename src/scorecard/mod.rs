@@ -16,7 +16,8 @@ mod summary;
 mod tests;
 
 pub use compute::{
-    RETENTION_DAYS, RetentionEvent, compute, compute_many, compute_summarised, history, recall_of, retention_events,
+    RETENTION_DAYS, RetentionEvent, compute, compute_many, compute_summarised, history, history_from_sums, recall_of,
+    recall_sums_at, retention_events,
 };
 pub use moment::{date_of_day, days_after, end_of_day, history_moments};
 pub use names::{DIMENSIONS, Dimension, LANGUAGE_AREAS, LANGUAGE_DEPTH, Source, canonical_name, language_areas};

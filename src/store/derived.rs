@@ -272,6 +272,8 @@ impl Store {
 pub fn rebuild_derived(conn: &rusqlite::Connection) -> Result<(), StoreError> {
     conn.execute("DELETE FROM area_cards", [])?;
     conn.execute("DELETE FROM recall_buckets", [])?;
+    // Past days' recall is filled again by the next reader that needs it (see migration 0016).
+    conn.execute("DELETE FROM recall_days", [])?;
     conn.execute(&format!("INSERT INTO area_cards (area, cards, active) {AREA_CARDS}"), [])?;
     rebuild_from_states(conn)?;
     rebuild_from_log(conn)?;

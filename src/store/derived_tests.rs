@@ -50,6 +50,9 @@ enum Step {
     Suspend { card: usize, on: bool },
     /// Recompute every state (and the derived tables) from the log.
     Rebuild,
+    /// Show the weekly readiness history (`score --history`), `days` days after the latest
+    /// step: stores past days' recall, which later steps may make stale.
+    History { days: u32, weeks: u32 },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -62,6 +65,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0..30usize, 0..4usize).prop_map(|(card, area)| Step::MoveArea { card, area }),
         1 => (0..30usize, any::<bool>()).prop_map(|(card, on)| Step::Suspend { card, on }),
         1 => Just(Step::Rebuild),
+        2 => (0..20u32, 1..12u32).prop_map(|(days, weeks)| Step::History { days, weeks }),
     ]
 }
 
@@ -124,9 +128,45 @@ fn play(store: &mut Store, steps: &[Step]) -> DateTime<Utc> {
             Step::Rebuild => {
                 store.rebuild_states(&scheduler, &clock).unwrap();
             }
+            Step::History { days, weeks } => {
+                assert_history_exact(store, now + Duration::days(i64::from(*days)), *weeks);
+            }
         }
     }
     now
+}
+
+/// The weekly history through the stored past days (`app::history`) equals the exact replay
+/// of the whole log, for all areas and one; then every stored day equals the exact sums.
+fn assert_history_exact(store: &Store, now: DateTime<Utc>, weeks: u32) {
+    let (scheduler, clock) = (Scheduler::default_params(), DayClock::new(Utc, 4));
+    let key = crate::store::recall_key(&clock, &[]);
+    let inputs = Inputs { cards: store.scorecard_cards().unwrap(), self_ratings: Vec::new(), languages: Vec::new() };
+    for only in [vec![], vec!["sql".to_owned()]] {
+        let cached = store.weekly_history(&scheduler, &clock, &key, now, now, weeks, &only).unwrap();
+        let exact = scorecard::history(&inputs, now, weeks, &only, &scheduler, &clock).unwrap();
+        assert_eq!(cached, exact, "{weeks} weeks to {now}, areas {only:?}");
+    }
+    assert_stored_days_exact(store);
+}
+
+/// Every row of `recall_days` equals each area's recall sum replayed from the whole log.
+fn assert_stored_days_exact(store: &Store) {
+    let (scheduler, clock) = (Scheduler::default_params(), DayClock::new(Utc, 4));
+    let rows: Vec<(i64, String)> = store
+        .conn()
+        .prepare("SELECT day_end, sums FROM recall_days ORDER BY day_end")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let moments: Vec<DateTime<Utc>> = rows.iter().map(|(end, _)| crate::store::from_ms(*end)).collect();
+    let exact = scorecard::recall_sums_at(&store.scorecard_cards().unwrap(), &moments, &scheduler, &clock).unwrap();
+    for ((end, json), exact) in rows.iter().zip(exact) {
+        let stored: std::collections::BTreeMap<String, f64> = serde_json::from_str(json).unwrap();
+        assert_eq!(stored, exact, "the stored day ending at {}", crate::store::from_ms(*end));
+    }
 }
 
 /// Writes the states replaying the log gives (through the triggers, not recomputing the
@@ -296,6 +336,8 @@ proptest! {
         assert_slots_fold_to_the_log(&store, end);
         assert_stats_from_parts_equal_the_log(&store, end);
         assert_close_to_exact(&store, &[end, end + Duration::days(1), end + Duration::days(45)]);
+        assert_stored_days_exact(&store);
+        assert_history_exact(&store, end + Duration::days(2), 8);
     }
 }
 
@@ -372,8 +414,16 @@ fn bulk_writers_can_drop_the_derived_triggers_write_and_rebuild() {
     let mut store = store_with_cards();
     let end =
         play(&mut store, &[Step::Rate { card: 1, rating: 3, hours: 1 }, Step::Rate { card: 14, rating: 1, hours: 30 }]);
-    let tables =
-        ["area_cards", "recall_buckets", "first_reviews", "last_answers", "area_answers", "answer_slots", "due_slots"];
+    let tables = [
+        "area_cards",
+        "recall_buckets",
+        "first_reviews",
+        "last_answers",
+        "area_answers",
+        "answer_slots",
+        "due_slots",
+        "recall_days",
+    ];
     let triggers: Vec<(String, String)> = store
         .conn()
         .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
