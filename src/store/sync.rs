@@ -73,6 +73,23 @@ impl Store {
         how: &SyncOptions<'_, Tz>,
         progress: &mut dyn FnMut(),
     ) -> Result<SyncReport, StoreError> {
+        // Each upsert runs the derived tables' triggers, so SQLite keeps a statement journal
+        // of the pages it changes: in memory, not in a temporary file (a third of a 100,000-card
+        // import's time went to writing that file; bench/RESULTS.md, "Imports").
+        let temp_store: i64 = self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        let report = self.sync_decks_in_one_transaction(decks, history, how, progress);
+        self.conn.pragma_update(None, "temp_store", temp_store)?;
+        report
+    }
+
+    fn sync_decks_in_one_transaction<Tz: TimeZone>(
+        &mut self,
+        decks: &[Deck],
+        history: &[ImportedReview],
+        how: &SyncOptions<'_, Tz>,
+        progress: &mut dyn FnMut(),
+    ) -> Result<SyncReport, StoreError> {
         let tx = self.conn.transaction()?;
         let report = if history.len() >= BULK_REVIEWS {
             super::derived::without_derived_triggers(&tx, || write_decks(&tx, decks, history, how, progress))?
