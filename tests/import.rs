@@ -274,3 +274,26 @@ fn a_large_import_on_a_pipe_prints_no_progress_bar() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("added 700"));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_card_id_in_two_files_decks_is_refused_and_one_deck_may_span_files() {
+    let env = Env::new();
+    let deck = |id: &str, cards: &[&str]| {
+        let cards: String =
+            cards.iter().map(|c| format!("[[cards]]\nid = \"{c}\"\nprompt = \"{c}?\"\nanswer = \"- yes\"\n")).collect();
+        format!("[deck]\nid = \"{id}\"\nname = \"{id}\"\narea = \"sql\"\n{cards}")
+    };
+    let a = env.write("a.toml", &deck("a", &["shared/x", "a/1"]));
+    let b = env.write("b.toml", &deck("b", &["b/1", "shared/x"]));
+    env.grill(&["import", s(&a), s(&b)])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("b.toml"))
+        .stderr(predicates::str::contains("card id \"shared/x\" is also in deck \"a\" of an earlier file"))
+        .stderr(predicates::function::function(|e: &str| e.lines().count() == 1));
+    assert_eq!(count(&env, "SELECT count(*) FROM decks WHERE source = 'import'"), 0, "all or nothing");
+    // The same deck in two files is one deck.
+    let more = env.write("a2.toml", &deck("a", &["a/2", "a/3"]));
+    env.run(&["import", s(&a), s(&more)], "");
+    assert_eq!(count(&env, "SELECT count(*) FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = 'a'"), 4);
+}
