@@ -154,6 +154,35 @@ fn two_drills_and_a_large_import_at_once_save_every_rating_once_and_import_every
 }
 
 #[test]
+fn a_rating_typed_while_an_import_of_review_history_holds_the_lock_is_saved() {
+    const NOTES: i64 = 3000; // four answers each: 12,000 reviews, the bulk path
+    let env = Env::new();
+    env.run(&["decks"], "");
+    let apkg = env.dir.path().join("history.apkg");
+    std::fs::write(&apkg, crate::crash::anki_with_history(NOTES)).unwrap();
+    let mut drill = Live::start(&env, &["drill", "--new", "5"]);
+    let shown = drill.wait_for(|l| shown_card(l).is_some());
+    drill.wait_for_prompt("answer> ");
+    let mut import = piped(env.command(&["import", s(&apkg)])).spawn().expect("import starts");
+    let writing = env.wait_for_write_lock(&mut import);
+    drill.send("\n3\n");
+    let import_still_running = import.try_wait().unwrap().is_none();
+    drill.wait_for(is_confirmation);
+    drill.send("q\n");
+    let (status, out, err) = drill.finish();
+    let import = import.wait_with_output().expect("import runs");
+    assert!(writing.is_some() && import_still_running, "the rating was not typed while the import wrote");
+    assert_no_lock_error("drill", status, &out, &err);
+    let (stdout, stderr) = (String::from_utf8_lossy(&import.stdout), String::from_utf8_lossy(&import.stderr));
+    assert_no_lock_error("import", import.status, &stdout, &stderr);
+    let log = review_log(&env.sql());
+    assert_eq!(log.len(), 4 * NOTES as usize + 1, "every imported review and the rating, once each");
+    let card = shown_card(&shown).unwrap();
+    assert_eq!(log.iter().filter(|(_, key, rating)| *key == card && *rating == 3).count(), 1, "{card}");
+    assert_eq!(integrity(&env.sql()), "ok");
+}
+
+#[test]
 fn undo_in_one_session_takes_back_only_that_sessions_rating() {
     let env = Env::new();
     env.run(&["decks"], "");

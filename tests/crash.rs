@@ -277,7 +277,7 @@ fn bulk_csv(cards: usize, version: usize) -> String {
 }
 
 /// An Anki package of `notes` basic notes, each with four answers in its review log.
-fn anki_with_history(notes: i64) -> Vec<u8> {
+pub(crate) fn anki_with_history(notes: i64) -> Vec<u8> {
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let day = 86_400_000;
     let t0 = 1_764_583_200_000; // 2025-12-01, before the test clock
