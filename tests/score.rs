@@ -126,13 +126,19 @@ fn suspended_cards_do_not_count() {
     assert_eq!(after["recall"], 0.08);
 }
 
-#[test]
-fn the_history_of_a_past_week_equals_the_scorecard_at_that_date() {
+/// Five new sql cards learned on day 0, two more and reviews on day 9; the clock on day 20.
+fn sql_drilled_then_day_20() -> Env {
     let mut env = Env::new();
     env.run(&["drill", "--area", "sql", "--new", "5"], &"\n3\n".repeat(5));
     env.day(9);
     env.run(&["drill", "--area", "sql", "--new", "2"], "\n3\n\n1\n\n3\n\n3\n\n4\n\n3\n\n3\n\n3\n");
     env.day(20);
+    env
+}
+
+#[test]
+fn the_history_of_a_past_week_equals_the_scorecard_at_that_date() {
+    let env = sql_drilled_then_day_20();
     let history: Value = serde_json::from_str(&env.run(&["score", "--history", "--weeks", "4", "--json"], "")).unwrap();
     let weeks = history["weeks"].as_array().unwrap();
     let dates: Vec<&str> = weeks.iter().map(|w| w["date"].as_str().unwrap()).collect();
@@ -172,11 +178,7 @@ fn checked_history(env: &Env) -> (Value, i64) {
 
 #[test]
 fn past_days_of_the_history_are_stored_and_follow_what_changes_them() {
-    let mut env = Env::new();
-    env.run(&["drill", "--area", "sql", "--new", "5"], &"\n3\n".repeat(5));
-    env.day(9);
-    env.run(&["drill", "--area", "sql", "--new", "2"], "\n3\n\n1\n\n3\n\n3\n\n4\n\n3\n\n3\n\n3\n");
-    env.day(20);
+    let mut env = sql_drilled_then_day_20();
     let (first, stored) = checked_history(&env);
     assert_eq!(stored, 21, "every day from the oldest point (day -1) to yesterday (day 19)");
     let (again, stored) = checked_history(&env);

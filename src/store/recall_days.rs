@@ -182,10 +182,11 @@ impl Store {
         Ok(self.conn().query_row("SELECT count(*) FROM reviews WHERE at >= ?1", [to_ms(since)], |r| r.get(0))?)
     }
 
-    /// Every card in id order, as the scorecard's replay needs it at moments from `since` on:
-    /// a card answered from `since` on (or later than now) with its whole log, to be replayed;
-    /// any other with its stored state, which no answer from `since` on changed. Far cheaper
-    /// than [`Store::scorecard_cards`] when few cards were answered since.
+    /// The cards in id order, as recall sums at moments from `since` on need them (not the
+    /// scorecard's retention): a card answered from `since` on (or later than now) with its
+    /// whole log, to be replayed; any other active card with a state with that state, which no
+    /// answer from `since` on changed, and without its key. Far cheaper than
+    /// [`Store::scorecard_cards`] when few cards were answered since.
     pub fn scorecard_cards_since(&self, since: DateTime<Utc>) -> Result<Vec<CardInput>, StoreError> {
         let mut recent: Vec<i64> = self
             .conn()
@@ -212,12 +213,19 @@ impl Store {
             } else {
                 Vec::new()
             };
+            let current = if replay { None } else { super::cards::state_at(r, 4)? };
+            let suspended: bool = r.get(3)?;
+            // A card that will not be replayed and has no state, or is suspended, adds nothing.
+            if !replay && (current.is_none() || suspended) {
+                continue;
+            }
             cards.push(CardInput {
-                key: r.get(1)?,
+                // Only a replay needs the key (it seeds the fuzz).
+                key: if replay { r.get(1)? } else { String::new() },
                 area: r.get(2)?,
-                suspended: r.get(3)?,
+                suspended,
                 reviews,
-                current: if replay { None } else { super::cards::state_at(r, 4)? },
+                current,
                 start: if replay { imported.get(&id).and_then(|i| i.start) } else { None },
             });
         }
