@@ -24,13 +24,19 @@ pub(super) fn import_history<Tz: TimeZone>(
     for review in history {
         by_card.entry(review.card_key.as_str()).or_default().push(review);
     }
-    let (mut added, mut known) = (0, 0);
-    let mut replayed = HashSet::new();
+    // In card id order: the log's card index then grows at its end instead of everywhere.
+    let mut cards = Vec::with_capacity(by_card.len());
     for (key, reviews) in by_card {
         let card_id: i64 = tx
             .prepare_cached("SELECT id FROM cards WHERE key = ?1")?
             .query_row([key], |r| r.get(0))
             .map_err(|_| StoreError::NoSuchCard(key.to_owned()))?;
+        cards.push((card_id, key, reviews));
+    }
+    cards.sort_unstable_by_key(|(id, _, _)| *id);
+    let (mut added, mut known) = (0, 0);
+    let mut replayed = HashSet::new();
+    for (card_id, key, reviews) in cards {
         let log = card_log(tx, card_id)?;
         let mut seen: HashSet<i64> = log.iter().map(|r| to_ms(r.at)).collect();
         let mut fresh: Vec<&ImportedReview> = Vec::new();

@@ -380,8 +380,10 @@ fn read_cards(conn: &Connection, out: &mut Collection) -> Result<(), String> {
 }
 
 fn read_revlog(conn: &Connection, out: &mut Collection) -> Result<(), String> {
+    // In the table's order, then sorted here: `ORDER BY cid, id` walked Anki's card index and
+    // looked up each row, a random page per answer (1.9 of 8.7 s for a million answers).
     let mut stmt =
-        conn.prepare("SELECT id, cid, ease, factor, time, type, ivl FROM revlog ORDER BY cid, id").map_err(sql)?;
+        conn.prepare("SELECT id, cid, ease, factor, time, type, ivl FROM revlog NOT INDEXED").map_err(sql)?;
     let rows = stmt.query_map([], |r| {
         Ok(RevlogRow {
             id: r.get(0)?,
@@ -394,5 +396,6 @@ fn read_revlog(conn: &Connection, out: &mut Collection) -> Result<(), String> {
         })
     });
     out.revlog = rows.map_err(sql)?.collect::<Result<_, _>>().map_err(sql)?;
+    out.revlog.sort_unstable_by_key(|r| (r.card, r.id));
     Ok(())
 }
