@@ -1,9 +1,11 @@
 //! The derived tables behind readiness and the daily figures (migrations 0012 and 0014) equal
 //! their from-scratch definition after every kind of write, through the real binary: drills
 //! with undo and suspension, cram, backup and restore, rebuild (which also repairs them) and
-//! optimize.
+//! optimize; and the weekly history, read from the stored past days (migration 0016), equals
+//! `score --at` each week after each of them.
 
 use crate::common::{Env, s};
+use crate::score::checked_history;
 use grill::Store;
 
 fn assert_derived_match(env: &Env) {
@@ -20,12 +22,17 @@ fn derived_tables_follow_drills_undo_suspension_restore_and_rebuild() {
     // Ratings, undos (u) and a suspension (!) over a few days.
     env.day(0).run(&["drill", "--new", "12"], &"\n3\n\n1\nu\n\n4\n!\n\n2\n".repeat(4));
     assert_derived_match(&env);
+    env.day(3);
+    let (_, stored) = checked_history(&env);
+    assert!(stored > 0, "the history stored its past days");
     let copy = env.db().with_file_name("copy.db");
     env.run(&["backup", "-o", s(&copy)], "");
     env.day(4).run(&["drill"], &"\n3\n\n1\n".repeat(10));
     assert_derived_match(&env);
+    checked_history(&env);
     env.run(&["restore", s(&copy)], "");
     assert_derived_match(&env);
+    checked_history(&env);
     env.day(9).run(&["drill"], &"\n4\n\nu\n\n3\n".repeat(8));
     assert_derived_match(&env);
     // Cram answers: counted by slot, their retention read from the log.
@@ -45,6 +52,7 @@ fn derived_tables_follow_drills_undo_suspension_restore_and_rebuild() {
         .unwrap();
     env.run(&["rebuild"], "");
     assert_derived_match(&env);
+    checked_history(&env);
     let buckets: i64 = env.sql().query_row("SELECT sum(n) FROM recall_buckets", [], |r| r.get(0)).unwrap();
     let states: i64 = env
         .sql()
@@ -65,8 +73,12 @@ fn derived_tables_follow_an_optimize_that_rewrites_every_state() {
     env.run(&["rebuild"], "");
     assert_derived_match(&env);
     let before = Store::open(&env.db()).unwrap().derived_rows().unwrap();
+    let (history_before, _) = checked_history(&env);
     let out = env.run(&["optimize"], "");
     assert!(out.contains("Kept"), "{out}");
     assert_derived_match(&env);
+    // Other parameters, other states: the stored days are not used, and the history moved.
+    let (history_after, _) = checked_history(&env);
+    assert_ne!(history_after, history_before);
     assert_ne!(Store::open(&env.db()).unwrap().derived_rows().unwrap(), before, "optimize moved the states");
 }

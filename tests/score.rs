@@ -163,7 +163,7 @@ fn the_history_of_a_past_week_equals_the_scorecard_at_that_date() {
 
 /// The weekly history, each past point checked against `score --at` that date (which replays
 /// the whole log): returns the history and how many past days `recall_days` holds.
-fn checked_history(env: &Env) -> (Value, i64) {
+pub(crate) fn checked_history(env: &Env) -> (Value, i64) {
     let history: Value = serde_json::from_str(&env.run(&["score", "--history", "--weeks", "4", "--json"], "")).unwrap();
     let weeks = history["weeks"].as_array().unwrap();
     for week in &weeks[..3] {
