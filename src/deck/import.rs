@@ -32,8 +32,9 @@ pub struct ImportOptions {
 /// A review from another program's log, attached to a card by its stable id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedReview {
-    /// The stable id of the card reviewed.
-    pub card_key: String,
+    /// The stable id of the card reviewed, shared by all of the card's reviews (a million
+    /// reviews held a million copies of their keys).
+    pub card_key: std::sync::Arc<str>,
     /// When the answer was given.
     pub at: DateTime<Utc>,
     pub rating: Rating,

@@ -22,7 +22,7 @@ pub(super) fn import_history<Tz: TimeZone>(
 ) -> Result<(usize, usize, HashSet<i64>), StoreError> {
     let mut by_card: BTreeMap<&str, Vec<&ImportedReview>> = BTreeMap::new();
     for review in history {
-        by_card.entry(review.card_key.as_str()).or_default().push(review);
+        by_card.entry(&*review.card_key).or_default().push(review);
     }
     // In card id order: the log's card index then grows at its end instead of everywhere.
     let mut cards = Vec::with_capacity(by_card.len());

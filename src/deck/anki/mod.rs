@@ -166,8 +166,9 @@ fn import_history<Tz: TimeZone>(
             lapses_before: u32::try_from(card.lapses).unwrap_or(0).saturating_sub(history.replay.counted_lapses),
             preset: preset.name.clone(),
         });
+        let shared: std::sync::Arc<str> = std::sync::Arc::from(key.as_str());
         parsed.history.extend(history.reviews.into_iter().map(|m| ImportedReview {
-            card_key: key.clone(),
+            card_key: shared.clone(),
             at: m.at,
             rating: m.rating,
             kind: m.kind,
@@ -231,7 +232,7 @@ pub struct ReplayCounts {
 impl ReplayCounts {
     /// The counts for everything `parsed` holds.
     pub fn of(parsed: &Parsed) -> ReplayCounts {
-        let answered: std::collections::HashSet<&str> = parsed.history.iter().map(|r| r.card_key.as_str()).collect();
+        let answered: std::collections::HashSet<&str> = parsed.history.iter().map(|r| &*r.card_key).collect();
         let mut c = ReplayCounts::default();
         for s in &parsed.schedules {
             if !s.counted {
