@@ -7,7 +7,6 @@ use anyhow::{Context, Result};
 use crate::app::{App, Ui};
 use crate::cli::ReportArgs;
 use crate::render::report::{self, Readiness, Report};
-use crate::scorecard;
 
 /// Writes the report to `--output` (replacing it whole, never half-written).
 pub fn run(app: &App, args: &ReportArgs, out: &mut Ui) -> Result<()> {
@@ -49,11 +48,11 @@ pub fn run(app: &App, args: &ReportArgs, out: &mut Ui) -> Result<()> {
 /// Weeks of readiness history the report charts (as many as the activity heatmap).
 const HISTORY_WEEKS: u32 = 12;
 
-/// Readiness per area over the last weeks and the scorecard now, from `src/scorecard`.
+/// Readiness per area over the last weeks and the scorecard now, as `grill score --history`
+/// and `grill score` show them (neither replays the whole log).
 fn readiness(app: &App) -> Result<Readiness> {
-    let inputs = crate::app::queries::scorecard_inputs(app)?;
     let now = app.now();
     let history = crate::app::history::history(app, now, HISTORY_WEEKS, &[])?;
-    let card = scorecard::compute(&inputs, now, &app.scheduler, &app.days)?;
+    let card = crate::app::queries::scorecard_at(app, now)?;
     Ok(Readiness::from_scorecard(&history, &card))
 }
