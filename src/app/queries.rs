@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
 use crate::app::App;
-use crate::cycle::gaps::{self, CardInfo, Gap};
+use crate::cycle::gaps::{self, Gap};
 use crate::render::{day_label, from_today};
 use crate::scheduler::ReviewKind;
 use crate::scorecard::{self, AnswerSlot, Inputs, Scorecard, slot_of};
@@ -285,20 +285,8 @@ pub fn stats_from_log(app: &App, areas: &[String]) -> Result<Stats> {
 /// The gaps from the interview log, the drill log and the cards.
 pub fn gaps(app: &App) -> Result<Vec<Gap>> {
     let questions = app.store.asked_questions()?;
-    let drill = app.store.drill_ratings()?;
-    let cards: Vec<CardInfo> = app
-        .store
-        .cards(&CardFilter::default())?
-        .into_iter()
-        .map(|c| CardInfo {
-            key: c.key,
-            deck: c.deck,
-            area: c.area,
-            tags: c.tags,
-            suspended: c.suspended,
-            stability: c.state.map(|s| s.stability),
-        })
-        .collect();
+    let drill = app.store.drill_tallies()?;
+    let cards = app.store.gap_cards()?;
     Ok(gaps::find_gaps(&questions, &drill, &cards))
 }
 

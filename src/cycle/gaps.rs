@@ -46,6 +46,16 @@ pub struct CardInfo {
     pub stability: Option<f32>,
 }
 
+/// A card's drill answers (learning, reviews, relearning, cram; not previews or mock rounds),
+/// counted: all the gaps need of the drill log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrillTally {
+    pub card_key: String,
+    pub answers: usize,
+    /// The sum of the ratings (1-4).
+    pub rating_sum: u64,
+}
+
 /// What a gap is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "kind", content = "name", rename_all = "lowercase")]
@@ -102,7 +112,7 @@ pub struct Gap {
 
 /// Finds the gaps: recurring ones first (most interviews first), then those where interviews
 /// went much worse than the drill (largest difference first).
-pub fn find_gaps(questions: &[AskedQuestion], drill: &[(String, Rating)], cards: &[CardInfo]) -> Vec<Gap> {
+pub fn find_gaps(questions: &[AskedQuestion], drill: &[DrillTally], cards: &[CardInfo]) -> Vec<Gap> {
     let by_key: HashMap<&str, &CardInfo> = cards.iter().map(|c| (c.key.as_str(), c)).collect();
     let mut gaps: Vec<Gap> = subjects(questions)
         .into_iter()
@@ -145,7 +155,7 @@ fn mean(ratings: impl Iterator<Item = Rating>) -> (usize, Option<f32>) {
 fn gap_for(
     subject: Subject,
     questions: &[AskedQuestion],
-    drill: &[(String, Rating)],
+    drill: &[DrillTally],
     by_key: &HashMap<&str, &CardInfo>,
     cards: &[CardInfo],
 ) -> Option<Gap> {
@@ -156,10 +166,13 @@ fn gap_for(
         .map(|q| InterviewRef { held_on: q.held_on, company: q.company.clone(), id: q.interview_id })
         .collect();
     let (interview_questions, interview_mean) = mean(asked.iter().map(|q| q.rating));
-    let drilled = drill.iter().filter(|(key, _)| {
-        by_key.get(key.as_str()).is_some_and(|c| c.deck != DECK_ID && subject.covers(&c.area, &c.tags))
-    });
-    let (drill_reviews, drill_mean) = mean(drilled.map(|(_, r)| *r));
+    let (drill_reviews, drill_sum) = drill
+        .iter()
+        .filter(|t| {
+            by_key.get(t.card_key.as_str()).is_some_and(|c| c.deck != DECK_ID && subject.covers(&c.area, &c.tags))
+        })
+        .fold((0usize, 0u64), |(n, sum), t| (n + t.answers, sum + t.rating_sum));
+    let drill_mean = (drill_reviews > 0).then(|| drill_sum as f32 / drill_reviews as f32);
     let interview_mean = interview_mean?;
     let recurring = bad_interviews.len() >= MIN_INTERVIEWS;
     let worse_than_drill = interview_questions >= MIN_INTERVIEW_QUESTIONS

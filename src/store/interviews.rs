@@ -1,13 +1,15 @@
 //! The interview log: each interview, its questions as cards of the `interviews` deck, and their
 //! ratings as `interview` reviews, all written in one transaction.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::reviews::{insert_review, write_state};
 use super::sync::sync_deck;
 use super::{Store, StoreError, from_ms, to_ms};
-use crate::cycle::gaps::AskedQuestion;
+use crate::cycle::gaps::{AskedQuestion, CardInfo, DrillTally};
 use crate::cycle::interview::{self, DECK_ID, Format, Question};
 use crate::deck::{CardSpec, Deck, DeckInfo};
 use crate::scheduler::{CardState, Rating, Review, ReviewKind, SchedulerError};
@@ -182,16 +184,52 @@ impl Store {
         Ok(asked)
     }
 
-    /// Every drill answer (learn, review, relearn, cram) as (card id, rating): what interview
-    /// answers are compared with.
-    pub fn drill_ratings(&self) -> Result<Vec<(String, Rating)>, StoreError> {
+    /// Each card's drill answers (learning, reviews, relearning, cram), counted with the sum of
+    /// their ratings, for the cards that have any: one pass over the log in its own order (a
+    /// query grouping by card walked the card index and fetched each answer's row).
+    pub fn drill_tallies(&self) -> Result<Vec<DrillTally>, StoreError> {
         let kinds = [ReviewKind::Learn, ReviewKind::Review, ReviewKind::Relearn, ReviewKind::Cram].map(|k| k as i64);
+        let mut by_card: HashMap<i64, (usize, u64)> = HashMap::new();
+        let mut stmt =
+            self.conn().prepare("SELECT card_id, rating FROM reviews NOT INDEXED WHERE kind IN (?1, ?2, ?3, ?4)")?;
+        let mut rows = stmt.query(kinds)?;
+        while let Some(r) = rows.next()? {
+            let tally = by_card.entry(r.get(0)?).or_default();
+            tally.0 += 1;
+            // A rating outside 1-4 (a damaged row) counts as Again, as `Rating::from_number` reads it.
+            tally.1 += match r.get::<_, i64>(1)? {
+                n @ 1..=4 => n as u64,
+                _ => 1,
+            };
+        }
+        let mut keys = self.conn().prepare("SELECT id, key FROM cards INDEXED BY cards_area")?;
+        let mut rows = keys.query([])?;
+        let mut out = Vec::with_capacity(by_card.len());
+        while let Some(r) = rows.next()? {
+            if let Some((answers, rating_sum)) = by_card.get(&r.get::<_, i64>(0)?) {
+                out.push(DrillTally { card_key: r.get(1)?, answers: *answers, rating_sum: *rating_sum });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every card as the gaps read it (no texts), in `grill cards` order (deck, position, id).
+    pub fn gap_cards(&self) -> Result<Vec<CardInfo>, StoreError> {
         let mut stmt = self.conn().prepare(
-            "SELECT c.key, r.rating FROM reviews r JOIN cards c ON c.id = r.card_id
-             WHERE r.kind IN (?1, ?2, ?3, ?4) ORDER BY r.at, r.id",
+            "SELECT c.key, d.key, c.area, c.tags, c.suspended, s.stability
+             FROM cards c JOIN decks d ON d.id = c.deck_id LEFT JOIN card_state s ON s.card_id = c.id
+             ORDER BY d.key, c.position, c.key",
         )?;
-        let rows =
-            stmt.query_map(kinds, |r| Ok((r.get(0)?, Rating::from_number(r.get(1)?).unwrap_or(Rating::Again))))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(CardInfo {
+                key: r.get(0)?,
+                deck: r.get(1)?,
+                area: r.get(2)?,
+                tags: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+                suspended: r.get(4)?,
+                stability: r.get::<_, Option<f64>>(5)?.map(|s| s as f32),
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -45,7 +45,7 @@ fn an_area_answered_badly_in_two_interviews_is_a_recurring_gap() {
         asked(1, "2026-02-01", "interviews/a-2", "python", &[], Rating::Good),
         asked(2, "2026-02-20", "interviews/b-1", "sql", &[], Rating::Again),
     ];
-    let gaps = find_gaps(&questions, &[], &deck_cards());
+    let gaps = find_gaps(&questions, &tallies(&[]), &deck_cards());
     assert_eq!(gaps.len(), 1, "{gaps:#?}");
     let gap = &gaps[0];
     assert_eq!(gap.subject, Subject::Area("sql".into()));
@@ -65,7 +65,7 @@ fn two_bad_answers_in_one_interview_are_not_recurring() {
         asked(1, "2026-02-01", "interviews/a-1", "sql", &[], Rating::Again),
         asked(1, "2026-02-01", "interviews/a-2", "sql", &[], Rating::Hard),
     ];
-    assert!(find_gaps(&questions, &[], &deck_cards()).is_empty());
+    assert!(find_gaps(&questions, &tallies(&[]), &deck_cards()).is_empty());
 }
 
 #[test]
@@ -74,7 +74,7 @@ fn a_tag_shared_across_areas_and_interviews_is_a_gap_of_its_own() {
         asked(1, "2026-02-01", "interviews/a-1", "python", &["concurrency"], Rating::Again),
         asked(2, "2026-02-08", "interviews/b-1", "java", &["concurrency"], Rating::Hard),
     ];
-    let gaps = find_gaps(&questions, &[], &deck_cards());
+    let gaps = find_gaps(&questions, &tallies(&[]), &deck_cards());
     assert_eq!(gaps.len(), 1, "{gaps:#?}");
     assert_eq!(gaps[0].subject, Subject::Tag("concurrency".into()));
     assert_eq!(gaps[0].cards, vec!["interviews/a-1", "interviews/b-1", "python/gil", "java/threads"]);
@@ -89,7 +89,7 @@ fn interviews_much_worse_than_the_drill_make_a_gap_even_in_one_interview() {
     let drill: Vec<(String, Rating)> = ["sql/joins", "sql/window", "sql/index-basics", "sql/joins", "sql/window"]
         .map(|k| (k.into(), Rating::Easy))
         .into();
-    let gaps = find_gaps(&questions, &drill, &deck_cards());
+    let gaps = find_gaps(&questions, &tallies(&drill), &deck_cards());
     assert_eq!(gaps.len(), 1);
     let gap = &gaps[0];
     assert!(gap.worse_than_drill && !gap.recurring);
@@ -106,7 +106,7 @@ fn too_few_drill_reviews_are_no_evidence_of_a_gap() {
         asked(1, "2026-02-01", "interviews/a-2", "sql", &[], Rating::Again),
     ];
     let drill: Vec<(String, Rating)> = vec![("sql/joins".into(), Rating::Easy); MIN_DRILL_REVIEWS - 1];
-    assert!(find_gaps(&questions, &drill, &deck_cards()).is_empty());
+    assert!(find_gaps(&questions, &tallies(&drill), &deck_cards()).is_empty());
 }
 
 #[test]
@@ -118,7 +118,7 @@ fn interview_reviews_do_not_count_as_drill_results() {
     let mut cards = deck_cards();
     cards.push(card("interviews/a-1", "sql", &[], Some(1.0)));
     let drill: Vec<(String, Rating)> = vec![("interviews/a-1".into(), Rating::Easy); 10];
-    assert!(find_gaps(&questions, &drill, &cards).is_empty());
+    assert!(find_gaps(&questions, &tallies(&drill), &cards).is_empty());
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn suspended_cards_are_never_named_and_the_list_is_capped() {
         asked(1, "2026-02-01", "interviews/a-1", "sql", &[], Rating::Again),
         asked(2, "2026-02-02", "interviews/b-1", "sql", &[], Rating::Again),
     ];
-    let gap = &find_gaps(&questions, &[], &cards)[0];
+    let gap = &find_gaps(&questions, &tallies(&[]), &cards)[0];
     assert_eq!(gap.cards.len(), 2 + DRILL_CARDS_PER_GAP);
     assert!(!gap.cards.contains(&"sql/c00".to_owned()));
     assert_eq!(gap.cards[2], "sql/c01", "the weakest active card comes first");
@@ -144,7 +144,7 @@ fn recurring_gaps_come_first_and_gap_cards_are_listed_once() {
         asked(1, "2026-02-01", "interviews/a-2", "python", &[], Rating::Again),
         asked(2, "2026-02-02", "interviews/b-2", "python", &[], Rating::Again),
     ];
-    let gaps = find_gaps(&questions, &[], &deck_cards());
+    let gaps = find_gaps(&questions, &tallies(&[]), &deck_cards());
     let subjects: Vec<String> = gaps.iter().map(|g| g.subject.label()).collect();
     assert_eq!(subjects, vec!["sql", "tag indexes", "python"]);
     let keys = gap_card_keys(&gaps);
@@ -152,4 +152,19 @@ fn recurring_gaps_come_first_and_gap_cards_are_listed_once() {
     assert_eq!(unique.len(), keys.len());
     assert!(keys.contains(&"interviews/a-2".to_owned()) && keys.contains(&"python/gil".to_owned()));
     assert_eq!(&keys[..3], ["interviews/a-1", "interviews/b-1", "interviews/c-1"]);
+}
+
+/// Drill answers as (card key, rating), counted per card as the store reads them.
+fn tallies(ratings: &[(String, Rating)]) -> Vec<DrillTally> {
+    let mut out: Vec<DrillTally> = Vec::new();
+    for (key, rating) in ratings {
+        match out.iter_mut().find(|t| t.card_key == *key) {
+            Some(t) => {
+                t.answers += 1;
+                t.rating_sum += *rating as u64;
+            }
+            None => out.push(DrillTally { card_key: key.clone(), answers: 1, rating_sum: *rating as u64 }),
+        }
+    }
+    out
 }
