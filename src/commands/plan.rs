@@ -109,8 +109,8 @@ fn month(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
     let mut prompts: BTreeMap<i64, String> = BTreeMap::new();
     for item in weeks.iter().flat_map(|w| &w.items) {
         let id = item.card.card.id;
-        if !prompts.contains_key(&id) {
-            prompts.insert(id, app.store.card(id)?.prompt);
+        if let std::collections::btree_map::Entry::Vacant(slot) = prompts.entry(id) {
+            slot.insert(app.store.card(id)?.prompt);
         }
     }
     writeln!(
