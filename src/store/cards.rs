@@ -138,21 +138,12 @@ impl Store {
     /// Cards matching `filter`, by deck and position.
     pub fn cards(&self, filter: &CardFilter) -> Result<Vec<CardRow>, StoreError> {
         let mut sql = format!("SELECT {CARD_COLUMNS} {CARD_JOINS} WHERE 1 = 1");
-        let mut args: Vec<String> = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
         for (column, values) in [("d.key", &filter.decks), ("c.area", &filter.areas)] {
-            if !values.is_empty() {
-                let marks: Vec<String> = values
-                    .iter()
-                    .map(|v| {
-                        args.push(v.clone());
-                        format!("?{}", args.len())
-                    })
-                    .collect();
-                sql.push_str(&format!(" AND {column} IN ({})", marks.join(", ")));
-            }
+            sql.push_str(&in_clause(column, values, &mut args));
         }
         if let Some(text) = &filter.search {
-            args.push(format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+            args.push(format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")).into());
             let n = args.len();
             sql.push_str(&format!(
                 " AND (coalesce(e.prompt, c.prompt) LIKE ?{n} ESCAPE '\\' OR coalesce(e.answer, c.answer) LIKE ?{n} ESCAPE '\\'
@@ -300,17 +291,23 @@ impl Store {
 
 /// ` AND c.area IN (?n, ...)` for a non-empty `areas`, its values pushed onto `args`.
 fn area_clause(areas: &[String], args: &mut Vec<Value>) -> String {
-    if areas.is_empty() {
+    in_clause("c.area", areas, args)
+}
+
+/// ` AND column IN (?n, ...)` for non-empty `values`, the values pushed onto `args` (so the
+/// numbers follow the parameters already there); empty for no values.
+pub(super) fn in_clause(column: &str, values: &[String], args: &mut Vec<Value>) -> String {
+    if values.is_empty() {
         return String::new();
     }
-    let marks: Vec<String> = areas
+    let marks: Vec<String> = values
         .iter()
-        .map(|a| {
-            args.push(a.clone().into());
+        .map(|v| {
+            args.push(v.clone().into());
             format!("?{}", args.len())
         })
         .collect();
-    format!(" AND c.area IN ({})", marks.join(", "))
+    format!(" AND {column} IN ({})", marks.join(", "))
 }
 
 fn candidate(r: &Row) -> rusqlite::Result<Candidate> {

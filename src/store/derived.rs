@@ -204,16 +204,7 @@ impl Store {
         // Before the retention windows only the answers per slot matter (streak, total).
         let mut args: Vec<rusqlite::types::Value> = vec![recent_slot.into()];
         let mut sql = "SELECT slot, sum(answers) FROM answer_slots WHERE slot < ?1".to_owned();
-        if !areas.is_empty() {
-            let marks: Vec<String> = areas
-                .iter()
-                .map(|a| {
-                    args.push(a.clone().into());
-                    format!("?{}", args.len())
-                })
-                .collect();
-            sql.push_str(&format!(" AND area IN ({})", marks.join(", ")));
-        }
+        sql.push_str(&super::cards::in_clause("area", areas, &mut args));
         sql.push_str(" GROUP BY slot HAVING sum(answers) > 0 ORDER BY slot");
         let mut stmt = self.conn().prepare(&sql)?;
         let older = stmt
