@@ -27,42 +27,40 @@ impl Store {
     /// Appends `reviews` to the log in one transaction (all or nothing) and sets each card's state
     /// to the state after its last review in `reviews`. Returns how many reviews were written.
     pub fn append_reviews_batch(&mut self, reviews: &[NewReview]) -> Result<usize, StoreError> {
-        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn.pragma_update(None, "cache_size", BATCH_CACHE_KIB.saturating_neg())?;
-        let written = self.append_in_one_transaction(reviews);
-        self.conn.pragma_update(None, "cache_size", cache)?;
-        written
+        super::with_pragma(&mut self.conn, "cache_size", &BATCH_CACHE_KIB.saturating_neg(), |conn| {
+            append_in_one_transaction(conn, reviews)
+        })
     }
+}
 
-    fn append_in_one_transaction(&mut self, reviews: &[NewReview]) -> Result<usize, StoreError> {
-        let tx = self.conn.transaction()?;
-        let mut last: HashMap<i64, Option<CardState>> = HashMap::new();
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO reviews (card_id, at, rating, kind, duration_ms, stability, difficulty)
+fn append_in_one_transaction(conn: &mut rusqlite::Connection, reviews: &[NewReview]) -> Result<usize, StoreError> {
+    let tx = conn.transaction()?;
+    let mut last: HashMap<i64, Option<CardState>> = HashMap::new();
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO reviews (card_id, at, rating, kind, duration_ms, stability, difficulty)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for r in reviews {
-                insert.execute(params![
-                    r.card_id,
-                    to_ms(r.review.at),
-                    r.review.rating as i64,
-                    r.review.kind as i64,
-                    i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
-                    r.state.map(|s| s.stability),
-                    r.state.map(|s| s.difficulty),
-                ])?;
-                last.insert(r.card_id, r.state);
-            }
+        )?;
+        for r in reviews {
+            insert.execute(params![
+                r.card_id,
+                to_ms(r.review.at),
+                r.review.rating as i64,
+                r.review.kind as i64,
+                i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
+                r.state.map(|s| s.stability),
+                r.state.map(|s| s.difficulty),
+            ])?;
+            last.insert(r.card_id, r.state);
         }
-        let mut cards: Vec<(i64, Option<CardState>)> = last.into_iter().collect();
-        cards.sort_by_key(|(id, _)| *id);
-        for (card_id, state) in &cards {
-            write_state(&tx, *card_id, state.as_ref())?;
-        }
-        tx.commit()?;
-        Ok(reviews.len())
     }
+    let mut cards: Vec<(i64, Option<CardState>)> = last.into_iter().collect();
+    cards.sort_by_key(|(id, _)| *id);
+    for (card_id, state) in &cards {
+        write_state(&tx, *card_id, state.as_ref())?;
+    }
+    tx.commit()?;
+    Ok(reviews.len())
 }
 
 #[cfg(test)]

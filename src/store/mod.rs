@@ -321,6 +321,21 @@ fn configure(conn: &mut Connection) -> Result<(), StoreError> {
 /// any import (which commits in short steps), so a drill never loses an answer to a lock.
 const RATING_PATIENCE: Duration = Duration::from_secs(600);
 
+/// Runs `write` with PRAGMA `name` set to `value` on `conn`, then sets it back to what it was,
+/// whether `write` succeeded or not (bulk writers tune the page cache and the temp store).
+fn with_pragma<T>(
+    conn: &mut Connection,
+    name: &str,
+    value: &dyn rusqlite::ToSql,
+    write: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let before: rusqlite::types::Value = conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?;
+    conn.pragma_update(None, name, value)?;
+    let written = write(conn);
+    conn.pragma_update(None, name, before)?;
+    written
+}
+
 /// Begins a write transaction for a rating, an undo or a drill's suspend: each attempt waits
 /// the connection's busy timeout, and a busy database is tried again until
 /// [`RATING_PATIENCE`] has passed. The caller's answer is decided inside the transaction, so

@@ -73,43 +73,30 @@ impl Store {
         how: &SyncOptions<'_, Tz>,
         progress: &mut dyn FnMut(),
     ) -> Result<SyncReport, StoreError> {
+        let bulk = history.len() >= BULK_REVIEWS;
         // Each upsert runs the derived tables' triggers, so SQLite keeps a statement journal
         // of the pages it changes: in memory, not in a temporary file (a third of a 100,000-card
         // import's time went to writing that file; bench/RESULTS.md, "Imports").
-        let temp_store: i64 = self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
-        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         // A large history writes the log's indexes out of order: with SQLite's default 2 MiB
         // of cache, pages were spilled to the WAL and read back (an Anki collection of a
         // million reviews: 13.4 s with 2 MiB, 10.4 s with 32 MiB, 10.5 s with 128 MiB).
-        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        if history.len() >= BULK_REVIEWS {
-            self.conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
-        }
-        let report = self.sync_decks_in_one_transaction(decks, history, how, progress);
-        self.conn.pragma_update(None, "cache_size", cache)?;
-        self.conn.pragma_update(None, "temp_store", temp_store)?;
-        report
-    }
-
-    fn sync_decks_in_one_transaction<Tz: TimeZone>(
-        &mut self,
-        decks: &[Deck],
-        history: &[ImportedReview],
-        how: &SyncOptions<'_, Tz>,
-        progress: &mut dyn FnMut(),
-    ) -> Result<SyncReport, StoreError> {
-        let tx = self.conn.transaction()?;
-        let report = if history.len() >= BULK_REVIEWS {
-            super::derived::without_derived_triggers(&tx, || write_decks(&tx, decks, history, how, progress))?
-        } else {
-            write_decks(&tx, decks, history, how, progress)?
-        };
-        if how.dry_run {
-            tx.rollback()?;
-        } else {
-            tx.commit()?;
-        }
-        Ok(report)
+        let cache_kib = if bulk { BULK_CACHE_KIB } else { DEFAULT_CACHE_KIB };
+        super::with_pragma(&mut self.conn, "temp_store", &"MEMORY", |conn| {
+            super::with_pragma(conn, "cache_size", &-cache_kib, |conn| {
+                let tx = conn.transaction()?;
+                let report = if bulk {
+                    super::derived::without_derived_triggers(&tx, || write_decks(&tx, decks, history, how, progress))?
+                } else {
+                    write_decks(&tx, decks, history, how, progress)?
+                };
+                if how.dry_run {
+                    tx.rollback()?;
+                } else {
+                    tx.commit()?;
+                }
+                Ok(report)
+            })
+        })
     }
 }
 
@@ -123,6 +110,9 @@ const BULK_REVIEWS: usize = 5_000;
 
 /// The page cache of an import with a bulk history, in KiB.
 const BULK_CACHE_KIB: i64 = 32 * 1024;
+
+/// SQLite's default page cache, in KiB (`PRAGMA cache_size = -2000`).
+const DEFAULT_CACHE_KIB: i64 = 2000;
 
 /// The writes of [`Store::sync_decks`], inside its transaction.
 fn write_decks<Tz: TimeZone>(
