@@ -27,9 +27,10 @@ const LIST_LIMIT: usize = 20;
 pub fn run(app: &mut App, args: &ImportArgs, out: &mut Ui) -> Result<()> {
     let options = ImportOptions { deck: args.deck.clone(), area: args.area.clone() };
     let mut all = Parsed::default();
+    let mut owners = HashMap::new();
     for path in deck_files(&args.files)? {
         let parsed = parse_file(app, &path, &options)?;
-        merge(&mut all, parsed, &path.display().to_string())?;
+        merge(&mut all, &mut owners, parsed, &path.display().to_string())?;
     }
     let kept = keep_stored_areas(app, &mut all)?;
     let total = all.decks.iter().map(|d| d.cards.len()).sum::<usize>() + all.history.len();
@@ -150,14 +151,13 @@ fn parse_file(app: &App, path: &Path, options: &ImportOptions) -> Result<Parsed,
 }
 
 /// Adds one file's decks to the import: decks with the same id merge (so cards missing from
-/// a deck are judged against all its files), and a card id may appear only once. Each deck's
-/// cards are looked up in a map of the cards merged before it (scanning the merged decks for
-/// each card took 8 of an Anki collection's 21 s at 50,000 cards in 10 decks).
-fn merge(all: &mut Parsed, parsed: Parsed, file: &str) -> Result<(), DeckError> {
-    for deck in parsed.decks {
-        let owners: HashMap<&str, &str> =
-            all.decks.iter().flat_map(|d| d.cards.iter().map(|c| (c.id.as_str(), d.deck.id.as_str()))).collect();
-        if let Some((card, other)) = deck.cards.iter().find_map(|c| owners.get(c.id.as_str()).map(|o| (c, *o))) {
+/// a deck are judged against all its files), and a card id may appear only once (a file's own
+/// duplicates are refused by its parser). `owners` maps each card id merged so far to its deck:
+/// one lookup per card (scanning the merged decks for each card took 8 of an Anki collection's
+/// 21 s at 50,000 cards in 10 decks).
+fn merge(all: &mut Parsed, owners: &mut HashMap<String, String>, parsed: Parsed, file: &str) -> Result<(), DeckError> {
+    for deck in &parsed.decks {
+        if let Some((card, other)) = deck.cards.iter().find_map(|c| owners.get(&c.id).map(|o| (c, o))) {
             return Err(DeckError {
                 file: file.to_owned(),
                 line: 0,
@@ -165,7 +165,11 @@ fn merge(all: &mut Parsed, parsed: Parsed, file: &str) -> Result<(), DeckError> 
                 message: format!("card id {:?} is also in deck {:?} of an earlier file", card.id, other),
             });
         }
-        drop(owners);
+    }
+    for deck in &parsed.decks {
+        owners.extend(deck.cards.iter().map(|c| (c.id.clone(), deck.deck.id.clone())));
+    }
+    for deck in parsed.decks {
         match all.decks.iter_mut().find(|d| d.deck.id == deck.deck.id) {
             Some(existing) => existing.cards.extend(deck.cards),
             None => {
