@@ -19,7 +19,7 @@ pub use compute::{
     RETENTION_DAYS, RetentionEvent, compute, compute_many, compute_summarised, history, history_from_sums, recall_of,
     recall_sums_at, retention_events,
 };
-pub use moment::{date_of_day, days_after, end_of_day, history_moments};
+pub use moment::{date_of_day, days_after, days_to_fill, end_of_day, history_moments};
 pub use names::{DIMENSIONS, Dimension, LANGUAGE_AREAS, LANGUAGE_DEPTH, Source, canonical_name, language_areas};
 pub use slots::{
     AnswerSlot, DueSlot, GAP_FAR, GAP_FROM_LOG, GAP_NOT_COUNTED, SLOT_MS, SlotDays, retention_from_slots, slot_of,

@@ -48,3 +48,38 @@ pub fn history_moments<Tz: TimeZone>(
 }
 
 pub use crate::values::date_of_day;
+
+/// The past days whose recall a history computes (and stores, when `writable`), given the
+/// days its points need that are not stored (`missing`) and the newest stored day before
+/// `today`: every day from the oldest missing one, or from the day after the newest stored
+/// one, to yesterday, so that each new day adds one day whichever days the points fall on.
+/// Without storage, only the missing days.
+pub fn days_to_fill(missing: &[i64], newest_stored: Option<i64>, today: i64, writable: bool) -> Vec<i64> {
+    if !writable {
+        return missing.to_vec();
+    }
+    let after_newest = newest_stored.map(|d| d + 1).filter(|d| *d < today);
+    match missing.iter().copied().chain(after_newest).min() {
+        Some(oldest) => (oldest..today).collect(),
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::days_to_fill;
+
+    #[test]
+    fn a_history_fills_from_the_oldest_missing_day_or_the_day_after_the_newest_stored() {
+        // Nothing stored: from the oldest point to yesterday (day 9).
+        assert_eq!(days_to_fill(&[3, 6], None, 10, true), (3..10).collect::<Vec<_>>());
+        // Points all stored, but yesterday is not: the days since the newest stored one.
+        assert_eq!(days_to_fill(&[], Some(7), 10, true), vec![8, 9]);
+        // Up to date: nothing.
+        assert_eq!(days_to_fill(&[], Some(9), 10, true), Vec::<i64>::new());
+        // A missing point older than the newest stored day (a write dropped it) comes first.
+        assert_eq!(days_to_fill(&[2], Some(8), 10, true), (2..10).collect::<Vec<_>>());
+        // Read-only: only what the points need.
+        assert_eq!(days_to_fill(&[3, 6], Some(1), 10, false), vec![3, 6]);
+    }
+}

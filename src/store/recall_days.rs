@@ -68,16 +68,8 @@ impl Store {
             .filter_map(|(_, at)| past_day(*at))
             .filter(|d| !stored.contains_key(&ms(end_of_day(*d, clock))))
             .collect();
-        // Fill every day from the oldest missing one, or from the day after the newest stored one,
-        // to yesterday: each day then adds one day, whichever days its points fall on.
-        let after_newest = match self.newest_recall_day(ms(clock.day_start(today)))? {
-            Some(end) => Some(clock.day_of(from_ms(end)) + 1).filter(|d| *d < today),
-            None => None,
-        };
-        let fill: Vec<i64> = match missing.iter().min().copied().into_iter().chain(after_newest).min() {
-            Some(oldest) if writable => (oldest..today).collect(),
-            _ => missing.clone(),
-        };
+        let newest = self.newest_recall_day(ms(clock.day_start(today)))?.map(|end| clock.day_of(from_ms(end)));
+        let fill = scorecard::days_to_fill(&missing, newest, today, writable);
         let live = points.iter().map(|(_, at)| *at).filter(|at| past_day(*at).is_none());
         let moments: std::collections::BTreeSet<DateTime<Utc>> =
             fill.iter().map(|d| end_of_day(*d, clock)).chain(live).collect();
