@@ -136,7 +136,7 @@ fn play(store: &mut Store, steps: &[Step]) -> DateTime<Utc> {
     now
 }
 
-/// The weekly history through the stored past days (`app::history`) equals the exact replay
+/// The weekly history through the stored past days (`Store::weekly_history`) equals the exact replay
 /// of the whole log, for all areas and one; then every stored day equals the exact sums.
 fn assert_history_exact(store: &Store, now: DateTime<Utc>, weeks: u32) {
     let (scheduler, clock) = (Scheduler::default_params(), DayClock::new(Utc, 4));

@@ -1,7 +1,7 @@
 //! `recall_days` (migration 0016): each area's recall sum at the end of past grill days, kept
-//! for `grill score --history` (see docs/derived.md). The rows are filled by the reader
-//! (`app::history`) and dropped by `derived_recall_days_...` triggers when a write could change
-//! them; this module only reads and writes them, and reads the inputs a fill needs.
+//! for `grill score --history` and the report (see docs/derived.md). [`Store::weekly_history`]
+//! reads the rows, computes the days it lacks (which ones: `scorecard::days_to_fill`) and
+//! stores them; `derived_recall_days_...` triggers drop every row a write could change.
 
 use std::collections::{BTreeMap, HashMap};
 
