@@ -118,6 +118,11 @@ fn month_plan_puts_the_weakest_relevant_week_first_with_its_cards() {
     assert!(out.contains("  the design: system-design/"), "{out}");
     let listed = out.lines().filter(|l| l.starts_with("    ") && l.contains('/')).count();
     assert!(listed >= 20, "each week lists its cards:\n{out}");
+    // Each listed card shows its prompt beside its id (read for the listed cards only).
+    assert!(
+        out.lines().filter(|l| l.starts_with("    ") && l.contains('/')).all(|l| l.split_whitespace().count() > 1),
+        "every listed card has its prompt:\n{out}"
+    );
 }
 
 #[test]
