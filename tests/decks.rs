@@ -138,7 +138,10 @@ fn examples(lang: &str) -> Vec<(String, Example)> {
     all_cards()
         .flat_map(|(_, c)| {
             let id = c.id;
-            c.example.into_iter().flat_map(|e| std::iter::once(e.clone()).chain(e.also)).map(move |e| (id.clone(), e))
+            c.example
+                .into_iter()
+                .flat_map(|e| std::iter::once((*e).clone()).chain(e.also))
+                .map(move |e| (id.clone(), e))
         })
         .filter(|(_, e)| e.lang == lang)
         .collect()

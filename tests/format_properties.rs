@@ -155,7 +155,18 @@ fn card(format: Format) -> impl Strategy<Value = CardSpec> {
         ),
     )
         .prop_map(|((id, prompt, answer), (follow_ups, tags, roles), (level, time_limit_secs, area, example))| {
-            CardSpec { id, prompt, answer, follow_ups, tags, roles, level, time_limit_secs, area, example }
+            CardSpec {
+                id,
+                prompt,
+                answer,
+                follow_ups,
+                tags,
+                roles,
+                level,
+                time_limit_secs,
+                area,
+                example: example.map(Box::new),
+            }
         })
 }
 

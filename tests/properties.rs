@@ -176,7 +176,7 @@ fn card() -> impl Strategy<Value = CardSpec> {
             level,
             time_limit_secs,
             area,
-            example,
+            example: example.map(Box::new),
         })
 }
 
@@ -220,7 +220,7 @@ proptest! {
             prop_assert_eq!((&row.prompt, &row.answer), (&card.prompt, &card.answer));
             prop_assert_eq!((&row.follow_ups, &row.tags), (&card.follow_ups, &card.tags));
             prop_assert_eq!((&row.level, row.time_limit_secs), (&card.level, card.time_limit_secs));
-            prop_assert_eq!(&row.example, &card.example);
+            prop_assert_eq!(row.example.as_ref(), card.example.as_deref());
         }
         // Syncing the same deck again changes nothing (imports are idempotent).
         let again = sync(&mut store, &deck);

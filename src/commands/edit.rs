@@ -89,7 +89,7 @@ fn spec_of(card: &CardRow) -> CardSpec {
         level: card.level.clone(),
         time_limit_secs: card.time_limit_secs,
         area: Some(card.area.clone()),
-        example: card.example.clone(),
+        example: card.example.clone().map(Box::new),
     }
 }
 

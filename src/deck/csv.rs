@@ -173,7 +173,7 @@ fn grill_rows(file: &str, mut rows: impl Iterator<Item = Row>, out: &mut Builder
             level: get("level").filter(|l| !l.is_empty()).map(str::to_owned),
             time_limit_secs,
             area: get("area").filter(|a| !a.is_empty()).map(str::to_owned),
-            example,
+            example: example.map(Box::new),
         };
         let name = out.default_name.clone().unwrap_or_else(|| deck_id.clone());
         out.push(&deck_id, &name, line, card).map_err(|m| err(file, line, "id", m))?;

@@ -397,7 +397,7 @@ fn clean_card(card: &mut super::CardSpec) {
             *text = text.as_deref().map(tidy).filter(|t| !t.is_empty());
         }
         if let Some(example) = &mut card.example {
-            let mut pending = vec![example];
+            let mut pending: Vec<&mut super::Example> = vec![example];
             while let Some(example) = pending.pop() {
                 for text in [&mut example.lang, &mut example.show, &mut example.setup, &mut example.code] {
                     *text = tidy_code(text);

@@ -268,7 +268,7 @@ impl<'a> Parser<'a> {
             "example" => {
                 let example: Example = serde_json::from_str(&value)
                     .map_err(|e| self.err(line, key, format!("not a JSON example object ({e})")))?;
-                card.example = Some(example);
+                card.example = Some(Box::new(example));
             }
             _ => {
                 let known = "id, tags, roles, area, level, follow_up, time_limit_secs, example";

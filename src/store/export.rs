@@ -68,6 +68,6 @@ fn spec_of(row: CardRow, deck: &DeckInfo) -> CardSpec {
         level: row.level,
         time_limit_secs: row.time_limit_secs,
         area: (row.area != deck.area).then_some(row.area),
-        example: row.example,
+        example: row.example.map(Box::new),
     }
 }
