@@ -297,3 +297,45 @@ fn a_card_id_in_two_files_decks_is_refused_and_one_deck_may_span_files() {
     env.run(&["import", s(&a), s(&more)], "");
     assert_eq!(count(&env, "SELECT count(*) FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = 'a'"), 4);
 }
+
+#[test]
+fn thousands_of_cards_are_stored_in_file_order_and_a_re_import_updates_only_what_changed() {
+    // More cards than one write statement or one batch holds (imports write many per statement).
+    let env = Env::new();
+    let file = |edited: &[usize], dropped: usize| {
+        let mut csv = String::from("id,prompt,answer\n");
+        for i in (0..2500).filter(|&i| i != dropped) {
+            let answer = if edited.contains(&i) { format!("Edited {i}") } else { format!("Answer {i}") };
+            csv.push_str(&format!("c{i},Question {i}?,{answer}\n"));
+        }
+        env.write("big.csv", &csv)
+    };
+    let out = env.run(&["import", s(&file(&[], usize::MAX))], "");
+    assert!(out.contains("added 2500 · updated 0 · unchanged 0"), "{out}");
+    let stored = |sql: &str| -> Vec<(i64, String, String)> {
+        let conn = env.sql();
+        let mut stmt = conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let order = "SELECT c.id, c.key, c.answer FROM cards c JOIN decks d ON d.id = c.deck_id
+                 WHERE d.key = 'big' ORDER BY c.position";
+    let first = stored(order);
+    let keys: Vec<String> = (0..2500).map(|i| format!("big/c{i}")).collect();
+    assert_eq!(first.iter().map(|(_, k, _)| k.clone()).collect::<Vec<_>>(), keys);
+    assert!(first.windows(2).all(|w| w[0].0 < w[1].0), "rows are added in file order");
+
+    // The last card dropped: a card's place in its file is stored, so a card dropped earlier
+    // would move (and update) every card after it.
+    let out = env.run(&["import", s(&file(&[0, 255, 256, 1024, 2498], 2499))], "");
+    assert!(out.contains("added 0 · updated 5 · unchanged 2494 · missing 1"), "{out}");
+    let second = stored(order);
+    // The card gone from the file stays (imports report it, the built-in decks suspend theirs).
+    assert_eq!(second.len(), 2500);
+    for (before, after) in first.iter().zip(&second) {
+        // Every card keeps its row, and so its history; only the edited ones change.
+        assert_eq!((before.0, &before.1), (after.0, &after.1));
+        let i: usize = before.1.trim_start_matches("big/c").parse().unwrap();
+        let expected = if [0, 255, 256, 1024, 2498].contains(&i) { format!("Edited {i}") } else { before.2.clone() };
+        assert_eq!(after.2, expected);
+    }
+}

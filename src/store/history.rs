@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::TimeZone;
-use rusqlite::{Transaction, params};
+use rusqlite::Transaction;
 
 use super::reviews::{review_from, write_state};
 use super::{StoreError, to_ms};
@@ -36,6 +36,7 @@ pub(super) fn import_history<Tz: TimeZone>(
     cards.sort_unstable_by_key(|(id, _, _)| *id);
     let (mut added, mut known) = (0, 0);
     let mut replayed = HashSet::new();
+    let mut rows = Vec::with_capacity(PENDING_REVIEWS);
     for (card_id, key, reviews) in cards {
         let log = card_log(tx, card_id)?;
         let mut seen: HashSet<i64> = log.iter().map(|r| to_ms(r.at)).collect();
@@ -52,10 +53,34 @@ pub(super) fn import_history<Tz: TimeZone>(
             continue;
         }
         added += fresh.len();
-        replay_and_append(tx, card_id, key, log, fresh, scheduler, clock)?;
+        replay_and_append(tx, card_id, key, log, fresh, scheduler, clock, &mut rows)?;
         replayed.insert(card_id);
+        if rows.len() >= PENDING_REVIEWS {
+            append_rows(tx, &rows)?;
+            rows.clear();
+        }
     }
+    append_rows(tx, &rows)?;
     Ok((added, known, replayed))
+}
+
+/// Imported reviews held before they are written, several per statement (one statement per
+/// review was a million statements for an Anki collection). The log's triggers read no card
+/// state, so a card's state may be written before its reviews.
+const PENDING_REVIEWS: usize = 4096;
+
+/// A review as the log stores it: card, time, rating, kind, duration, stability, difficulty.
+type LogRow = (i64, i64, i64, i64, i64, Option<f32>, Option<f32>);
+
+fn append_rows(tx: &Transaction, rows: &[LogRow]) -> Result<(), StoreError> {
+    let values: Vec<[&dyn rusqlite::ToSql; 7]> =
+        rows.iter().map(|(c, at, r, k, d, s, f)| [c as &dyn rusqlite::ToSql, at, r, k, d, s, f]).collect();
+    super::batch::insert_rows(
+        tx,
+        "INSERT INTO reviews (card_id, at, rating, kind, duration_ms, stability, difficulty)",
+        "",
+        &values,
+    )
 }
 
 /// The card's logged reviews, oldest first.
@@ -65,8 +90,9 @@ pub(super) fn card_log(tx: &Transaction, card_id: i64) -> Result<Vec<Review>, St
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Merges `fresh` into the card's log by time, replays it all, appends each fresh review with
-/// the memory state it led to, and stores the card's final state.
+/// Merges `fresh` into the card's log by time, replays it all, adds each fresh review with the
+/// memory state it led to to `rows`, and stores the card's final state.
+#[allow(clippy::too_many_arguments)]
 fn replay_and_append<Tz: TimeZone>(
     tx: &Transaction,
     card_id: i64,
@@ -75,22 +101,19 @@ fn replay_and_append<Tz: TimeZone>(
     mut fresh: Vec<&ImportedReview>,
     scheduler: &Scheduler,
     clock: &DayClock<Tz>,
+    rows: &mut Vec<LogRow>,
 ) -> Result<(), StoreError> {
     fresh.sort_by_key(|r| r.at);
     let mut merged: Vec<(Review, Option<&ImportedReview>)> = log.into_iter().map(|r| (r, None)).collect();
     merged.extend(fresh.into_iter().map(|r| (Review { at: r.at, rating: r.rating, kind: r.kind }, Some(r))));
     merged.sort_by_key(|(r, _)| r.at);
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO reviews (card_id, at, rating, kind, duration_ms, stability, difficulty)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
     let facts = super::imported::load(tx, card_id)?;
     let mut state = None;
     let mut done: Vec<Review> = Vec::with_capacity(merged.len());
     for (review, imported) in merged {
         state = scheduler.apply_from(key, facts.start.as_ref(), state, &review, &done, clock)?;
         if let Some(imported) = imported {
-            insert.execute(params![
+            rows.push((
                 card_id,
                 to_ms(review.at),
                 review.rating as i64,
@@ -98,7 +121,7 @@ fn replay_and_append<Tz: TimeZone>(
                 i64::try_from(imported.duration_ms).unwrap_or(i64::MAX),
                 state.map(|s| s.stability),
                 state.map(|s| s.difficulty),
-            ])?;
+            ));
         }
         done.push(review);
     }

@@ -108,6 +108,9 @@ impl Store {
 /// about 10% more CPU (bench/RESULTS.md, "Imports").
 const BULK_REVIEWS: usize = 5_000;
 
+/// New and changed cards held before they are written (several per statement).
+const PENDING_CARDS: usize = 1024;
+
 /// The page cache of an import with a bulk history, in KiB.
 const BULK_CACHE_KIB: i64 = 32 * 1024;
 
@@ -245,6 +248,7 @@ pub(super) fn sync_deck(
     let deck_id: i64 = tx.query_row("SELECT id FROM decks WHERE key = ?1", [&info.id], |r| r.get(0))?;
     let mut report = SyncReport::default();
     let mut present = HashSet::new();
+    let mut pending: Vec<(&str, Fields)> = Vec::with_capacity(PENDING_CARDS);
     let mut find = tx.prepare_cached(
         "SELECT id, deck_id, area, prompt, answer, follow_ups, tags, roles, level, time_limit_secs,
                 example, position, missing
@@ -283,40 +287,18 @@ pub(super) fn sync_deck(
             report.unchanged += 1;
             continue;
         }
-        // One upsert for new and changed cards: the row (and so its history) is kept, a card
-        // that had vanished from its deck comes back unsuspended, and created_at never moves.
-        tx.prepare_cached(
-            "INSERT INTO cards (key, deck_id, area, prompt, answer, follow_ups, tags, roles, level,
-                time_limit_secs, example, position, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
-             ON CONFLICT (key) DO UPDATE SET deck_id = excluded.deck_id, area = excluded.area,
-                prompt = excluded.prompt, answer = excluded.answer, follow_ups = excluded.follow_ups,
-                tags = excluded.tags, roles = excluded.roles, level = excluded.level,
-                time_limit_secs = excluded.time_limit_secs, example = excluded.example,
-                position = excluded.position, updated_at = excluded.updated_at,
-                suspended = CASE WHEN cards.missing = 1 THEN 0 ELSE cards.suspended END, missing = 0",
-        )?
-        .execute(params![
-            card.id,
-            row.deck_id,
-            row.area,
-            row.prompt,
-            row.answer,
-            row.follow_ups,
-            row.tags,
-            row.roles,
-            row.level,
-            row.time_limit_secs,
-            row.example,
-            row.position,
-            to_ms(now)
-        ])?;
         if existing.is_some() {
             report.updated.push(card.id.clone());
         } else {
             report.added.push(card.id.clone());
         }
+        pending.push((card.id.as_str(), row));
+        if pending.len() == PENDING_CARDS {
+            upsert_cards(tx, &pending, now)?;
+            pending.clear();
+        }
     }
+    upsert_cards(tx, &pending, now)?;
     let mut stmt = tx.prepare_cached("SELECT key FROM cards WHERE deck_id = ?1 AND missing = 0")?;
     let keys: Vec<String> = stmt.query_map([deck_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
     for key in keys.into_iter().filter(|k| !present.contains(k.as_str())) {
@@ -329,6 +311,46 @@ pub(super) fn sync_deck(
         report.missing.push(key);
     }
     Ok(report)
+}
+
+/// Writes new and changed cards in one multi-row upsert per batch: a changed card keeps its row
+/// (and so its history), a card that had vanished from its deck comes back unsuspended, and
+/// `created_at` never moves.
+fn upsert_cards(tx: &Transaction, rows: &[(&str, Fields)], now: DateTime<Utc>) -> Result<(), StoreError> {
+    let now = to_ms(now);
+    let values: Vec<[&dyn rusqlite::ToSql; 14]> = rows
+        .iter()
+        .map(|(key, row)| {
+            [
+                key as &dyn rusqlite::ToSql,
+                &row.deck_id,
+                &row.area,
+                &row.prompt,
+                &row.answer,
+                &row.follow_ups,
+                &row.tags,
+                &row.roles,
+                &row.level,
+                &row.time_limit_secs,
+                &row.example,
+                &row.position,
+                &now,
+                &now,
+            ]
+        })
+        .collect();
+    super::batch::insert_rows(
+        tx,
+        "INSERT INTO cards (key, deck_id, area, prompt, answer, follow_ups, tags, roles, level,
+            time_limit_secs, example, position, created_at, updated_at)",
+        "ON CONFLICT (key) DO UPDATE SET deck_id = excluded.deck_id, area = excluded.area,
+            prompt = excluded.prompt, answer = excluded.answer, follow_ups = excluded.follow_ups,
+            tags = excluded.tags, roles = excluded.roles, level = excluded.level,
+            time_limit_secs = excluded.time_limit_secs, example = excluded.example,
+            position = excluded.position, updated_at = excluded.updated_at,
+            suspended = CASE WHEN cards.missing = 1 THEN 0 ELSE cards.suspended END, missing = 0",
+        &values,
+    )
 }
 
 /// A card's stored columns, compared to decide whether a sync changes anything.
