@@ -2,7 +2,7 @@
 //! zone, as in Anki, so a late-night session still counts as the same day.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 
@@ -11,41 +11,38 @@ use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, Ti
 pub struct DayClock<Tz: TimeZone> {
     tz: Tz,
     rollover_hour: u32,
-    /// The day of each 15-minute UTC slot looked up so far that lies in a single day (every
-    /// slot of a zone whose offsets are whole quarter hours): replaying a million reviews asks
-    /// for the day of a few tens of thousands of slots, each a few time-zone conversions.
-    slots: RefCell<HashMap<i64, i64>>,
+    /// The days looked up so far, by the millisecond each begins: (day, the millisecond the
+    /// next begins). Replaying a million reviews asks for the day of a million moments on a
+    /// thousand days, and each day computed is a few time-zone conversions.
+    days: RefCell<BTreeMap<i64, (i64, i64)>>,
 }
 
-/// The width of a memoised slot, in milliseconds.
-const SLOT_MS: i64 = 900_000;
-/// At most this many slots are remembered (a few MB); then the memo starts afresh.
-const SLOT_MEMO: usize = 1 << 17;
+/// At most this many days are remembered (a few MB); then the memo starts afresh.
+const DAY_MEMO: usize = 1 << 16;
 
 impl<Tz: TimeZone> DayClock<Tz> {
     /// A clock for `tz` whose days begin at `rollover_hour` (0-23).
     pub fn new(tz: Tz, rollover_hour: u32) -> Self {
-        DayClock { tz, rollover_hour: rollover_hour.min(23), slots: RefCell::default() }
+        DayClock { tz, rollover_hour: rollover_hour.min(23), days: RefCell::default() }
     }
 
     /// The day number (days since 0001-01-01) that `at` falls in.
     pub fn day_of(&self, at: DateTime<Utc>) -> i64 {
-        let slot = at.timestamp_millis().div_euclid(SLOT_MS);
-        if let Some(day) = self.slots.borrow().get(&slot) {
-            return *day;
+        let ms = at.timestamp_millis();
+        if let Some((_, &(day, next))) = self.days.borrow().range(..=ms).next_back()
+            && ms < next
+        {
+            return day;
         }
         let day = day_of(at, &self.tz, self.rollover_hour);
-        let first = DateTime::from_timestamp_millis(slot * SLOT_MS);
-        let last = DateTime::from_timestamp_millis(slot * SLOT_MS + SLOT_MS - 1);
-        if let (Some(first), Some(last)) = (first, last) {
-            let (a, b) = (day_of(first, &self.tz, self.rollover_hour), day_of(last, &self.tz, self.rollover_hour));
-            if a == b {
-                let mut slots = self.slots.borrow_mut();
-                if slots.len() >= SLOT_MEMO {
-                    slots.clear();
-                }
-                slots.insert(slot, day);
+        // A day is every moment from its start to the next day's ([`day_of`]'s definition).
+        let (start, next) = (self.day_start(day).timestamp_millis(), self.day_start(day + 1).timestamp_millis());
+        if start <= ms && ms < next {
+            let mut days = self.days.borrow_mut();
+            if days.len() >= DAY_MEMO {
+                days.clear();
             }
+            days.insert(start, (day, next));
         }
         day
     }
