@@ -85,7 +85,9 @@ impl Store {
             super::with_pragma(conn, "cache_size", &-cache_kib, |conn| {
                 let tx = conn.transaction()?;
                 let report = if bulk {
-                    super::derived::without_derived_triggers(&tx, || write_decks(&tx, decks, history, how, progress))?
+                    super::derived::without_derived_triggers(&tx, || {
+                        without_time_index_if(&tx, history.len(), || write_decks(&tx, decks, history, how, progress))
+                    })?
                 } else {
                     write_decks(&tx, decks, history, how, progress)?
                 };
@@ -110,6 +112,31 @@ const BULK_REVIEWS: usize = 5_000;
 
 /// New and changed cards held before they are written (several per statement).
 const PENDING_CARDS: usize = 1024;
+
+/// Runs `write` without the log's time index when `incoming` reviews at least double the log,
+/// and builds the index again afterwards. Imported reviews go in card by card, so each lands at
+/// a random place in the time index: a million of them into an empty log took 1.1 s more than
+/// building the index once from the finished log (0.4 s). For a smaller import into a larger
+/// log, rebuilding the whole index would cost more than it saves, so it is kept. The index's
+/// definition is read from the schema, so a migration that changes it is followed.
+fn without_time_index_if<T>(
+    tx: &Transaction,
+    incoming: usize,
+    write: impl FnOnce() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    // The largest id: the log's length (reviews are only ever appended) without counting it.
+    let logged: i64 = tx.query_row("SELECT ifnull(max(id), 0) FROM reviews", [], |r| r.get(0))?;
+    let index: Option<String> = tx
+        .query_row("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'reviews_at'", [], |r| r.get(0))
+        .optional()?;
+    let Some(index) = index.filter(|_| i64::try_from(incoming).unwrap_or(i64::MAX) >= logged) else {
+        return write();
+    };
+    tx.execute_batch("DROP INDEX reviews_at")?;
+    let written = write()?;
+    tx.execute_batch(&index)?;
+    Ok(written)
+}
 
 /// The page cache of an import with a bulk history, in KiB.
 const BULK_CACHE_KIB: i64 = 32 * 1024;
@@ -385,5 +412,89 @@ impl Fields {
             example: card.example.as_ref().map(|e| serde_json::to_string(e).expect("example serialises")),
             position,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::*;
+    use crate::deck::parse_toml;
+    use crate::scheduler::{Rating, ReviewKind};
+
+    fn deck(cards: usize) -> Deck {
+        let body: String =
+            (0..cards).map(|i| format!("[[cards]]\nid = \"t/{i}\"\nprompt = \"q {i}\"\nanswer = \"- a\"\n")).collect();
+        parse_toml("t.toml", &format!("[deck]\nid = \"t\"\nname = \"T\"\narea = \"sql\"\n{body}")).unwrap()
+    }
+
+    /// `n` daily reviews of each of `cards` cards, from 2025-01-01.
+    fn history(cards: usize, n: usize, key: impl Fn(usize) -> String) -> Vec<ImportedReview> {
+        let start = Utc.with_ymd_and_hms(2025, 1, 1, 9, 0, 0).unwrap();
+        (0..cards)
+            .flat_map(|c| {
+                let key: Arc<str> = key(c).into();
+                (0..n).map(move |i| ImportedReview {
+                    card_key: key.clone(),
+                    at: start + Duration::days(i as i64) + Duration::minutes(c as i64),
+                    rating: Rating::Good,
+                    kind: if i == 0 { ReviewKind::Learn } else { ReviewKind::Review },
+                    duration_ms: 1000,
+                })
+            })
+            .collect()
+    }
+
+    fn time_index(store: &Store) -> Option<String> {
+        store
+            .conn()
+            .query_row("SELECT sql FROM sqlite_schema WHERE name = 'reviews_at'", [], |r| r.get(0))
+            .optional()
+            .unwrap()
+    }
+
+    fn import(store: &mut Store, history: &[ImportedReview]) -> Result<SyncReport, StoreError> {
+        let (scheduler, clock) = (Scheduler::default_params(), DayClock::new(Utc, 4));
+        let how = SyncOptions::import(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(), &scheduler, &clock);
+        store.sync_decks(&[deck(60)], history, &how, &mut || {})
+    }
+
+    #[test]
+    fn a_history_that_doubles_the_log_is_written_without_the_time_index_which_is_built_again() {
+        let mut store = Store::open_in_memory().unwrap();
+        let before = time_index(&store).expect("the log has a time index");
+        // More than BULK_REVIEWS into an empty log: the index is dropped while it is written.
+        let report = import(&mut store, &history(60, 100, |c| format!("t/{c}"))).unwrap();
+        assert_eq!(report.reviews_added, 6000);
+        assert_eq!(time_index(&store), Some(before.clone()));
+        let plan: String =
+            store.conn().query_row("EXPLAIN QUERY PLAN SELECT id FROM reviews WHERE at > 0", [], |r| r.get(3)).unwrap();
+        assert!(plan.contains("reviews_at"), "{plan}");
+        let logged: Vec<i64> = store
+            .conn()
+            .prepare("SELECT at FROM reviews ORDER BY at")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let indexed: Vec<i64> = store
+            .conn()
+            .prepare("SELECT at FROM reviews INDEXED BY reviews_at WHERE at > -1 ORDER BY at")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(indexed, logged);
+        // A failed import (a review of a card the deck does not have) leaves the index as it was.
+        let mut bad = history(60, 200, |c| format!("t/{c}"));
+        bad.extend(history(1, 1, |_| "t/missing".to_owned()));
+        assert!(import(&mut store, &bad).is_err());
+        assert_eq!(time_index(&store), Some(before));
+        assert_eq!(store.conn().query_row("SELECT count(*) FROM reviews", [], |r| r.get::<_, i64>(0)).unwrap(), 6000);
     }
 }
