@@ -70,24 +70,31 @@ fn append_in_one_transaction(conn: &mut rusqlite::Connection, reviews: &[NewRevi
 const ROWS_PER_STATEMENT: usize = 256;
 
 /// Runs `{head} VALUES (?, ...), (?, ...) {tail}` for `rows`, [`ROWS_PER_STATEMENT`] rows per
-/// statement, in order. `head` names the table and its `N` columns; `tail` may be an upsert
-/// clause.
-pub(super) fn insert_rows<const N: usize>(
+/// statement, in order. `head` names the table and its columns, one per value of each row;
+/// `tail` may be an upsert clause.
+pub(super) fn insert_rows<R: AsRef<[V]>, V: ToSql>(
     conn: &Connection,
     head: &str,
     tail: &str,
-    rows: &[[&dyn ToSql; N]],
+    rows: impl IntoIterator<Item = R>,
 ) -> Result<(), StoreError> {
-    let row = format!("({})", ["?"; N].join(", "));
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    let mut rows = rows.into_iter().peekable();
+    let Some(first) = rows.peek() else { return Ok(()) };
+    let row = format!("({})", vec!["?"; first.as_ref().len()].join(", "));
+    let mut chunk: Vec<R> = Vec::with_capacity(ROWS_PER_STATEMENT);
+    loop {
+        chunk.extend(rows.by_ref().take(ROWS_PER_STATEMENT));
+        if chunk.is_empty() {
+            return Ok(());
+        }
         let sql = format!("{head} VALUES {} {tail}", vec![row.as_str(); chunk.len()].join(", "));
         let mut stmt = conn.prepare_cached(&sql)?;
-        for (i, value) in chunk.iter().flatten().enumerate() {
+        for (i, value) in chunk.iter().flat_map(AsRef::as_ref).enumerate() {
             stmt.raw_bind_parameter(i + 1, value)?;
         }
         stmt.raw_execute()?;
+        chunk.clear();
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -160,7 +167,7 @@ mod tests {
             .unwrap();
         let expected: Vec<(i64, String, Option<i64>)> = keys.iter().map(|&k| (k, format!("w{k}"), Some(1))).collect();
         assert_eq!(stored, expected);
-        insert_rows::<2>(&conn, "INSERT INTO t (k, v)", "", &[]).unwrap();
+        insert_rows(&conn, "INSERT INTO t (k, v)", "", Vec::<[&dyn ToSql; 2]>::new()).unwrap();
     }
 
     #[test]
