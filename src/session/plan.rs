@@ -12,7 +12,7 @@ pub struct Candidate {
     pub id: i64,
     pub key: String,
     pub area: String,
-    /// Order of introduction within its deck (new cards).
+    /// Order of introduction within its deck (new cards; 0 for the others).
     pub position: i64,
     pub state: Option<CardState>,
 }

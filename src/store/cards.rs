@@ -230,9 +230,11 @@ impl Store {
         // Ordered as the due index is (due, then card id), so SQLite stops after `max_due` rows
         // instead of reading every due card to sort them. CROSS JOIN keeps the due index the
         // outer loop: left to itself, SQLite walked every active card (cards_outline) and sorted.
+        // A card's key, area and suspension come from the narrow `cards_area` index, not from
+        // its row with its texts (a page per card); the position only orders new cards.
         let sql = format!(
-            "SELECT c.id, c.key, c.area, c.position, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses
-             FROM card_state s CROSS JOIN cards c ON c.id = s.card_id
+            "SELECT c.id, c.key, c.area, 0, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses
+             FROM card_state s CROSS JOIN cards c INDEXED BY cards_area ON c.id = s.card_id
              WHERE s.due < ?1 AND c.suspended = 0{} ORDER BY s.due, s.card_id LIMIT ?2",
             area_clause(areas, &mut args)
         );
@@ -244,19 +246,29 @@ impl Store {
     }
 
     /// How many active cards are due before `due_before` and not skipped at `now` (only of
-    /// `areas` when given), counted from the due index and the cards' short columns.
+    /// `areas` when given). The whole 15-minute slots before `due_before` are summed from
+    /// `due_slots` (a few hundred rows); only the cards of its last, partial slot and the
+    /// skipped cards are looked up. Counting every due card through its row read a page per
+    /// card: 380 of the 980 pages a heavy user's drill read before its first prompt.
     pub fn due_count(
         &self,
         due_before: DateTime<Utc>,
         now: DateTime<Utc>,
         areas: &[String],
     ) -> Result<usize, StoreError> {
-        let mut args: Vec<Value> = vec![to_ms(due_before).into(), to_ms(now).into()];
+        let due_before = to_ms(due_before);
+        let boundary = due_before.div_euclid(crate::scorecard::SLOT_MS);
+        let mut args: Vec<Value> =
+            vec![boundary.into(), (boundary * crate::scorecard::SLOT_MS).into(), due_before.into(), to_ms(now).into()];
+        let slot_areas = in_clause("area", areas, &mut args);
+        let card_areas = area_clause(areas, &mut args);
         let sql = format!(
-            "SELECT count(*) FROM card_state s CROSS JOIN cards c INDEXED BY cards_area ON c.id = s.card_id
-             WHERE s.due < ?1 AND c.suspended = 0
-               AND s.card_id NOT IN (SELECT card_id FROM skips WHERE until > ?2){}",
-            area_clause(areas, &mut args)
+            "SELECT (SELECT ifnull(sum(n), 0) FROM due_slots WHERE slot < ?1{slot_areas})
+                  + (SELECT count(*) FROM card_state s CROSS JOIN cards c INDEXED BY cards_area ON c.id = s.card_id
+                     WHERE s.due >= ?2 AND s.due < ?3 AND c.suspended = 0{card_areas})
+                  - (SELECT count(*) FROM skips k CROSS JOIN card_state s ON s.card_id = k.card_id
+                         CROSS JOIN cards c INDEXED BY cards_area ON c.id = k.card_id
+                     WHERE k.until > ?4 AND s.due < ?3 AND c.suspended = 0{card_areas})"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let n: i64 = stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
@@ -269,8 +281,8 @@ impl Store {
     fn new_candidates(&self, per_deck: usize, areas: &[String]) -> Result<Vec<Candidate>, StoreError> {
         let mut args: Vec<Value> = vec![0.into(), (per_deck as i64).into()];
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT c.id, c.key, c.area, c.position, NULL, NULL, NULL, NULL, NULL, NULL
-             FROM new_cards n CROSS JOIN cards c ON c.id = n.card_id
+            "SELECT c.id, c.key, c.area, n.position, NULL, NULL, NULL, NULL, NULL, NULL
+             FROM new_cards n CROSS JOIN cards c INDEXED BY cards_area ON c.id = n.card_id
              WHERE n.deck_id = ?1 AND c.suspended = 0{}
              ORDER BY n.position, n.card_id LIMIT ?2",
             area_clause(areas, &mut args)

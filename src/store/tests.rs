@@ -99,3 +99,66 @@ fn new_cards_come_from_every_deck_up_to_the_limit_in_deck_order() {
     assert_eq!(new, ["u/1", "t/2", "u/2", "t/3"], "by position across decks, two per deck");
     assert!(store.candidates(now(), 0, 2, &["java".to_owned()]).unwrap().is_empty());
 }
+
+/// What `due_count` counts, from scratch: every active card due before `due_before`, not
+/// skipped at `now`, of `area` when given.
+fn due_by_definition(store: &Store, due_before: DateTime<Utc>, now: DateTime<Utc>, area: Option<&str>) -> usize {
+    store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card_id
+             WHERE s.due < ?1 AND c.suspended = 0 AND (?3 IS NULL OR c.area = ?3)
+               AND s.card_id NOT IN (SELECT card_id FROM skips WHERE until > ?2)",
+            rusqlite::params![to_ms(due_before), to_ms(now), area],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap() as usize
+}
+
+#[test]
+fn the_due_count_from_the_due_slots_equals_counting_every_due_card() {
+    let mut store = Store::open_in_memory().unwrap();
+    let keys: Vec<String> = (0..40).map(|i| format!("t/{i}")).collect();
+    let mut sql = deck(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+    sql.cards.iter_mut().skip(25).for_each(|c| c.area = Some("go".to_owned()));
+    {
+        let (scheduler, clock) = (Scheduler::default_params(), DayClock::new(Utc, 4));
+        store.sync_decks(&[sql], &[], &SyncOptions::import(now(), &scheduler, &clock), &mut || {}).unwrap();
+    }
+    // Reviews at odd minutes over two weeks: due times fall anywhere in their 15-minute slots.
+    let mut ids = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        rate(&mut store, key, now() - Duration::days(14) + Duration::minutes(i as i64 * 317));
+        ids.push(store.card_by_key(key).unwrap().id);
+    }
+    store.set_suspended(ids[3], true, now()).unwrap();
+    store.set_suspended(ids[30], true, now()).unwrap();
+    store.skip_until(ids[5], now() + Duration::hours(20)).unwrap();
+    store.skip_until(ids[31], now() + Duration::hours(20)).unwrap();
+    store.skip_until(ids[7], now() - Duration::hours(1)).unwrap();
+    // Suspended and skipped: not counted once, let alone taken off twice.
+    store.skip_until(ids[3], now() + Duration::hours(20)).unwrap();
+    let dues: Vec<i64> = store
+        .conn()
+        .prepare("SELECT due FROM card_state")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    // Every boundary: on a slot's first millisecond, inside a slot, on a card's due time.
+    let mut moments: Vec<i64> =
+        dues.iter().flat_map(|&d| [d, d + 1, d - d % 900_000, d - d % 900_000 + 450_000]).collect();
+    moments.extend([0, i64::from(i32::MAX) * 1000]);
+    for at in moments {
+        let due_before = from_ms(at);
+        for area in [None, Some("sql"), Some("go")] {
+            let areas: Vec<String> = area.iter().map(|a| a.to_string()).collect();
+            assert_eq!(
+                store.due_count(due_before, now(), &areas).unwrap(),
+                due_by_definition(&store, due_before, now(), area),
+                "due before {due_before}, area {area:?}"
+            );
+        }
+    }
+}
