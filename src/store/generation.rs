@@ -11,7 +11,7 @@ const KEY: &str = "generation";
 
 /// The database's generation (`None` before any restore).
 pub(super) fn read(conn: &Connection) -> Result<Option<String>, StoreError> {
-    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [KEY], |r| r.get(0)).optional()?)
+    Ok(conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([KEY], |r| r.get(0)).optional()?)
 }
 
 /// Gives the database in `conn` a new generation, never used before.

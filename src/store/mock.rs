@@ -87,11 +87,10 @@ impl Store {
     pub fn last_note(&self, card_id: i64) -> Result<Option<Note>, StoreError> {
         Ok(self
             .conn()
-            .query_row(
+            .prepare_cached(
                 "SELECT review_id, at, text FROM review_notes WHERE card_id = ?1 ORDER BY at DESC, review_id DESC LIMIT 1",
-                [card_id],
-                |r| Ok(Note { review_id: r.get(0)?, at: from_ms(r.get(1)?), text: r.get(2)? }),
-            )
+            )?
+            .query_row([card_id], |r| Ok(Note { review_id: r.get(0)?, at: from_ms(r.get(1)?), text: r.get(2)? }))
             .optional()?)
     }
 

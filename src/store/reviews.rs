@@ -67,11 +67,10 @@ impl Store {
         let tx = super::patient_transaction(&self.conn)?;
         super::generation::check(&tx, &self.generation)?;
         let stored = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT stability, difficulty, due, last_review, reps, lapses FROM card_state WHERE card_id = ?1",
-                [card_id],
-                |r| super::cards::state_at(r, 0),
-            )
+            )?
+            .query_row([card_id], |r| super::cards::state_at(r, 0))
             .optional()?
             .flatten();
         let (review, state, extra) = decide(stored)?;
