@@ -339,3 +339,69 @@ fn thousands_of_cards_are_stored_in_file_order_and_a_re_import_updates_only_what
         assert_eq!(after.2, expected);
     }
 }
+
+#[test]
+fn a_fault_late_in_a_large_csv_leaves_nothing_written_though_earlier_cards_were_on_their_way() {
+    // CSV is written while it is read, thousands of cards at a time: a fault after the first
+    // batches must still roll everything back.
+    let env = Env::new();
+    let rows = |fault: &str| {
+        let mut csv = String::from("id,prompt,answer,time_limit_secs\n");
+        for i in 0..6000 {
+            let limit = if i == 5000 { fault.to_owned() } else { "60".to_owned() };
+            csv.push_str(&format!("c{i},Question {i}?,Answer {i},{limit}\n"));
+        }
+        csv
+    };
+    env.run(&["decks"], "");
+    let before = count(&env, "SELECT count(*) FROM cards");
+    let bad = env.write("late.csv", &rows("soon"));
+    env.grill(&["import", s(&bad)])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("late.csv"))
+        .stderr(predicates::str::contains("late.csv:5002: time_limit_secs"));
+    assert_eq!(count(&env, "SELECT count(*) FROM cards"), before, "all or nothing");
+    assert_eq!(count(&env, "SELECT count(*) FROM decks WHERE key = 'late'"), 0);
+    // A card id used again thousands of rows later is refused the same way.
+    let mut twice = rows("60");
+    twice.push_str("c7,Again?,Again\n");
+    let twice = env.write("late.csv", &twice);
+    env.grill(&["import", s(&twice)]).assert().code(2).stderr(predicates::str::contains("was already used on line 9"));
+    assert_eq!(count(&env, "SELECT count(*) FROM cards"), before);
+}
+
+#[test]
+fn a_large_csv_of_several_decks_gathered_by_deck_is_named_after_it_and_two_files_may_not_share_an_id() {
+    let env = Env::new();
+    let mut csv = String::from("deck,id,prompt,answer\n");
+    // The second deck first appears after the first batches were written.
+    for i in 0..5000 {
+        let deck = if i < 4500 { "first" } else { "second" };
+        csv.push_str(&format!("{deck},c{i},Question {i}?,Answer {i}\n"));
+    }
+    let file = env.write("two.csv", &csv);
+    let out = env.run(&["import", s(&file), "--deck", "gathered"], "");
+    assert!(out.contains("added 5000"), "{out}");
+    let name: String = env.sql().query_row("SELECT name FROM decks WHERE key = 'gathered'", [], |r| r.get(0)).unwrap();
+    assert_eq!(name, "gathered", "a deck gathering several is named after its id");
+    assert_eq!(
+        count(&env, "SELECT count(*) FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = 'gathered'"),
+        5000
+    );
+    // One deck only: it keeps its own name.
+    let one = env.write("one.csv", "deck,id,prompt,answer\nMy SQL,x1,Q?,A\n");
+    env.run(&["import", s(&one), "--deck", "single"], "");
+    let name: String = env.sql().query_row("SELECT name FROM decks WHERE key = 'single'", [], |r| r.get(0)).unwrap();
+    assert_eq!(name, "My SQL");
+    // The same card id in two files is refused, and neither file is imported.
+    let a = env.write("a.csv", "id,prompt,answer\nshared/x,Q?,A\na/1,Q1?,A1\n");
+    let b = env.write("b.csv", "id,prompt,answer\nb/1,Q2?,A2\nshared/x,Q?,A\n");
+    let before = count(&env, "SELECT count(*) FROM cards");
+    env.grill(&["import", s(&a), s(&b)])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("b.csv"))
+        .stderr(predicates::str::contains("card id \"shared/x\" is also in deck \"a\" of an earlier file"));
+    assert_eq!(count(&env, "SELECT count(*) FROM cards"), before);
+}

@@ -25,10 +25,14 @@ const LIST_LIMIT: usize = 20;
 
 /// Imports the files, or with `--dry-run` reports what that would do.
 pub fn run(app: &mut App, args: &ImportArgs, out: &mut Ui) -> Result<()> {
+    let files = deck_files(&args.files)?;
+    if files.iter().all(|f| is_csv(f)) {
+        return stream(app, args, &files, out);
+    }
     let options = ImportOptions { deck: args.deck.clone(), area: args.area.clone() };
     let mut all = Parsed::default();
     let mut owners = HashMap::new();
-    for path in deck_files(&args.files)? {
+    for path in files {
         let parsed = parse_file(app, &path, &options)?;
         merge(&mut all, &mut owners, parsed, &path.display().to_string())?;
     }
@@ -47,7 +51,9 @@ pub fn run(app: &mut App, args: &ImportArgs, out: &mut Ui) -> Result<()> {
     };
     let report = app.store.sync_decks(&all.decks, &all.history, &how, &mut || bar.inc(1))?;
     bar.finish_and_clear();
-    print_report(out, &all, &report, args.dry_run)?;
+    let prompts: HashMap<&str, &str> =
+        all.decks.iter().flat_map(|d| &d.cards).map(|c| (c.id.as_str(), c.prompt.as_str())).collect();
+    print_report(out, &all, &report, &prompts, args.dry_run)?;
     print_notes(out, &all, &kept)?;
     print_anki(out, &all, &report, &choice, args, app.scheduler.desired_retention())?;
     Ok(())
@@ -140,14 +146,7 @@ fn adoption(
 }
 
 fn parse_file(app: &App, path: &Path, options: &ImportOptions) -> Result<Parsed, DeckError> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| DeckError {
-        file: name.clone(),
-        line: 0,
-        field: "file".to_owned(),
-        message: format!("cannot read it ({e})"),
-    })?;
-    deck::parse_import(&name, &bytes, options, &app.days)
+    deck::parse_import(&path.display().to_string(), &read_file(path)?, options, &app.days)
 }
 
 /// Adds one file's decks to the import: decks with the same id merge (so cards missing from
@@ -213,7 +212,190 @@ fn progress_bar(total: usize) -> ProgressBar {
     bar
 }
 
-fn print_report(out: &mut dyn Write, parsed: &Parsed, report: &SyncReport, dry_run: bool) -> std::io::Result<()> {
+/// Whether `path` is read as CSV or TSV (by its name, as [`deck::import::detect`] decides).
+fn is_csv(path: &Path) -> bool {
+    matches!(deck::import::extension(&path.display().to_string()).as_deref(), Some("csv" | "tsv"))
+}
+
+/// Imports CSV and TSV files while they are read: a thread parses each file and hands on
+/// batches of cards, which are written as they come, in one transaction (a fault late in a
+/// file rolls back what was written before it). Parsing and writing then overlap on two
+/// cores, and no file's cards are all held in memory at once.
+fn stream(app: &mut App, args: &ImportArgs, files: &[PathBuf], out: &mut Ui) -> Result<()> {
+    let options = ImportOptions { deck: args.deck.clone(), area: args.area.clone() };
+    let bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let bar = spinner(bytes);
+    let (report, seen) = app.store.import_cards(app.now(), args.dry_run, |import| -> Result<Streamed> {
+        let mut seen = Streamed { listed: if args.dry_run { usize::MAX } else { LIST_LIMIT }, ..Streamed::default() };
+        for path in files {
+            let name = path.display().to_string();
+            std::thread::scope(|scope| -> Result<()> {
+                let (batches, received) = std::sync::mpsc::sync_channel::<Result<Parsed, DeckError>>(2);
+                let (file, options) = (name.clone(), &options);
+                scope.spawn(move || {
+                    let sent = read_file(path).and_then(|bytes| {
+                        deck::stream_csv(&file, &bytes, options, &mut |batch| {
+                            // The writer stopped (it failed): stop reading.
+                            batches.send(Ok(batch)).map_err(|_| DeckError {
+                                file: file.clone(),
+                                line: 0,
+                                field: "file".to_owned(),
+                                message: "import stopped".to_owned(),
+                            })
+                        })
+                    });
+                    if let Err(e) = sent {
+                        let _ = batches.send(Err(e));
+                    }
+                });
+                for batch in received {
+                    seen.take(import, batch?, &name, options, files.len() > 1)?;
+                    bar.set_position(seen.cards);
+                }
+                Ok(())
+            })?;
+        }
+        Ok(seen)
+    })?;
+    bar.finish_and_clear();
+    let parsed = Parsed {
+        decks: seen.decks.iter().map(|id| deck::Deck { deck: deck_info(id), cards: Vec::new() }).collect(),
+        renamed: seen.renamed,
+        ..Parsed::default()
+    };
+    let prompts: HashMap<&str, &str> = seen.prompts.iter().map(|(k, p)| (k.as_str(), p.as_str())).collect();
+    print_report(out, &parsed, &report, &prompts, args.dry_run)?;
+    print_notes(out, &parsed, &seen.kept)?;
+    Ok(())
+}
+
+/// A deck known only by its id (what the report prints).
+fn deck_info(id: &str) -> deck::DeckInfo {
+    deck::DeckInfo { id: id.to_owned(), name: id.to_owned(), area: String::new(), description: String::new() }
+}
+
+/// What a streamed import remembers of the batches it wrote.
+#[derive(Default)]
+struct Streamed {
+    /// Deck ids in the order they came.
+    decks: Vec<String>,
+    /// Decks that kept their stored area: (deck, area).
+    kept: Vec<(String, String)>,
+    renamed: Vec<deck::import::Renamed>,
+    /// Card id -> deck, across files (a card id may be in one file only).
+    owners: HashMap<String, String>,
+    /// The prompts of the new and changed cards the report lists.
+    prompts: HashMap<String, String>,
+    /// How many added and updated cards get their prompt listed.
+    listed: usize,
+    added: usize,
+    updated: usize,
+    cards: u64,
+}
+
+impl Streamed {
+    /// Writes one batch of `file`: a deck seen for the first time keeps its stored area when
+    /// the file only guessed one, and (with `--deck`) a deck that turns out to gather several
+    /// of the file's decks is named after its id, as a file read whole would name it.
+    fn take(
+        &mut self,
+        import: &mut crate::store::CardImport<'_>,
+        mut batch: Parsed,
+        file: &str,
+        options: &ImportOptions,
+        several_files: bool,
+    ) -> Result<()> {
+        for deck in &mut batch.decks {
+            let id = deck.deck.id.clone();
+            match import.deck_name(&id) {
+                None => {
+                    if batch.guessed_areas.contains(&id)
+                        && let Some(stored) = import.stored_area(&id)?
+                        && stored != deck.deck.area
+                    {
+                        self.kept.push((id.clone(), stored.clone()));
+                        deck.deck.area = stored;
+                    }
+                    self.decks.push(id.clone());
+                }
+                Some(name) if options.deck.is_some() && name != deck.deck.name && name != id => {
+                    import.rename_deck(&id, &id)?;
+                }
+                Some(_) => {}
+            }
+            if several_files {
+                for card in &deck.cards {
+                    // The file's own duplicates were refused as it was read: an id seen before
+                    // is from an earlier file.
+                    if let Some(other) = self.owners.get(&card.id) {
+                        return Err(DeckError {
+                            file: file.to_owned(),
+                            line: 0,
+                            field: "id".to_owned(),
+                            message: format!("card id {:?} is also in deck {:?} of an earlier file", card.id, other),
+                        }
+                        .into());
+                    }
+                    self.owners.insert(card.id.clone(), id.clone());
+                }
+            }
+        }
+        for r in batch.renamed {
+            match self.renamed.iter_mut().find(|a| a.from == r.from && a.to == r.to) {
+                Some(a) => a.cards += r.cards,
+                None => self.renamed.push(r),
+            }
+        }
+        let (listed, prompts) = (self.listed, &mut self.prompts);
+        let (added, updated) = (&mut self.added, &mut self.updated);
+        import.add(&batch.decks, &mut |card, change| {
+            let count = match change {
+                crate::store::Change::Added => &mut *added,
+                crate::store::Change::Updated => &mut *updated,
+                crate::store::Change::Unchanged => return,
+            };
+            *count += 1;
+            if *count <= listed && (change == crate::store::Change::Updated || listed == usize::MAX) {
+                prompts.insert(card.id.clone(), card.prompt.clone());
+            }
+        })?;
+        self.cards += batch.decks.iter().map(|d| d.cards.len() as u64).sum::<u64>();
+        Ok(())
+    }
+}
+
+/// A counter on stderr for large streamed imports (their number of cards is known only at the
+/// end); hidden when stderr is not a terminal.
+fn spinner(bytes: u64) -> ProgressBar {
+    if bytes < PROGRESS_FROM_BYTES {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("importing {pos} cards") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// From this size on, a streamed import shows its counter (about 500 short cards).
+const PROGRESS_FROM_BYTES: u64 = 64 * 1024;
+
+fn read_file(path: &Path) -> Result<Vec<u8>, DeckError> {
+    std::fs::read(path).map_err(|e| DeckError {
+        file: path.display().to_string(),
+        line: 0,
+        field: "file".to_owned(),
+        message: format!("cannot read it ({e})"),
+    })
+}
+
+fn print_report(
+    out: &mut dyn Write,
+    parsed: &Parsed,
+    report: &SyncReport,
+    prompts: &HashMap<&str, &str>,
+    dry_run: bool,
+) -> std::io::Result<()> {
     let decks: Vec<String> = parsed.decks.iter().map(|d| safe_line(&d.deck.id)).collect();
     if dry_run {
         writeln!(out, "Dry run: nothing was written. Importing would change deck(s) {}:", decks.join(", "))?;
@@ -233,15 +415,13 @@ fn print_report(out: &mut dyn Write, parsed: &Parsed, report: &SyncReport, dry_r
         report.missing.len()
     )?;
     let limit = if dry_run { usize::MAX } else { LIST_LIMIT };
-    let prompts: HashMap<&str, &str> =
-        parsed.decks.iter().flat_map(|d| &d.cards).map(|c| (c.id.as_str(), c.prompt.as_str())).collect();
     if dry_run {
-        list(out, added, &report.added, &prompts, limit)?;
+        list(out, added, &report.added, prompts, limit)?;
     }
-    list(out, updated, &report.updated, &prompts, limit)?;
+    list(out, updated, &report.updated, prompts, limit)?;
     if !report.missing.is_empty() {
         writeln!(out, "  missing from the file but kept, with their history (suspend them if you like):")?;
-        list(out, "missing", &report.missing, &prompts, limit)?;
+        list(out, "missing", &report.missing, prompts, limit)?;
     }
     if report.reviews_added + report.reviews_known > 0 {
         let verb = if dry_run { "would add" } else { "added" };

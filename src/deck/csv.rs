@@ -29,6 +29,25 @@ struct AnkiHeader {
 
 /// Parses `text` (the contents of `file`) as CSV or TSV.
 pub fn parse(file: &str, text: &str, options: &ImportOptions) -> Result<Parsed, DeckError> {
+    let mut all = Parsed::default();
+    parse_in_batches(file, text, options, usize::MAX, &mut |parsed| {
+        all = parsed;
+        Ok(())
+    })?;
+    Ok(all)
+}
+
+/// Parses `text` as CSV or TSV, passing every `batch` cards to `emit` as soon as they are
+/// read (and what is left at the end, possibly nothing), so they can be written while the
+/// rest is read. Each batch holds the decks with cards in it, in the order the file first
+/// names them; a card id used twice in the file is refused whichever batches hold the two.
+pub fn parse_in_batches(
+    file: &str,
+    text: &str,
+    options: &ImportOptions,
+    batch: usize,
+    emit: &mut dyn FnMut(Parsed) -> Result<(), DeckError>,
+) -> Result<(), DeckError> {
     let header = anki_header(file, text)?;
     let body = text.splitn(header.lines + 1, '\n').nth(header.lines).unwrap_or("");
     let delimiter = header.separator.unwrap_or_else(|| sniff_delimiter(file, body));
@@ -60,33 +79,47 @@ pub fn parse(file: &str, text: &str, options: &ImportOptions) -> Result<Parsed, 
         Ok((line, record.iter().map(str::to_owned).collect::<Vec<_>>()))
     });
     let default_deck = options.deck.clone().unwrap_or_else(|| deck_id_for_file(file));
-    let mut builder = Builder::new(default_deck, header.deck.clone());
+    let mut builder = Builder::new(default_deck, header.deck.clone(), batch, emit);
     if header.lines > 0 {
         anki_rows(file, &header, rows, &mut builder)?;
     } else {
         grill_rows(file, rows, &mut builder)?;
     }
-    let (parsed, lines) = builder.finish();
-    validate(file, &parsed, &lines)?;
-    Ok(parsed)
+    builder.emit(file)
 }
 
-/// Collects cards into decks in first-seen order and remembers each card's line.
-struct Builder {
+/// Collects cards into decks in first-seen order, remembers each card's line, and hands the
+/// cards on every `batch` of them.
+struct Builder<'e> {
     default_deck: String,
     default_name: Option<String>,
     decks: Vec<Deck>,
     lines: HashMap<String, usize>,
+    batch: usize,
+    held: usize,
+    emit: &'e mut dyn FnMut(Parsed) -> Result<(), DeckError>,
 }
 
-impl Builder {
-    fn new(default_deck: String, default_name: Option<String>) -> Self {
-        Builder { default_deck, default_name, decks: Vec::new(), lines: HashMap::new() }
+impl<'e> Builder<'e> {
+    fn new(
+        default_deck: String,
+        default_name: Option<String>,
+        batch: usize,
+        emit: &'e mut dyn FnMut(Parsed) -> Result<(), DeckError>,
+    ) -> Self {
+        Builder { default_deck, default_name, decks: Vec::new(), lines: HashMap::new(), batch, held: 0, emit }
     }
 
-    fn push(&mut self, deck_id: &str, deck_name: &str, line: usize, card: CardSpec) -> Result<(), String> {
+    /// Adds a card read on `line`; `field` is the column its id comes from.
+    fn push(
+        &mut self,
+        (file, field, line): (&str, &str, usize),
+        deck_id: &str,
+        deck_name: &str,
+        card: CardSpec,
+    ) -> Result<(), DeckError> {
         if let Some(first) = self.lines.insert(card.id.clone(), line) {
-            return Err(format!("card id {:?} was already used on line {first}", card.id));
+            return Err(err(file, line, field, format!("card id {:?} was already used on line {first}", card.id)));
         }
         let index = match self.decks.iter().position(|d| d.deck.id == deck_id) {
             Some(i) => i,
@@ -104,11 +137,25 @@ impl Builder {
             }
         };
         self.decks[index].cards.push(card);
+        self.held += 1;
+        if self.held >= self.batch {
+            self.emit(file)?;
+        }
         Ok(())
     }
 
-    fn finish(self) -> (Parsed, HashMap<String, usize>) {
-        (Parsed { decks: self.decks, ..Parsed::default() }, self.lines)
+    /// Hands on the cards held, checked, in decks that keep their first-seen order.
+    fn emit(&mut self, file: &str) -> Result<(), DeckError> {
+        let decks = self
+            .decks
+            .iter_mut()
+            .filter(|d| !d.cards.is_empty())
+            .map(|d| Deck { deck: d.deck.clone(), cards: std::mem::take(&mut d.cards) })
+            .collect();
+        self.held = 0;
+        let parsed = Parsed { decks, ..Parsed::default() };
+        validate(file, &parsed, &self.lines)?;
+        (self.emit)(parsed)
     }
 }
 
@@ -176,7 +223,7 @@ fn grill_rows(file: &str, mut rows: impl Iterator<Item = Row>, out: &mut Builder
             example: example.map(Box::new),
         };
         let name = out.default_name.clone().unwrap_or_else(|| deck_id.clone());
-        out.push(&deck_id, &name, line, card).map_err(|m| err(file, line, "id", m))?;
+        out.push((file, "id", line), &deck_id, &name, card)?;
     }
     Ok(())
 }
@@ -210,7 +257,7 @@ fn anki_rows(
         };
         let tags = header.tags.and_then(|i| values.get(i)).map(|t| words_of(Some(t))).unwrap_or_default();
         let card = CardSpec { id, prompt, answer, tags, ..super::import::blank_card() };
-        out.push(&deck_id, &name, line, card).map_err(|m| err(file, line, "guid", m))?;
+        out.push((file, "guid", line), &deck_id, &name, card)?;
     }
     Ok(())
 }

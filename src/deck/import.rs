@@ -524,7 +524,17 @@ pub const MAX_FOLLOW_UPS: usize = 32;
 /// [`MAX_TEXT_BYTES`], and each card id used once in the whole import. `lines` maps a card id
 /// to where it came from, for errors.
 pub fn validate(file: &str, parsed: &Parsed, lines: &HashMap<String, usize>) -> Result<(), DeckError> {
-    let mut seen: HashMap<&str, &str> = HashMap::new();
+    validate_seen(file, parsed, lines, &mut HashMap::new())
+}
+
+/// [`validate`] for one batch of a file read in batches: `seen` maps the card ids of the
+/// batches before to their decks (and gains this batch's).
+pub fn validate_seen(
+    file: &str,
+    parsed: &Parsed,
+    lines: &HashMap<String, usize>,
+    seen: &mut HashMap<String, String>,
+) -> Result<(), DeckError> {
     let err = |key: &str, field: &str, message: String| DeckError {
         file: file.to_owned(),
         line: lines.get(key).copied().unwrap_or(0),
@@ -564,7 +574,7 @@ pub fn validate(file: &str, parsed: &Parsed, lines: &HashMap<String, usize>) -> 
                     return Err(err(&card.id, field, message));
                 }
             }
-            if let Some(other) = seen.insert(&card.id, &deck.deck.id) {
+            if let Some(other) = seen.insert(card.id.clone(), deck.deck.id.clone()) {
                 return Err(err(
                     &card.id,
                     "id",

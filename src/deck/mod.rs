@@ -1,5 +1,7 @@
 //! Decks: grill's TOML format parsed into typed values, and the decks built into the binary.
 
+use std::collections::HashMap;
+
 pub mod anki;
 pub mod csv;
 pub mod export;
@@ -27,7 +29,7 @@ pub fn parse_import<Tz: TimeZone>(
     clock: &DayClock<Tz>,
 ) -> Result<Parsed, DeckError> {
     let format = import::detect(file, bytes)?;
-    let mut parsed = match format {
+    let parsed = match format {
         Format::Anki => anki::parse(file, bytes, options, &anki::Limits::default(), clock)?,
         Format::Toml => {
             let deck = parse_toml(file, import::utf8(file, bytes)?)?;
@@ -38,15 +40,59 @@ pub fn parse_import<Tz: TimeZone>(
         // into structure (`` `\x0e`` `` into a code fence) and change the cards on re-import.
         Format::Markdown => markdown::parse(file, &import::safe_lines(import::utf8(file, bytes)?), options)?,
     };
+    settle(file, parsed, format, options, &mut HashMap::new(), true)
+}
+
+/// How many cards a batch of [`stream_csv`] holds: enough that handing one on costs nothing,
+/// few enough that the file's first cards are written while the rest is read.
+pub const STREAM_BATCH: usize = 2048;
+
+/// Reads a CSV or TSV file (`bytes`) in batches of [`STREAM_BATCH`] cards, each passed to
+/// `emit` as [`parse_import`] would return it, so the caller can write them while the rest
+/// of the file is read. A fault anywhere in the file is an error after some batches went
+/// out: the caller must be able to take them back (the import's transaction).
+pub fn stream_csv(
+    file: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+    emit: &mut dyn FnMut(Parsed) -> Result<(), DeckError>,
+) -> Result<(), DeckError> {
+    let text = import::utf8(file, bytes)?;
+    let mut seen = HashMap::new();
+    let mut cards = 0;
+    csv::parse_in_batches(file, text, options, STREAM_BATCH, &mut |parsed| {
+        let parsed = settle(file, parsed, Format::Csv, options, &mut seen, false)?;
+        cards += parsed.decks.iter().map(|d| d.cards.len()).sum::<usize>();
+        emit(parsed)
+    })?;
+    if cards == 0 {
+        import::check_not_empty(file, &Parsed::default())?;
+    }
+    Ok(())
+}
+
+/// What every parsed file (or batch of one) goes through: `--deck` and `--area`, texts made
+/// safe, ids moved out of built-in decks, and the checks; `seen` holds the card ids of the
+/// file's batches before. A `whole` file must hold a card.
+fn settle(
+    file: &str,
+    mut parsed: Parsed,
+    format: Format,
+    options: &ImportOptions,
+    seen: &mut HashMap<String, String>,
+    whole: bool,
+) -> Result<Parsed, DeckError> {
     // CSV and Anki decks have no area of their own: theirs is guessed from the deck's name.
     // (Markdown records which of its decks name one.)
     if matches!(format, Format::Csv | Format::Anki) {
         parsed.guessed_areas = parsed.decks.iter().map(|d| d.deck.id.clone()).collect();
     }
     let mut parsed = import::finish(parsed, options);
-    import::check_not_empty(file, &parsed)?;
+    if whole {
+        import::check_not_empty(file, &parsed)?;
+    }
     import::move_out_of_builtin(&mut parsed, options, reserved_deck_ids());
-    import::validate(file, &parsed, &std::collections::HashMap::new())?;
+    import::validate_seen(file, &parsed, &HashMap::new(), seen)?;
     check_levels(file, &parsed)?;
     import::check_reserved(file, &parsed, reserved_deck_ids())?;
     Ok(parsed)

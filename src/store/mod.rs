@@ -41,7 +41,7 @@ pub use planning::UpcomingInterview;
 pub use recall_days::recall_key;
 pub use replay::RebuildReport;
 pub use reviews::{LoggedReview, ReviewCounts};
-pub use sync::{SyncOptions, SyncReport};
+pub use sync::{CardImport, Change, SyncOptions, SyncReport};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

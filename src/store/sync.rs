@@ -102,6 +102,101 @@ impl Store {
     }
 }
 
+/// A card import written while its files are still read: decks arrive in batches of cards,
+/// all inside one transaction (see [`Store::import_cards`]).
+pub struct CardImport<'a> {
+    tx: &'a Transaction<'a>,
+    now: DateTime<Utc>,
+    /// The decks written so far, in the order they first came.
+    decks: Vec<DeckWriter>,
+}
+
+impl CardImport<'_> {
+    /// The stored area of deck `key`, if the database has the deck.
+    pub fn stored_area(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.tx.query_row("SELECT area FROM decks WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// Writes a batch of cards. A deck seen for the first time is created (or updated) from
+    /// its [`DeckInfo`](crate::deck::DeckInfo) here; later batches of it only bring cards,
+    /// which take the places after the ones before. `each` hears what happens to each card.
+    pub fn add(&mut self, decks: &[Deck], each: &mut dyn FnMut(&CardSpec, Change)) -> Result<(), StoreError> {
+        for deck in decks {
+            let i = match self.decks.iter().position(|d| d.info.id == deck.deck.id) {
+                Some(i) => i,
+                None => {
+                    self.decks.push(DeckWriter::begin(self.tx, &deck.deck, "import")?);
+                    self.decks.len() - 1
+                }
+            };
+            for card in &deck.cards {
+                let change = self.decks[i].add(self.tx, card, self.now)?;
+                each(card, change);
+            }
+        }
+        Ok(())
+    }
+
+    /// The name deck `key` had when it first came, if it came.
+    pub fn deck_name(&self, key: &str) -> Option<&str> {
+        self.decks.iter().find(|d| d.info.id == key).map(|d| d.info.name.as_str())
+    }
+
+    /// Renames deck `key`, which came earlier in this import.
+    pub fn rename_deck(&mut self, key: &str, name: &str) -> Result<(), StoreError> {
+        if let Some(deck) = self.decks.iter_mut().find(|d| d.info.id == key) {
+            deck.info.name = name.to_owned();
+            self.tx.execute("UPDATE decks SET name = ?2 WHERE id = ?1", params![deck.id, name])?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Imports cards as `feed` hands them to a [`CardImport`], in one transaction: committed
+    /// when `feed` returns, rolled back with `dry_run` or when `feed` or a write fails, so a
+    /// fault found late in a file leaves the database as it was. Cards missing from their
+    /// deck are reported, not suspended. Returns the report (decks in the order they came)
+    /// and what `feed` returned.
+    pub fn import_cards<T, E: From<StoreError>>(
+        &mut self,
+        now: DateTime<Utc>,
+        dry_run: bool,
+        feed: impl FnOnce(&mut CardImport<'_>) -> Result<T, E>,
+    ) -> Result<(SyncReport, T), E> {
+        // The statement journal in memory, as for every import (see `sync_decks`), and a
+        // larger page cache: with 2 MiB, 7% of writing 100,000 cards went to spilling pages to
+        // the WAL mid-transaction (pagerStress) and reading them back (1.65 -> 1.58 s, 130 ->
+        // 162 MB).
+        let written = super::with_pragma(&mut self.conn, "temp_store", &"MEMORY", |conn| {
+            super::with_pragma(conn, "cache_size", &-BULK_CACHE_KIB, |conn| {
+                let tx = conn.transaction()?;
+                let mut import = CardImport { tx: &tx, now, decks: Vec::new() };
+                let fed = match feed(&mut import) {
+                    Ok(fed) => fed,
+                    // Dropping the transaction rolls it back.
+                    Err(e) => return Ok(Err(e)),
+                };
+                let mut report = SyncReport::default();
+                for deck in std::mem::take(&mut import.decks) {
+                    let r = deck.finish(&tx, false, now)?;
+                    report.added.extend(r.added);
+                    report.updated.extend(r.updated);
+                    report.unchanged += r.unchanged;
+                    report.missing.extend(r.missing);
+                }
+                if dry_run {
+                    tx.rollback()?;
+                } else {
+                    tx.commit()?;
+                }
+                Ok(Ok((report, fed)))
+            })
+        });
+        written.map_err(E::from)?
+    }
+}
+
 /// From this many imported reviews on, an import drops the derived tables' triggers and
 /// recomputes the tables once ([`super::derived::without_derived_triggers`]): each review and
 /// each replayed state ran the triggers. The recomputation reads the whole collection (a few
@@ -265,85 +360,133 @@ pub(super) fn sync_deck(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(),
 ) -> Result<SyncReport, StoreError> {
-    let info = &deck.deck;
-    tx.execute(
-        "INSERT INTO decks (key, name, area, description, source) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (key) DO UPDATE SET name = excluded.name, area = excluded.area,
-             description = excluded.description",
-        params![info.id, info.name, info.area, info.description, source],
-    )?;
-    let deck_id: i64 = tx.query_row("SELECT id FROM decks WHERE key = ?1", [&info.id], |r| r.get(0))?;
-    let mut report = SyncReport::default();
-    let mut present = HashSet::new();
-    let mut pending: Vec<(&str, Fields)> = Vec::with_capacity(PENDING_CARDS);
-    let mut find = tx.prepare_cached(
-        "SELECT id, deck_id, area, prompt, answer, follow_ups, tags, roles, level, time_limit_secs,
-                example, position, missing
-         FROM cards WHERE key = ?1",
-    )?;
-    for (position, card) in deck.cards.iter().enumerate() {
+    let mut writer = DeckWriter::begin(tx, &deck.deck, source)?;
+    for card in &deck.cards {
         progress();
-        present.insert(card.id.as_str());
-        let row = Fields::of(card, card.area(info), deck_id, position as i64);
+        writer.add(tx, card, now)?;
+    }
+    writer.finish(tx, suspend_missing, now)
+}
+
+/// One deck being written, card by card: its row, where its next card goes, which of its
+/// cards the file holds, and the new and changed cards waiting to be written.
+struct DeckWriter {
+    info: crate::deck::DeckInfo,
+    id: i64,
+    next_position: i64,
+    present: HashSet<String>,
+    pending: Vec<(String, Fields)>,
+    report: SyncReport,
+}
+
+impl DeckWriter {
+    /// Creates or updates the deck's row.
+    fn begin(tx: &Transaction, info: &crate::deck::DeckInfo, source: &str) -> Result<DeckWriter, StoreError> {
+        tx.execute(
+            "INSERT INTO decks (key, name, area, description, source) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (key) DO UPDATE SET name = excluded.name, area = excluded.area,
+                 description = excluded.description",
+            params![info.id, info.name, info.area, info.description, source],
+        )?;
+        let id: i64 = tx.query_row("SELECT id FROM decks WHERE key = ?1", [&info.id], |r| r.get(0))?;
+        Ok(DeckWriter {
+            info: info.clone(),
+            id,
+            next_position: 0,
+            present: HashSet::new(),
+            pending: Vec::with_capacity(PENDING_CARDS),
+            report: SyncReport::default(),
+        })
+    }
+
+    /// Takes the deck's next card: unchanged ones are only counted, new and changed ones are
+    /// written with the next batch. Returns whether the card is new or changed.
+    fn add(&mut self, tx: &Transaction, card: &CardSpec, now: DateTime<Utc>) -> Result<Change, StoreError> {
+        let row = Fields::of(card, card.area(&self.info), self.id, self.next_position);
+        self.next_position += 1;
+        self.present.insert(card.id.clone());
+        let mut find = tx.prepare_cached(
+            "SELECT deck_id, area, prompt, answer, follow_ups, tags, roles, level, time_limit_secs,
+                    example, position, missing
+             FROM cards WHERE key = ?1",
+        )?;
         let existing = find
             .query_row([&card.id], |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
                     Fields {
-                        deck_id: r.get(1)?,
-                        area: r.get(2)?,
-                        prompt: r.get(3)?,
-                        answer: r.get(4)?,
-                        follow_ups: r.get(5)?,
-                        tags: r.get(6)?,
-                        roles: r.get(7)?,
-                        level: r.get(8)?,
-                        time_limit_secs: r.get(9)?,
-                        example: r.get(10)?,
-                        position: r.get(11)?,
+                        deck_id: r.get(0)?,
+                        area: r.get(1)?,
+                        prompt: r.get(2)?,
+                        answer: r.get(3)?,
+                        follow_ups: r.get(4)?,
+                        tags: r.get(5)?,
+                        roles: r.get(6)?,
+                        level: r.get(7)?,
+                        time_limit_secs: r.get(8)?,
+                        example: r.get(9)?,
+                        position: r.get(10)?,
                     },
-                    r.get::<_, bool>(12)?,
+                    r.get::<_, bool>(11)?,
                 ))
             })
             .optional()?;
-        let changed = match &existing {
-            None => true,
-            Some((_, old, missing)) => *old != row || *missing,
+        let change = match &existing {
+            None => Change::Added,
+            Some((old, missing)) if *old != row || *missing => Change::Updated,
+            Some(_) => Change::Unchanged,
         };
-        if !changed {
-            report.unchanged += 1;
-            continue;
+        match change {
+            Change::Unchanged => {
+                self.report.unchanged += 1;
+                return Ok(change);
+            }
+            Change::Added => self.report.added.push(card.id.clone()),
+            Change::Updated => self.report.updated.push(card.id.clone()),
         }
-        if existing.is_some() {
-            report.updated.push(card.id.clone());
-        } else {
-            report.added.push(card.id.clone());
+        self.pending.push((card.id.clone(), row));
+        if self.pending.len() == PENDING_CARDS {
+            self.flush(tx, now)?;
         }
-        pending.push((card.id.as_str(), row));
-        if pending.len() == PENDING_CARDS {
-            upsert_cards(tx, &pending, now)?;
-            pending.clear();
-        }
+        Ok(change)
     }
-    upsert_cards(tx, &pending, now)?;
-    let mut stmt = tx.prepare_cached("SELECT key FROM cards WHERE deck_id = ?1 AND missing = 0")?;
-    let keys: Vec<String> = stmt.query_map([deck_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    for key in keys.into_iter().filter(|k| !present.contains(k.as_str())) {
-        if suspend_missing {
-            tx.execute(
-                "UPDATE cards SET suspended = 1, missing = 1, updated_at = ?2 WHERE key = ?1",
-                params![key, to_ms(now)],
-            )?;
-        }
-        report.missing.push(key);
+
+    fn flush(&mut self, tx: &Transaction, now: DateTime<Utc>) -> Result<(), StoreError> {
+        upsert_cards(tx, &self.pending, now)?;
+        self.pending.clear();
+        Ok(())
     }
-    Ok(report)
+
+    /// Writes what is waiting and reports the deck's stored cards the file no longer holds
+    /// (suspended with `suspend_missing`).
+    fn finish(mut self, tx: &Transaction, suspend_missing: bool, now: DateTime<Utc>) -> Result<SyncReport, StoreError> {
+        self.flush(tx, now)?;
+        let mut stmt = tx.prepare_cached("SELECT key FROM cards WHERE deck_id = ?1 AND missing = 0")?;
+        let keys: Vec<String> = stmt.query_map([self.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        for key in keys.into_iter().filter(|k| !self.present.contains(k)) {
+            if suspend_missing {
+                tx.execute(
+                    "UPDATE cards SET suspended = 1, missing = 1, updated_at = ?2 WHERE key = ?1",
+                    params![key, to_ms(now)],
+                )?;
+            }
+            self.report.missing.push(key);
+        }
+        Ok(self.report)
+    }
+}
+
+/// What an import does to one card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    Updated,
+    Unchanged,
 }
 
 /// Writes new and changed cards in one multi-row upsert per batch: a changed card keeps its row
 /// (and so its history), a card that had vanished from its deck comes back unsuspended, and
 /// `created_at` never moves.
-fn upsert_cards(tx: &Transaction, rows: &[(&str, Fields)], now: DateTime<Utc>) -> Result<(), StoreError> {
+fn upsert_cards(tx: &Transaction, rows: &[(String, Fields)], now: DateTime<Utc>) -> Result<(), StoreError> {
     let now = to_ms(now);
     let values: Vec<[&dyn rusqlite::ToSql; 14]> = rows
         .iter()
