@@ -82,3 +82,69 @@ fn derived_tables_follow_an_optimize_that_rewrites_every_state() {
     assert_ne!(history_after, history_before);
     assert_ne!(Store::open(&env.db()).unwrap().derived_rows().unwrap(), before, "optimize moved the states");
 }
+
+/// `new_cards` (migration 0006) equals its definition: the cards without a state.
+fn assert_new_cards_match(env: &Env) {
+    let rows = |sql: &str| -> Vec<(i64, i64, i64)> {
+        let conn = env.sql();
+        let mut stmt = conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(
+        rows("SELECT deck_id, position, card_id FROM new_cards ORDER BY card_id"),
+        rows(
+            "SELECT c.deck_id, c.position, c.id FROM cards c
+              WHERE NOT EXISTS (SELECT 1 FROM card_state s WHERE s.card_id = c.id) ORDER BY c.id"
+        )
+    );
+}
+
+#[test]
+fn derived_tables_follow_large_csv_imports_that_add_move_and_bring_back_cards() {
+    // A CSV import adds its new cards without the per-card insert triggers and does their work
+    // for all of them at once; changed cards still run theirs.
+    let mut env = Env::new();
+    let csv = |count: usize, flipped: usize| {
+        let mut text = String::from("id,prompt,answer,area\n");
+        for i in 0..count {
+            let area = if (i % 2 == 0) != (i < flipped) { "sql" } else { "testing" };
+            text.push_str(&format!("c{i},Question {i}?,Answer {i},{area}\n"));
+        }
+        text
+    };
+    env.day(0).run(&["drill", "--new", "6"], &"\n3\n".repeat(6));
+    let file = env.write("mine.csv", &csv(3000, 0));
+    env.run(&["import", s(&file)], "");
+    assert_derived_match(&env);
+    assert_new_cards_match(&env);
+    // Some of the imported cards get states, then a smaller file leaves cards out...
+    env.day(1).run(&["drill", "--area", "testing", "--new", "20"], &"\n3\n".repeat(20));
+    let fewer = env.write("mine.csv", &csv(2000, 0));
+    env.run(&["import", s(&fewer)], "");
+    assert_derived_match(&env);
+    // ...and a larger one moves the first cards to the other area and brings the rest back
+    // with more.
+    let file = env.write("mine.csv", &csv(4000, 300));
+    let out = env.run(&["import", s(&file)], "");
+    assert!(out.contains("added 1000 · updated 300"), "{out}");
+    assert_derived_match(&env);
+    assert_new_cards_match(&env);
+    let drilled: i64 = env
+        .sql()
+        .query_row(
+            "SELECT count(*) FROM cards c JOIN card_state s ON s.card_id = c.id WHERE c.key LIKE 'mine/%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(drilled > 0, "imported cards were drilled");
+    let triggers: i64 = env
+        .sql()
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name IN ('derived_card_added', 'new_cards_card_added')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(triggers, 2, "the insert triggers are back after the import");
+}

@@ -363,6 +363,10 @@ fn a_fault_late_in_a_large_csv_leaves_nothing_written_though_earlier_cards_were_
         .stderr(predicates::str::contains("late.csv:5002: time_limit_secs"));
     assert_eq!(count(&env, "SELECT count(*) FROM cards"), before, "all or nothing");
     assert_eq!(count(&env, "SELECT count(*) FROM decks WHERE key = 'late'"), 0);
+    // The per-card insert triggers, set aside while the cards were written, are back.
+    let triggers = "SELECT count(*) FROM sqlite_schema
+                    WHERE type = 'trigger' AND name IN ('derived_card_added', 'new_cards_card_added')";
+    assert_eq!(count(&env, triggers), 2);
     // A card id used again thousands of rows later is refused the same way.
     let mut twice = rows("60");
     twice.push_str("c7,Again?,Again\n");

@@ -39,6 +39,17 @@ pub fn run(app: &mut App, args: &ImportArgs, out: &mut Ui) -> Result<()> {
     let kept = keep_stored_areas(app, &mut all)?;
     let total = all.decks.iter().map(|d| d.cards.len()).sum::<usize>() + all.history.len();
     let bar = progress_bar(total);
+    if all.history.is_empty() && all.schedules.is_empty() {
+        // Cards only (TOML, Markdown, an Anki package without answers or schedules): written as
+        // the CSV stream writes them.
+        let (report, ()) =
+            app.store.import_cards(app.now(), args.dry_run, |import| import.add(&all.decks, &mut |_, _| bar.inc(1)))?;
+        bar.finish_and_clear();
+        let prompts: HashMap<&str, &str> =
+            all.decks.iter().flat_map(|d| &d.cards).map(|c| (c.id.as_str(), c.prompt.as_str())).collect();
+        print_report(out, &all, &report, &prompts, args.dry_run)?;
+        return print_notes(out, &all, &kept).map_err(Into::into);
+    }
     let in_use = app.store.fsrs_parameters()?.map(|p| p.parameters).unwrap_or_default();
     let choice = deck::anki::choose_parameters(&all.presets, &in_use);
     let adopted = adoption(&choice, &args.files, app.now(), app.scheduler.desired_retention())?;

@@ -171,20 +171,27 @@ impl Store {
         let written = super::with_pragma(&mut self.conn, "temp_store", &"MEMORY", |conn| {
             super::with_pragma(conn, "cache_size", &-BULK_CACHE_KIB, |conn| {
                 let tx = conn.transaction()?;
-                let mut import = CardImport { tx: &tx, now, decks: Vec::new() };
-                let fed = match feed(&mut import) {
-                    Ok(fed) => fed,
-                    // Dropping the transaction rolls it back.
+                let written = super::derived::without_card_insert_triggers(&tx, || {
+                    let mut import = CardImport { tx: &tx, now, decks: Vec::new() };
+                    let fed = match feed(&mut import) {
+                        Ok(fed) => fed,
+                        // Dropping the transaction rolls it back.
+                        Err(e) => return Ok(Err(e)),
+                    };
+                    let mut report = SyncReport::default();
+                    for deck in std::mem::take(&mut import.decks) {
+                        let r = deck.finish(&tx, false, now)?;
+                        report.added.extend(r.added);
+                        report.updated.extend(r.updated);
+                        report.unchanged += r.unchanged;
+                        report.missing.extend(r.missing);
+                    }
+                    Ok(Ok((report, fed)))
+                })?;
+                let (report, fed) = match written {
+                    Ok(done) => done,
                     Err(e) => return Ok(Err(e)),
                 };
-                let mut report = SyncReport::default();
-                for deck in std::mem::take(&mut import.decks) {
-                    let r = deck.finish(&tx, false, now)?;
-                    report.added.extend(r.added);
-                    report.updated.extend(r.updated);
-                    report.unchanged += r.unchanged;
-                    report.missing.extend(r.missing);
-                }
                 if dry_run {
                     tx.rollback()?;
                 } else {
