@@ -409,3 +409,37 @@ fn a_large_csv_of_several_decks_gathered_by_deck_is_named_after_it_and_two_files
         .stderr(predicates::str::contains("card id \"shared/x\" is also in deck \"a\" of an earlier file"));
     assert_eq!(count(&env, "SELECT count(*) FROM cards"), before);
 }
+
+#[test]
+fn a_large_toml_deck_is_written_in_chunks_and_a_fault_in_a_late_one_leaves_nothing_written() {
+    let env = Env::new();
+    let deck = |bad: Option<usize>| {
+        let mut text = String::from("[deck]\nid = \"big\"\nname = \"Big\"\narea = \"sql\"\n\n");
+        for i in 0..4500 {
+            let level = if Some(i) == bad { "guru" } else { "mid" };
+            text.push_str(&format!(
+                "[[cards]]\nid = \"big/c{i}\"\nprompt = \"Question {i}?\"\nanswer = \"\"\"\n- point {i}\n\"\"\"\nlevel = \"{level}\"\n\n"
+            ));
+        }
+        text
+    };
+    env.run(&["decks"], "");
+    let before = count(&env, "SELECT count(*) FROM cards");
+    let bad = env.write("big.toml", &deck(Some(4200)));
+    let line = deck(Some(4200)).lines().position(|l| l == "id = \"big/c4200\"").unwrap() + 1;
+    env.grill(&["import", s(&bad)])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(format!("big.toml:{line}: cards[4200].level")));
+    assert_eq!(count(&env, "SELECT count(*) FROM cards"), before, "all or nothing");
+    let good = env.write("big.toml", &deck(None));
+    let out = env.run(&["import", s(&good)], "");
+    assert!(out.contains("added 4500 · updated 0"), "{out}");
+    let positions = count(&env, "SELECT count(DISTINCT position) FROM cards WHERE key LIKE 'big/%'");
+    assert_eq!(positions, 4500, "every card has its own place in the deck");
+    let last: String = env
+        .sql()
+        .query_row("SELECT key FROM cards WHERE key LIKE 'big/%' ORDER BY position DESC LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(last, "big/c4499");
+}

@@ -26,7 +26,7 @@ const LIST_LIMIT: usize = 20;
 /// Imports the files, or with `--dry-run` reports what that would do.
 pub fn run(app: &mut App, args: &ImportArgs, out: &mut Ui) -> Result<()> {
     let files = deck_files(&args.files)?;
-    if files.iter().all(|f| is_csv(f)) {
+    if files.iter().all(|f| deck::streams(&f.display().to_string())) {
         return stream(app, args, &files, out);
     }
     let options = ImportOptions { deck: args.deck.clone(), area: args.area.clone() };
@@ -223,13 +223,8 @@ fn progress_bar(total: usize) -> ProgressBar {
     bar
 }
 
-/// Whether `path` is read as CSV or TSV (by its name, as [`deck::import::detect`] decides).
-fn is_csv(path: &Path) -> bool {
-    matches!(deck::import::extension(&path.display().to_string()).as_deref(), Some("csv" | "tsv"))
-}
-
-/// Imports CSV and TSV files while they are read: a thread parses each file and hands on
-/// batches of cards, which are written as they come, in one transaction (a fault late in a
+/// Imports CSV, TSV and TOML files while they are read: a thread parses each file and hands
+/// on batches of cards, which are written as they come, in one transaction (a fault late in a
 /// file rolls back what was written before it). Parsing and writing then overlap on two
 /// cores, and no file's cards are all held in memory at once.
 fn stream(app: &mut App, args: &ImportArgs, files: &[PathBuf], out: &mut Ui) -> Result<()> {
@@ -245,7 +240,7 @@ fn stream(app: &mut App, args: &ImportArgs, files: &[PathBuf], out: &mut Ui) -> 
                 let (file, options) = (name.clone(), &options);
                 scope.spawn(move || {
                     let sent = read_file(path).and_then(|bytes| {
-                        deck::stream_csv(&file, &bytes, options, &mut |batch| {
+                        deck::stream(&file, &bytes, options, &mut |batch| {
                             // The writer stopped (it failed): stop reading.
                             batches.send(Ok(batch)).map_err(|_| DeckError {
                                 file: file.clone(),

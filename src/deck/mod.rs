@@ -43,28 +43,41 @@ pub fn parse_import<Tz: TimeZone>(
     settle(file, parsed, format, options, &mut HashMap::new(), true)
 }
 
-/// How many cards a batch of [`stream_csv`] holds: enough that handing one on costs nothing,
-/// few enough that the file's first cards are written while the rest is read.
+/// How many cards a batch of a CSV file read by [`stream`] holds: enough that handing one on
+/// costs nothing, few enough that the file's first cards are written while the rest is read.
 pub const STREAM_BATCH: usize = 2048;
 
-/// Reads a CSV or TSV file (`bytes`) in batches of [`STREAM_BATCH`] cards, each passed to
-/// `emit` as [`parse_import`] would return it, so the caller can write them while the rest
-/// of the file is read. A fault anywhere in the file is an error after some batches went
-/// out: the caller must be able to take them back (the import's transaction).
-pub fn stream_csv(
+/// Whether [`stream`] reads a file of this name (CSV, TSV and TOML, by their extensions).
+pub fn streams(file_name: &str) -> bool {
+    matches!(import::extension(file_name).as_deref(), Some("csv" | "tsv" | "toml"))
+}
+
+/// Reads a CSV, TSV or TOML file (`bytes`) in batches of cards (CSV rows as they are read,
+/// TOML's cards a chunk at a time), each passed to `emit` as [`parse_import`] would return it,
+/// so the caller can write them while the rest of the file is read. A fault anywhere in the
+/// file is an error after some batches went out: the caller must be able to take them back
+/// (the import's transaction).
+pub fn stream(
     file: &str,
     bytes: &[u8],
     options: &ImportOptions,
     emit: &mut dyn FnMut(Parsed) -> Result<(), DeckError>,
 ) -> Result<(), DeckError> {
+    let format = import::detect(file, bytes)?;
     let text = import::utf8(file, bytes)?;
     let mut seen = HashMap::new();
     let mut cards = 0;
-    csv::parse_in_batches(file, text, options, STREAM_BATCH, &mut |parsed| {
-        let parsed = settle(file, parsed, Format::Csv, options, &mut seen, false)?;
+    let mut settled = |parsed: Parsed| {
+        let parsed = settle(file, parsed, format, options, &mut seen, false)?;
         cards += parsed.decks.iter().map(|d| d.cards.len()).sum::<usize>();
         emit(parsed)
-    })?;
+    };
+    match format {
+        Format::Toml => parse::parse_toml_in_batches(file, text, &mut |deck| {
+            settled(Parsed { decks: vec![deck], ..Parsed::default() })
+        })?,
+        _ => csv::parse_in_batches(file, text, options, STREAM_BATCH, &mut settled)?,
+    }
     if cards == 0 {
         import::check_not_empty(file, &Parsed::default())?;
     }

@@ -9,10 +9,81 @@ pub use crate::file_error::{FileError as DeckError, line_of, toml_error};
 /// Parses `text` (the contents of `file`) as a grill deck and checks what the type system
 /// cannot: non-empty ids and texts, and ids unique within the deck.
 pub fn parse_toml(file: &str, text: &str) -> Result<Deck, DeckError> {
-    let deck: Deck = match parse_in_chunks(text) {
-        Some(deck) => deck,
-        None => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
+    let mut all: Option<Deck> = None;
+    parse_toml_in_batches(file, text, &mut |batch| {
+        match &mut all {
+            Some(deck) => deck.cards.extend(batch.cards),
+            None => all = Some(batch),
+        }
+        Ok(())
+    })?;
+    all.ok_or_else(|| DeckError {
+        file: file.to_owned(),
+        line: 0,
+        field: "cards".to_owned(),
+        message: "the deck was not read".to_owned(),
+    })
+}
+
+/// Parses `text` as [`parse_toml`] does, passing the deck to `emit` in batches as they are
+/// parsed and checked: the deck's fields with its first cards, then the same fields with the
+/// next cards each time. A large deck is parsed [`CARDS_PER_CHUNK`] cards at a time (`toml`
+/// holds a whole document in memory several times over: 552 MB for a 93 MB deck), cut at lines
+/// that are exactly `[[cards]]`. A cut inside a multi-line string leaves the part before it
+/// with an unterminated string: the rest is then parsed in one piece; a fault anywhere gives
+/// the error the whole text gives.
+pub fn parse_toml_in_batches(
+    file: &str,
+    text: &str,
+    emit: &mut dyn FnMut(Deck) -> Result<(), DeckError>,
+) -> Result<(), DeckError> {
+    let mut seen = HashSet::new();
+    let Some(bounds) = chunk_bounds(text) else { return emit(parse_whole(file, text, &mut seen)?) };
+    let Ok(first) = toml::from_str::<Deck>(&text[..bounds[0]]) else {
+        return emit(parse_whole(file, text, &mut seen)?);
     };
+    check(file, text, &first, 0, &mut seen)?;
+    let info = first.deck.clone();
+    let mut done = first.cards.len();
+    emit(first)?;
+    for pair in bounds.windows(2) {
+        let cards = match toml::from_str::<Cards>(&text[pair[0]..pair[1]]) {
+            Ok(chunk) => chunk.cards,
+            Err(_) => match toml::from_str::<Cards>(&text[pair[0]..]) {
+                Ok(rest) => {
+                    let deck = Deck { deck: info, cards: rest.cards };
+                    check(file, text, &deck, done, &mut seen)?;
+                    return emit(deck);
+                }
+                // The cuts before were where cards start, so the whole text holds the fault.
+                Err(_) => {
+                    return Err(parse_whole(file, text, &mut HashSet::new()).err().unwrap_or_else(|| DeckError {
+                        file: file.to_owned(),
+                        line: 0,
+                        field: "cards".to_owned(),
+                        message: "the deck could not be read in parts".to_owned(),
+                    }));
+                }
+            },
+        };
+        let deck = Deck { deck: info.clone(), cards };
+        check(file, text, &deck, done, &mut seen)?;
+        done += deck.cards.len();
+        emit(deck)?;
+    }
+    Ok(())
+}
+
+/// The whole text parsed at once and checked (small decks, and the exact error of a bad one).
+fn parse_whole(file: &str, text: &str, seen: &mut HashSet<String>) -> Result<Deck, DeckError> {
+    let deck: Deck = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
+    check(file, text, &deck, 0, seen)?;
+    Ok(deck)
+}
+
+/// Checks the deck's fields and its cards, the first of which is card `first` of the file;
+/// `seen` holds the ids of the cards before.
+fn check(file: &str, text: &str, deck: &Deck, first: usize, seen: &mut HashSet<String>) -> Result<(), DeckError> {
     let err = |needle: &str, field: String, message: &str| DeckError {
         file: file.to_owned(),
         line: find_line(text, needle),
@@ -24,13 +95,12 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Deck, DeckError> {
             return Err(err("[deck]", name.to_owned(), "must not be empty"));
         }
     }
-    let mut seen = HashSet::new();
-    for (i, card) in deck.cards.iter().enumerate() {
+    for (i, card) in deck.cards.iter().enumerate().map(|(i, c)| (i + first, c)) {
         let needle = format!("\"{}\"", card.id);
         if card.id.trim().is_empty() {
             return Err(err("[[cards]]", format!("cards[{i}].id"), "must not be empty"));
         }
-        if !seen.insert(card.id.as_str()) {
+        if !seen.insert(card.id.clone()) {
             return Err(DeckError {
                 line: find_nth_line(text, &needle, 1),
                 ..err(&needle, format!("cards[{i}].id"), &format!("duplicate id {:?}", card.id))
@@ -45,11 +115,10 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Deck, DeckError> {
             return Err(err(&needle, format!("cards[{i}].level"), &message));
         }
     }
-    Ok(deck)
+    Ok(())
 }
 
-/// Cards parsed per chunk: `toml` holds a whole document in memory several times over (552 MB
-/// for a 93 MB deck), so a big deck is parsed a bounded number of cards at a time.
+/// How many cards one chunk of a large deck holds.
 const CARDS_PER_CHUNK: usize = 2_000;
 
 /// The cards of one chunk; anything else in it means the chunk was not cut where a card starts.
@@ -59,11 +128,9 @@ struct Cards {
     cards: Vec<super::CardSpec>,
 }
 
-/// `text` parsed in chunks cut at lines that are exactly `[[cards]]`, or `None` when the deck
-/// is small or any chunk does not parse (a `[[cards]]` line inside a multi-line string leaves
-/// the chunk before it with an unterminated string): the caller then parses the whole text,
-/// which gives the same result, or the exact error.
-fn parse_in_chunks(text: &str) -> Option<Deck> {
+/// Where the chunks of a large deck end (byte offsets of `[[cards]]` lines, every
+/// [`CARDS_PER_CHUNK`] cards, and the text's end); `None` for a small deck.
+fn chunk_bounds(text: &str) -> Option<Vec<usize>> {
     let mut cuts = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -77,12 +144,7 @@ fn parse_in_chunks(text: &str) -> Option<Deck> {
     }
     let mut bounds: Vec<usize> = cuts.iter().copied().skip(CARDS_PER_CHUNK).step_by(CARDS_PER_CHUNK).collect();
     bounds.push(text.len());
-    let mut deck: Deck = toml::from_str(&text[..bounds[0]]).ok()?;
-    for pair in bounds.windows(2) {
-        let chunk: Cards = toml::from_str(&text[pair[0]..pair[1]]).ok()?;
-        deck.cards.extend(chunk.cards);
-    }
-    Some(deck)
+    Some(bounds)
 }
 
 /// The levels a card may have (`level`, optional).
@@ -136,9 +198,34 @@ answer = "- a"
     #[test]
     fn a_big_deck_parsed_in_chunks_equals_the_whole_parse() {
         let text = big_deck(2 * CARDS_PER_CHUNK + 7, "\"- a\"");
-        let chunked = parse_in_chunks(&text).expect("cut into chunks");
-        assert_eq!(chunked, toml::from_str::<Deck>(&text).unwrap());
-        assert_eq!(parse_toml("d.toml", &text).unwrap().cards.len(), 2 * CARDS_PER_CHUNK + 7);
+        let batches = |text: &str| {
+            let mut out = Vec::new();
+            parse_toml_in_batches("d.toml", text, &mut |deck| {
+                out.push(deck);
+                Ok(())
+            })
+            .unwrap();
+            out
+        };
+        let parts = batches(&text);
+        assert_eq!(parts.iter().map(|d| d.cards.len()).collect::<Vec<_>>(), [2000, 2000, 7]);
+        let whole: Deck = toml::from_str(&text).unwrap();
+        assert!(parts.iter().all(|d| d.deck == whole.deck));
+        assert_eq!(parts.into_iter().flat_map(|d| d.cards).collect::<Vec<_>>(), whole.cards);
+        assert_eq!(parse_toml("d.toml", &text).unwrap(), whole);
+        // A cut inside a later card's multi-line answer: the rest is read in one piece.
+        let card =
+            |i: usize, answer: &str| format!("[[cards]]\nid = \"d/{i}\"\nprompt = \"Q{i}?\"\nanswer = {answer}\n\n");
+        let late: String = (0..5000)
+            .map(|i| card(i, if i == 2 * CARDS_PER_CHUNK - 1 { "\"\"\"\n[[cards]]\n\"\"\"" } else { "\"- a\"" }))
+            .collect();
+        let late = format!("[deck]\nid = \"d\"\nname = \"D\"\narea = \"sql\"\n\n{late}");
+        let parts = batches(&late);
+        assert_eq!(parts.iter().map(|d| d.cards.len()).collect::<Vec<_>>(), [2000, 3000]);
+        assert_eq!(
+            parts.into_iter().flat_map(|d| d.cards).collect::<Vec<_>>(),
+            toml::from_str::<Deck>(&late).unwrap().cards
+        );
         // A `[[cards]]` line inside a multi-line answer is text, not a cut.
         let tricky = big_deck(2 * CARDS_PER_CHUNK + 7, "\"\"\"\n[[cards]]\n\"\"\"");
         let deck = parse_toml("d.toml", &tricky).unwrap();
