@@ -1,5 +1,6 @@
-//! `grill import FILE...`: every file parsed first (any error stops before writing), then one
-//! transaction for all of them. A folder stands for every deck file in it (what
+//! `grill import FILE...`: one transaction for all the files, so any error leaves the database
+//! as it was. CSV, TSV and TOML files are written while they are read (see [`stream`]); the
+//! others are parsed whole first. A folder stands for every deck file in it (what
 //! `grill export -o FOLDER` writes).
 
 use std::collections::HashMap;
