@@ -27,7 +27,7 @@ const LIST_LIMIT: usize = 20;
 /// Imports the files, or with `--dry-run` reports what that would do.
 pub fn run(app: &mut App, args: &ImportArgs, out: &mut Ui) -> Result<()> {
     let files = deck_files(&args.files)?;
-    if files.iter().all(|f| deck::streams(&f.display().to_string())) {
+    if files.iter().all(|f| streams(f)) {
         return stream(app, args, &files, out);
     }
     let options = ImportOptions { deck: args.deck.clone(), area: args.area.clone() };
@@ -222,6 +222,15 @@ fn progress_bar(total: usize) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// Whether `path` is read while it is written: CSV, TSV or TOML by its name, and not a zip (a
+/// zip is an Anki package whatever its name, see [`deck::import::detect`]).
+fn streams(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 4];
+    let zip = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"PK\x03\x04";
+    deck::streams(&path.display().to_string()) && !zip
 }
 
 /// Imports CSV, TSV and TOML files while they are read: a thread parses each file and hands

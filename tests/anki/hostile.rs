@@ -259,3 +259,12 @@ fn a_small_package_holding_a_huge_collection_is_read_from_disk_not_memory() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("unchanged 6"), "{}", String::from_utf8_lossy(&out.stdout));
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the temporary copy is removed");
 }
+
+#[test]
+fn an_anki_package_named_like_a_csv_file_is_imported_as_the_package_it_is() {
+    // CSV files are written while they are read; a zip is an Anki package whatever its name.
+    let env = Env::new();
+    let pkg = write(&env, "notes.csv", &legacy_package(&spec()));
+    let out = env.run(&["import", s(&pkg)], "");
+    assert!(out.contains("review history: added"), "{out}");
+}
