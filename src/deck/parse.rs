@@ -39,39 +39,55 @@ pub fn parse_toml_in_batches(
 ) -> Result<(), DeckError> {
     let mut seen = HashSet::new();
     let Some(bounds) = chunk_bounds(text) else { return emit(parse_whole(file, text, &mut seen)?) };
-    let Ok(first) = toml::from_str::<Deck>(&text[..bounds[0]]) else {
-        return emit(parse_whole(file, text, &mut seen)?);
-    };
-    check(file, text, &first, 0, &mut seen)?;
-    let info = first.deck.clone();
-    let mut done = first.cards.len();
-    emit(first)?;
-    for pair in bounds.windows(2) {
-        let cards = match toml::from_str::<Cards>(&text[pair[0]..pair[1]]) {
-            Ok(chunk) => chunk.cards,
-            Err(_) => match toml::from_str::<Cards>(&text[pair[0]..]) {
-                Ok(rest) => {
-                    let deck = Deck { deck: info, cards: rest.cards };
-                    check(file, text, &deck, done, &mut seen)?;
-                    return emit(deck);
+    let chunks: Vec<&str> = bounds.windows(2).map(|pair| &text[pair[0]..pair[1]]).collect();
+    let parse = |chunk: &str| toml::from_str::<Cards>(chunk).ok().map(|c| c.cards);
+    // Two threads parse the chunks (this one the first and the even ones, a helper the odd
+    // ones, which it hands over in order): `toml` is the slowest part of importing a large deck.
+    std::thread::scope(|scope| {
+        let (odd, parsed) = std::sync::mpsc::sync_channel::<Option<Vec<super::CardSpec>>>(1);
+        let chunks = &chunks;
+        scope.spawn(move || {
+            for chunk in chunks.iter().skip(1).step_by(2) {
+                // This thread stopped taking them (it failed or fell back): stop too.
+                if odd.send(parse(chunk)).is_err() {
+                    return;
                 }
-                // The cuts before were where cards start, so the whole text holds the fault.
-                Err(_) => {
-                    return Err(parse_whole(file, text, &mut HashSet::new()).err().unwrap_or_else(|| DeckError {
+            }
+        });
+        let Ok(first) = toml::from_str::<Deck>(&text[..bounds[0]]) else {
+            return emit(parse_whole(file, text, &mut seen)?);
+        };
+        check(file, text, &first, 0, &mut seen)?;
+        let info = first.deck.clone();
+        let mut done = first.cards.len();
+        emit(first)?;
+        for (i, chunk) in chunks.iter().enumerate() {
+            let cards = if i % 2 == 0 { parse(chunk) } else { parsed.recv().ok().flatten() };
+            let Some(cards) = cards else {
+                return match toml::from_str::<Cards>(&text[bounds[i]..]) {
+                    // The cut that ends this chunk was inside a multi-line string: the cuts
+                    // before were where cards start, so the rest parses in one piece.
+                    Ok(rest) => {
+                        let deck = Deck { deck: info, cards: rest.cards };
+                        check(file, text, &deck, done, &mut seen)?;
+                        emit(deck)
+                    }
+                    // The whole text holds the fault.
+                    Err(_) => Err(parse_whole(file, text, &mut HashSet::new()).err().unwrap_or_else(|| DeckError {
                         file: file.to_owned(),
                         line: 0,
                         field: "cards".to_owned(),
                         message: "the deck could not be read in parts".to_owned(),
-                    }));
-                }
-            },
-        };
-        let deck = Deck { deck: info.clone(), cards };
-        check(file, text, &deck, done, &mut seen)?;
-        done += deck.cards.len();
-        emit(deck)?;
-    }
-    Ok(())
+                    })),
+                };
+            };
+            let deck = Deck { deck: info.clone(), cards };
+            check(file, text, &deck, done, &mut seen)?;
+            done += deck.cards.len();
+            emit(deck)?;
+        }
+        Ok(())
+    })
 }
 
 /// The whole text parsed at once and checked (small decks, and the exact error of a bad one).
