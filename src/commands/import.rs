@@ -161,6 +161,26 @@ fn parse_file(app: &App, path: &Path, options: &ImportOptions) -> Result<Parsed,
     deck::parse_import(&path.display().to_string(), &read_file(path)?, options, &app.days)
 }
 
+/// The error for a card id of `file` that deck `other` of an earlier file already has.
+fn in_earlier_file(file: &str, card: &str, other: &str) -> DeckError {
+    DeckError {
+        file: file.to_owned(),
+        line: 0,
+        field: "id".to_owned(),
+        message: format!("card id {card:?} is also in deck {other:?} of an earlier file"),
+    }
+}
+
+/// Adds `more` ids moved out of built-in decks to `into`, one entry per (from, to).
+fn add_renamed(into: &mut Vec<deck::import::Renamed>, more: Vec<deck::import::Renamed>) {
+    for r in more {
+        match into.iter_mut().find(|a| a.from == r.from && a.to == r.to) {
+            Some(a) => a.cards += r.cards,
+            None => into.push(r),
+        }
+    }
+}
+
 /// Adds one file's decks to the import: decks with the same id merge (so cards missing from
 /// a deck are judged against all its files), and a card id may appear only once (a file's own
 /// duplicates are refused by its parser). `owners` maps each card id merged so far to its deck:
@@ -169,12 +189,7 @@ fn parse_file(app: &App, path: &Path, options: &ImportOptions) -> Result<Parsed,
 fn merge(all: &mut Parsed, owners: &mut HashMap<String, String>, parsed: Parsed, file: &str) -> Result<(), DeckError> {
     for deck in &parsed.decks {
         if let Some((card, other)) = deck.cards.iter().find_map(|c| owners.get(&c.id).map(|o| (c, o))) {
-            return Err(DeckError {
-                file: file.to_owned(),
-                line: 0,
-                field: "id".to_owned(),
-                message: format!("card id {:?} is also in deck {:?} of an earlier file", card.id, other),
-            });
+            return Err(in_earlier_file(file, &card.id, other));
         }
     }
     for deck in &parsed.decks {
@@ -192,12 +207,7 @@ fn merge(all: &mut Parsed, owners: &mut HashMap<String, String>, parsed: Parsed,
             }
         }
     }
-    for r in parsed.renamed {
-        match all.renamed.iter_mut().find(|a| a.from == r.from && a.to == r.to) {
-            Some(a) => a.cards += r.cards,
-            None => all.renamed.push(r),
-        }
-    }
+    add_renamed(&mut all.renamed, parsed.renamed);
     all.history.extend(parsed.history);
     all.media += parsed.media;
     all.skipped_log_entries += parsed.skipped_log_entries;
@@ -344,24 +354,13 @@ impl Streamed {
                     // The file's own duplicates were refused as it was read: an id seen before
                     // is from an earlier file.
                     if let Some(other) = self.owners.get(&card.id) {
-                        return Err(DeckError {
-                            file: file.to_owned(),
-                            line: 0,
-                            field: "id".to_owned(),
-                            message: format!("card id {:?} is also in deck {:?} of an earlier file", card.id, other),
-                        }
-                        .into());
+                        return Err(in_earlier_file(file, &card.id, other).into());
                     }
                     self.owners.insert(card.id.clone(), id.clone());
                 }
             }
         }
-        for r in batch.renamed {
-            match self.renamed.iter_mut().find(|a| a.from == r.from && a.to == r.to) {
-                Some(a) => a.cards += r.cards,
-                None => self.renamed.push(r),
-            }
-        }
+        add_renamed(&mut self.renamed, batch.renamed);
         let (listed, prompts) = (self.listed, &mut self.prompts);
         let (added, updated) = (&mut self.added, &mut self.updated);
         import.add(&batch.decks, &mut |card, change| {

@@ -27,6 +27,21 @@ pub struct SyncReport {
     pub suspended: usize,
 }
 
+impl SyncReport {
+    /// Adds another deck's card counts and lists to this report.
+    fn absorb(&mut self, other: SyncReport) {
+        self.added.extend(other.added);
+        self.updated.extend(other.updated);
+        self.unchanged += other.unchanged;
+        self.missing.extend(other.missing);
+    }
+}
+
+/// The stored area of the deck `key`, if the deck exists.
+fn deck_area(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn.query_row("SELECT area FROM decks WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
 const BUILTIN_KEY: &str = "builtin_fingerprint";
 
 impl Store {
@@ -39,7 +54,7 @@ impl Store {
     /// The stored area of the deck `key`, if the deck exists (a re-import whose file names no
     /// area keeps it).
     pub fn deck_area(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.conn.query_row("SELECT area FROM decks WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        deck_area(&self.conn, key)
     }
 
     /// Syncs the decks built into the binary, skipping the work when they have not changed
@@ -114,7 +129,7 @@ pub struct CardImport<'a> {
 impl CardImport<'_> {
     /// The stored area of deck `key`, if the database has the deck.
     pub fn stored_area(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.tx.query_row("SELECT area FROM decks WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        deck_area(self.tx, key)
     }
 
     /// Writes a batch of cards. A deck seen for the first time is created (or updated) from
@@ -180,11 +195,7 @@ impl Store {
                     };
                     let mut report = SyncReport::default();
                     for deck in std::mem::take(&mut import.decks) {
-                        let r = deck.finish(&tx, false, now)?;
-                        report.added.extend(r.added);
-                        report.updated.extend(r.updated);
-                        report.unchanged += r.unchanged;
-                        report.missing.extend(r.missing);
+                        report.absorb(deck.finish(&tx, false, now)?);
                     }
                     Ok(Ok((report, fed)))
                 })?;
@@ -256,11 +267,7 @@ fn write_decks<Tz: TimeZone>(
 ) -> Result<SyncReport, StoreError> {
     let mut report = SyncReport::default();
     for deck in decks {
-        let r = sync_deck(tx, deck, how.source, how.suspend_missing, how.now, progress)?;
-        report.added.extend(r.added);
-        report.updated.extend(r.updated);
-        report.unchanged += r.unchanged;
-        report.missing.extend(r.missing);
+        report.absorb(sync_deck(tx, deck, how.source, how.suspend_missing, how.now, progress)?);
     }
     if let Some(saved) = how.adopt {
         insert_parameters(tx, saved)?;
