@@ -108,17 +108,19 @@ fn deck_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DeckError> {
 fn keep_stored_areas(app: &App, all: &mut Parsed) -> Result<Vec<(String, String)>> {
     let mut kept = Vec::new();
     for deck in &mut all.decks {
-        if !all.guessed_areas.contains(&deck.deck.id) {
-            continue;
-        }
-        if let Some(stored) = app.store.deck_area(&deck.deck.id)?
-            && stored != deck.deck.area
-        {
-            kept.push((deck.deck.id.clone(), stored.clone()));
-            deck.deck.area = stored;
+        if all.guessed_areas.contains(&deck.deck.id) {
+            kept.extend(keep_stored_area(deck, app.store.deck_area(&deck.deck.id)?));
         }
     }
     Ok(kept)
+}
+
+/// Gives `deck`, whose area was guessed, the area `stored` for it, if that differs; returns
+/// (deck, kept area) when it did.
+fn keep_stored_area(deck: &mut deck::Deck, stored: Option<String>) -> Option<(String, String)> {
+    let stored = stored.filter(|s| *s != deck.deck.area)?;
+    deck.deck.area = stored.clone();
+    Some((deck.deck.id.clone(), stored))
 }
 
 /// What the import did beyond the counts: ids moved out of a built-in deck, areas kept.
@@ -335,12 +337,8 @@ impl Streamed {
             let id = deck.deck.id.clone();
             match import.deck_name(&id) {
                 None => {
-                    if batch.guessed_areas.contains(&id)
-                        && let Some(stored) = import.stored_area(&id)?
-                        && stored != deck.deck.area
-                    {
-                        self.kept.push((id.clone(), stored.clone()));
-                        deck.deck.area = stored;
+                    if batch.guessed_areas.contains(&id) {
+                        self.kept.extend(keep_stored_area(deck, import.stored_area(&id)?));
                     }
                     self.decks.push(id.clone());
                 }
