@@ -13,9 +13,9 @@ use super::collection::RevlogRow;
 use crate::scheduler::{DayClock, Rating, ReviewKind, Sm2Start};
 
 /// Anki's revlog types.
-const LEARNING: i64 = 0;
-const FILTERED: i64 = 3;
-const MANUAL: i64 = 4;
+const LEARNING: i8 = 0;
+const FILTERED: i8 = 3;
+const MANUAL: i8 = 4;
 
 /// One Anki entry as grill logs it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,7 +69,7 @@ pub fn map_card<Tz: TimeZone>(entries: &[RevlogRow], preset: Cutoff, clock: &Day
     let mut out = CardHistory::default();
     let mut last_counted: Option<DateTime<Utc>> = None;
     for (i, entry) in entries.iter().enumerate() {
-        let (Some(rating), Some(at)) = (Rating::from_number(entry.ease), Utc.timestamp_millis_opt(entry.id).single())
+        let (Some(rating), Some(at)) = (Rating::from_number(entry.ease.into()), Utc.timestamp_millis_opt(entry.id).single())
         else {
             out.skipped += 1;
             continue;
@@ -186,9 +186,9 @@ mod tests {
     /// 2026-01-01 10:00 UTC.
     const T0: i64 = 1_767_261_600_000;
     const NONE: Cutoff = Cutoff { ignore_before_ms: 0, sm2_retention: 0.9 };
-    const RESCHEDULED: i64 = 5;
+    const RESCHEDULED: i8 = 5;
 
-    fn row(day: i64, ease: i64, kind: i64) -> RevlogRow {
+    fn row(day: i64, ease: i8, kind: i8) -> RevlogRow {
         let ivl = if kind == 0 { 1 } else { 3 };
         RevlogRow { id: T0 + day * DAY, card: 1, ease, factor: if kind == 0 { 0 } else { 2500 }, time: 5000, kind, ivl }
     }
