@@ -31,16 +31,11 @@ pub fn run(app: &mut App, args: &ImportArgs, out: &mut Ui) -> Result<()> {
         return stream(app, args, &files, out);
     }
     let options = ImportOptions { deck: args.deck.clone(), area: args.area.clone() };
-    let mut all = Parsed::default();
-    let mut owners = HashMap::new();
-    for path in files {
-        let parsed = parse_file(app, &path, &options)?;
-        merge(&mut all, &mut owners, parsed, &path.display().to_string())?;
-    }
+    let (mut all, answers) = read_files(app, &files, &options)?;
     let kept = keep_stored_areas(app, &mut all)?;
-    let total = all.decks.iter().map(|d| d.cards.len()).sum::<usize>() + all.history.len();
-    let bar = progress_bar(total);
-    if all.history.is_empty() && all.schedules.is_empty() {
+    let answered = answers.as_ref().map_or(all.history.len(), deck::anki::Answers::len);
+    let bar = progress_bar(all.decks.iter().map(|d| d.cards.len()).sum::<usize>() + answered);
+    if answered == 0 && all.schedules.is_empty() {
         // Cards only (TOML, Markdown, an Anki package without answers or schedules): written as
         // the CSV stream writes them.
         let (report, ()) =
@@ -61,7 +56,10 @@ pub fn run(app: &mut App, args: &ImportArgs, out: &mut Ui) -> Result<()> {
         adopt: adopted.as_ref().map(|(saved, _)| saved),
         ..SyncOptions::import(app.now(), adopted.as_ref().map_or(&app.scheduler, |(_, s)| s), &app.days)
     };
-    let report = app.store.sync_decks(&all.decks, &all.history, &how, &mut || bar.inc(1))?;
+    let report = match answers {
+        Some(answers) => write_answers(&mut app.store, &all, answers, &how, &bar)?,
+        None => app.store.sync_decks(&all.decks, &all.history, &how, &mut || bar.inc(1))?,
+    };
     bar.finish_and_clear();
     let prompts: HashMap<&str, &str> =
         all.decks.iter().flat_map(|d| &d.cards).map(|c| (c.id.as_str(), c.prompt.as_str())).collect();
@@ -69,6 +67,81 @@ pub fn run(app: &mut App, args: &ImportArgs, out: &mut Ui) -> Result<()> {
     print_notes(out, &all, &kept)?;
     print_anki(out, &all, &report, &choice, args, app.scheduler.desired_retention())?;
     Ok(())
+}
+
+/// Reads the files that are not streamed. One Anki package is opened with its answers left to
+/// be mapped while they are written ([`write_answers`]); anything else is read whole.
+fn read_files(
+    app: &App,
+    files: &[PathBuf],
+    options: &ImportOptions,
+) -> Result<(Parsed, Option<deck::anki::Answers>), DeckError> {
+    if let [path] = files {
+        let name = path.display().to_string();
+        let bytes = read_file(path)?;
+        if deck::import::detect(&name, &bytes)? == deck::Format::Anki {
+            let (parsed, answers) = deck::open_anki(&name, &bytes, options, &app.days)?;
+            return Ok((parsed, Some(answers)));
+        }
+        return Ok((deck::parse_import(&name, &bytes, options, &app.days)?, None));
+    }
+    let mut all = Parsed::default();
+    let mut owners = HashMap::new();
+    for path in files {
+        let parsed = parse_file(app, path, options)?;
+        merge(&mut all, &mut owners, parsed, &path.display().to_string())?;
+    }
+    Ok((all, None))
+}
+
+/// How many cards' answers go to the writer at a time.
+const CARDS_PER_GROUP: usize = 1024;
+
+/// Writes an opened Anki package: a thread maps its answers card by card and replays each
+/// card's on their own (what a card with no answer logged yet gets), handing them on in groups
+/// while the writer stores the ones before. The two cores then share the work, and the
+/// package's answers are never all held as grill's reviews; the package's log goes with the
+/// thread, before the writer rebuilds the tables derived from grill's.
+fn write_answers(
+    store: &mut crate::store::Store,
+    parsed: &Parsed,
+    answers: deck::anki::Answers,
+    how: &SyncOptions<'_, chrono::Local>,
+    bar: &ProgressBar,
+) -> Result<SyncReport, crate::store::StoreError> {
+    use crate::store::{CardAnswers, StoreError};
+    std::thread::scope(|scope| {
+        let (groups, received) = std::sync::mpsc::sync_channel::<Result<Vec<CardAnswers>, StoreError>>(2);
+        let (scheduler, clock, keep_due) = (how.scheduler.clone(), how.clock.clone(), how.keep_due);
+        let total = answers.len();
+        scope.spawn(move || {
+            for first in (0..answers.cards()).step_by(CARDS_PER_GROUP) {
+                let cards = first..(first + CARDS_PER_GROUP).min(answers.cards());
+                let group: Result<Vec<CardAnswers>, StoreError> = cards
+                    .filter_map(|i| {
+                        let (key, reviews) = answers.card(i, &clock);
+                        if reviews.is_empty() {
+                            return None;
+                        }
+                        // Schedule `i` is card `i`'s (checked: a wrong one would replay wrongly).
+                        let Some(schedule) = parsed.schedules.get(i).filter(|s| *s.card_key == *key) else {
+                            return Some(Ok(CardAnswers { key, reviews, alone: None }));
+                        };
+                        let alone =
+                            crate::store::replay_alone(&key, &reviews, Some(schedule), keep_due, &scheduler, &clock);
+                        Some(alone.map(|alone| CardAnswers { key, reviews, alone: Some(alone) }))
+                    })
+                    .collect();
+                let failed = group.is_err();
+                // Stop when the writer stopped (it failed) or this group could not be replayed.
+                if groups.send(group).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        let mut received = received.into_iter();
+        store.sync_answers(&parsed.decks, &mut received, total, how, &mut || bar.inc(1))
+    })
 }
 
 /// The files to read: each argument, a folder replaced by its deck files in name order

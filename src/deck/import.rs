@@ -49,6 +49,8 @@ pub struct ImportedReview {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedSchedule {
     pub card_key: String,
+    /// The package has answers of the card (whether or not they count).
+    pub answered: bool,
     /// Some answer moves the memory state.
     pub counted: bool,
     /// The history is incomplete: the state starts from SM-2 at one answer.

@@ -43,6 +43,22 @@ pub fn parse_import<Tz: TimeZone>(
     settle(file, parsed, format, options, &mut HashMap::new(), true)
 }
 
+/// Opens an Anki package (`bytes`) as [`parse_import`] would read it, but with its answers
+/// left in the [`anki::Answers`] returned beside it, to be mapped while they are written.
+pub fn open_anki<Tz: TimeZone>(
+    file: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+    clock: &DayClock<Tz>,
+) -> Result<(Parsed, anki::Answers), DeckError> {
+    let (parsed, answers) = anki::open(file, bytes, options, &anki::Limits::default(), clock)?;
+    let parsed = settle(file, parsed, Format::Anki, options, &mut HashMap::new(), false)?;
+    if answers.is_empty() {
+        import::check_not_empty(file, &parsed)?;
+    }
+    Ok((parsed, answers))
+}
+
 /// How many cards a batch of a CSV file read by [`stream`] holds: enough that handing one on
 /// costs nothing, few enough that the file's first cards are written while the rest is read.
 pub const STREAM_BATCH: usize = 2048;

@@ -2,66 +2,152 @@
 //! affected card's state replayed from its whole log, inside the import's transaction.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use chrono::TimeZone;
 use rusqlite::Transaction;
 
 use super::reviews::{review_from, write_state};
 use super::{StoreError, to_ms};
-use crate::deck::ImportedReview;
-use crate::scheduler::{DayClock, Review, Scheduler};
+use crate::deck::{ImportedReview, ImportedSchedule};
+use crate::scheduler::{CardState, DayClock, Review, Scheduler};
 
-/// Appends the reviews of `history` the log does not have yet (same card, same millisecond)
-/// and replays every card that gained one. Returns (added, already known, cards replayed).
-pub(super) fn import_history<Tz: TimeZone>(
-    tx: &Transaction,
-    history: &[ImportedReview],
+/// One card's imported answers, as an import hands them over.
+#[derive(Debug)]
+pub struct CardAnswers {
+    pub key: Arc<str>,
+    pub reviews: Vec<ImportedReview>,
+    /// What [`replay_alone`] gives for them: used when the card has no answer logged yet (a
+    /// first import), so that the replay can run on another thread while the log is written.
+    pub alone: Option<Replayed>,
+}
+
+/// A card's imported answers replayed on their own (see [`replay_alone`]).
+#[derive(Debug)]
+pub struct Replayed {
+    /// Each fresh answer with the state it led to: (at, rating, kind, duration, stability,
+    /// difficulty).
+    rows: Vec<(i64, i64, i64, i64, Option<f32>, Option<f32>)>,
+    /// The card's state after them, with the imported facts applied.
+    state: Option<CardState>,
+    /// Answers given twice (same millisecond), counted as already known.
+    known: usize,
+}
+
+/// Replays `reviews` as the only answers of a card that `schedule` describes (saved with
+/// `keep_due`): what [`import_answers`] computes for a card with no logged answer, without the
+/// database. The same code computes both.
+pub fn replay_alone<Tz: TimeZone>(
+    key: &str,
+    reviews: &[ImportedReview],
+    schedule: Option<&ImportedSchedule>,
+    keep_due: bool,
     scheduler: &Scheduler,
     clock: &DayClock<Tz>,
-    progress: &mut dyn FnMut(),
-) -> Result<(usize, usize, HashSet<i64>), StoreError> {
+) -> Result<Replayed, StoreError> {
+    let facts = schedule.and_then(|s| super::imported::of(s, keep_due)).unwrap_or_default();
+    let (fresh, known) = fresh_of(HashSet::new(), reviews);
+    let (rows, state) = replay_merged(key, Vec::new(), fresh, &facts, scheduler, clock)?;
+    Ok(Replayed { rows, state, known })
+}
+
+/// `history` grouped by card, in groups of [`CARDS_PER_GROUP`] cards, for [`import_answers`]:
+/// each group's answers are copied when it is taken.
+pub(super) fn by_card(history: &[ImportedReview]) -> impl Iterator<Item = Result<Vec<CardAnswers>, StoreError>> + '_ {
     let mut by_card: BTreeMap<&str, Vec<&ImportedReview>> = BTreeMap::new();
     for review in history {
         by_card.entry(&*review.card_key).or_default().push(review);
     }
-    // In card id order: the log's card index then grows at its end instead of everywhere.
-    let mut cards = Vec::with_capacity(by_card.len());
-    for (key, reviews) in by_card {
-        let card_id: i64 = tx
-            .prepare_cached("SELECT id FROM cards WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
-            .map_err(|_| StoreError::NoSuchCard(key.to_owned()))?;
-        cards.push((card_id, key, reviews));
-    }
-    cards.sort_unstable_by_key(|(id, _, _)| *id);
+    let mut cards = by_card.into_iter().peekable();
+    std::iter::from_fn(move || {
+        cards.peek()?;
+        let group = cards.by_ref().take(CARDS_PER_GROUP).map(|(key, reviews)| CardAnswers {
+            key: Arc::from(key),
+            reviews: reviews.into_iter().cloned().collect(),
+            alone: None,
+        });
+        Some(Ok(group.collect()))
+    })
+}
+
+/// How many cards' answers a group of [`by_card`] holds.
+const CARDS_PER_GROUP: usize = 2048;
+
+/// Appends the imported answers the log does not have yet (same card, same millisecond) and
+/// replays every card that gained one. They come in groups of cards (each card in one group),
+/// as a reader hands them on: a group is written before the next is taken. Returns (added,
+/// already known, cards replayed).
+pub(super) fn import_answers<Tz: TimeZone>(
+    tx: &Transaction,
+    groups: &mut dyn Iterator<Item = Result<Vec<CardAnswers>, StoreError>>,
+    scheduler: &Scheduler,
+    clock: &DayClock<Tz>,
+    progress: &mut dyn FnMut(),
+) -> Result<(usize, usize, HashSet<i64>), StoreError> {
     let (mut added, mut known) = (0, 0);
     let mut replayed = HashSet::new();
     let mut rows = Vec::with_capacity(PENDING_REVIEWS);
-    for (card_id, key, reviews) in cards {
-        let log = card_log(tx, card_id)?;
-        let mut seen: HashSet<i64> = log.iter().map(|r| to_ms(r.at)).collect();
-        let mut fresh: Vec<&ImportedReview> = Vec::new();
-        for review in reviews {
-            progress();
-            if seen.insert(to_ms(review.at)) {
-                fresh.push(review);
-            } else {
-                known += 1;
+    for group in groups {
+        // In card id order: the log's card index then grows at its end instead of everywhere.
+        let mut cards = Vec::new();
+        for answers in group? {
+            let card_id: i64 = tx
+                .prepare_cached("SELECT id FROM cards WHERE key = ?1")?
+                .query_row([&*answers.key], |r| r.get(0))
+                .map_err(|_| StoreError::NoSuchCard(answers.key.to_string()))?;
+            cards.push((card_id, answers));
+        }
+        cards.sort_unstable_by_key(|(id, _)| *id);
+        for (card_id, answers) in cards {
+            for _ in &answers.reviews {
+                progress();
             }
-        }
-        if fresh.is_empty() {
-            continue;
-        }
-        added += fresh.len();
-        replay_and_append(tx, card_id, key, log, fresh, scheduler, clock, &mut rows)?;
-        replayed.insert(card_id);
-        if rows.len() >= PENDING_REVIEWS {
-            append_rows(tx, &rows)?;
-            rows.clear();
+            let log = card_log(tx, card_id)?;
+            let (fresh, state, was_known) = match answers.alone {
+                Some(alone) if log.is_empty() => (alone.rows, alone.state, alone.known),
+                _ => {
+                    let seen = log.iter().map(|r| to_ms(r.at)).collect();
+                    let (fresh, was_known) = fresh_of(seen, &answers.reviews);
+                    if fresh.is_empty() {
+                        known += was_known;
+                        continue;
+                    }
+                    let facts = super::imported::load(tx, card_id)?;
+                    let (fresh, state) = replay_merged(&answers.key, log, fresh, &facts, scheduler, clock)?;
+                    (fresh, state, was_known)
+                }
+            };
+            known += was_known;
+            if fresh.is_empty() {
+                continue;
+            }
+            added += fresh.len();
+            rows.extend(fresh.into_iter().map(|(at, r, k, d, s, f)| (card_id, at, r, k, d, s, f)));
+            write_state(tx, card_id, state.as_ref())?;
+            replayed.insert(card_id);
+            if rows.len() >= PENDING_REVIEWS {
+                append_rows(tx, &rows)?;
+                rows.clear();
+            }
         }
     }
     append_rows(tx, &rows)?;
     Ok((added, known, replayed))
+}
+
+/// The reviews of `reviews` whose millisecond is not in `seen` (nor earlier in `reviews`),
+/// and how many were.
+fn fresh_of(mut seen: HashSet<i64>, reviews: &[ImportedReview]) -> (Vec<&ImportedReview>, usize) {
+    let mut fresh = Vec::with_capacity(reviews.len());
+    let mut known = 0;
+    for review in reviews {
+        if seen.insert(to_ms(review.at)) {
+            fresh.push(review);
+        } else {
+            known += 1;
+        }
+    }
+    (fresh, known)
 }
 
 /// Imported reviews held before they are written, several per statement (one statement per
@@ -90,31 +176,29 @@ pub(super) fn card_log(tx: &Transaction, card_id: i64) -> Result<Vec<Review>, St
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Merges `fresh` into the card's log by time, replays it all, adds each fresh review with the
-/// memory state it led to to `rows`, and stores the card's final state.
-#[allow(clippy::too_many_arguments)]
-fn replay_and_append<Tz: TimeZone>(
-    tx: &Transaction,
-    card_id: i64,
+/// Merges `fresh` into the card's log by time and replays it all with the card's imported
+/// `facts`: each fresh review with the state it led to, (at, rating, kind, duration, stability,
+/// difficulty), and the card's final state.
+#[allow(clippy::type_complexity)]
+fn replay_merged<Tz: TimeZone>(
     key: &str,
     log: Vec<Review>,
     mut fresh: Vec<&ImportedReview>,
+    facts: &super::imported::Imported,
     scheduler: &Scheduler,
     clock: &DayClock<Tz>,
-    rows: &mut Vec<LogRow>,
-) -> Result<(), StoreError> {
+) -> Result<(Vec<(i64, i64, i64, i64, Option<f32>, Option<f32>)>, Option<CardState>), StoreError> {
     fresh.sort_by_key(|r| r.at);
     let mut merged: Vec<(Review, Option<&ImportedReview>)> = log.into_iter().map(|r| (r, None)).collect();
     merged.extend(fresh.into_iter().map(|r| (Review { at: r.at, rating: r.rating, kind: r.kind }, Some(r))));
     merged.sort_by_key(|(r, _)| r.at);
-    let facts = super::imported::load(tx, card_id)?;
     let mut state = None;
+    let mut rows = Vec::new();
     let mut done: Vec<Review> = Vec::with_capacity(merged.len());
     for (review, imported) in merged {
         state = scheduler.apply_from(key, facts.start.as_ref(), state, &review, &done, clock)?;
         if let Some(imported) = imported {
             rows.push((
-                card_id,
                 to_ms(review.at),
                 review.rating as i64,
                 review.kind as i64,
@@ -125,5 +209,5 @@ fn replay_and_append<Tz: TimeZone>(
         }
         done.push(review);
     }
-    write_state(tx, card_id, super::imported::finish(state, Some(&facts)).as_ref())
+    Ok((rows, super::imported::finish(state, Some(facts))))
 }

@@ -54,8 +54,19 @@ pub(super) fn load(conn: &Connection, card_id: i64) -> Result<Imported, StoreErr
     Ok(stmt.query_row([card_id], from_row).optional()?.map(|(_, i)| i).unwrap_or_default())
 }
 
-/// Records what the package says about card `card_id`, replacing what an earlier import said.
-/// Without `keep_due` (`--reschedule`) the due date comes from the memory state instead.
+/// What the package says about a card, as [`save`] records it: `None` when none of its
+/// answers count. Without `keep_due` (`--reschedule`) the due date comes from the memory
+/// state instead.
+pub(super) fn of(schedule: &ImportedSchedule, keep_due: bool) -> Option<Imported> {
+    schedule.counted.then(|| Imported {
+        start: schedule.sm2,
+        due: schedule.due.filter(|_| keep_due),
+        lapses_before: schedule.lapses_before,
+    })
+}
+
+/// Records what the package says about card `card_id` (see [`of`]), replacing what an earlier
+/// import said.
 pub(super) fn save(
     tx: &Transaction,
     card_id: i64,
@@ -63,11 +74,8 @@ pub(super) fn save(
     keep_due: bool,
 ) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM imported_cards WHERE card_id = ?1")?.execute([card_id])?;
-    if !schedule.counted {
-        return Ok(());
-    }
-    let start = schedule.sm2;
-    let due = schedule.due.filter(|_| keep_due);
+    let Some(facts) = of(schedule, keep_due) else { return Ok(()) };
+    let (start, due) = (facts.start, facts.due);
     tx.prepare_cached(&format!("INSERT INTO imported_cards ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"))?
         .execute(params![
             card_id,
@@ -77,7 +85,7 @@ pub(super) fn save(
             start.map(|s| s.retention),
             due.map(|d| to_ms(d.due)),
             due.map(|d| to_ms(d.after)),
-            schedule.lapses_before,
+            facts.lapses_before,
         ])?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::history::CardAnswers;
 use super::params::{SavedParameters, insert_parameters};
 use super::{Store, StoreError, to_ms};
 use crate::deck::{CardSpec, Deck, ImportedReview, ImportedSchedule};
@@ -88,7 +89,23 @@ impl Store {
         how: &SyncOptions<'_, Tz>,
         progress: &mut dyn FnMut(),
     ) -> Result<SyncReport, StoreError> {
-        let bulk = history.len() >= BULK_REVIEWS;
+        let mut groups = super::history::by_card(history);
+        self.sync_answers(decks, &mut groups, history.len(), how, progress)
+    }
+
+    /// [`Store::sync_decks`] with the history in groups of cards' answers, taken one at a time
+    /// (from a reader that maps them while the earlier ones are written): `answers` is how many
+    /// they hold in all (at most), which sets how the log is written. An error from `groups`
+    /// rolls everything back.
+    pub fn sync_answers<Tz: TimeZone>(
+        &mut self,
+        decks: &[Deck],
+        groups: &mut dyn Iterator<Item = Result<Vec<CardAnswers>, StoreError>>,
+        answers: usize,
+        how: &SyncOptions<'_, Tz>,
+        progress: &mut dyn FnMut(),
+    ) -> Result<SyncReport, StoreError> {
+        let bulk = answers >= BULK_REVIEWS;
         // Each upsert runs the derived tables' triggers, so SQLite keeps a statement journal
         // of the pages it changes: in memory, not in a temporary file (a third of a 100,000-card
         // import's time went to writing that file; bench/RESULTS.md, "Imports").
@@ -101,10 +118,10 @@ impl Store {
                 let tx = conn.transaction()?;
                 let report = if bulk {
                     super::derived::without_derived_triggers(&tx, || {
-                        without_time_index_if(&tx, history.len(), || write_decks(&tx, decks, history, how, progress))
+                        without_time_index_if(&tx, answers, || write_decks(&tx, decks, groups, how, progress))
                     })?
                 } else {
-                    write_decks(&tx, decks, history, how, progress)?
+                    write_decks(&tx, decks, groups, how, progress)?
                 };
                 if how.dry_run {
                     tx.rollback()?;
@@ -261,7 +278,7 @@ const DEFAULT_CACHE_KIB: i64 = 2000;
 fn write_decks<Tz: TimeZone>(
     tx: &Transaction,
     decks: &[Deck],
-    history: &[ImportedReview],
+    groups: &mut dyn Iterator<Item = Result<Vec<CardAnswers>, StoreError>>,
     how: &SyncOptions<'_, Tz>,
     progress: &mut dyn FnMut(),
 ) -> Result<SyncReport, StoreError> {
@@ -273,7 +290,7 @@ fn write_decks<Tz: TimeZone>(
         insert_parameters(tx, saved)?;
     }
     report.suspended = apply_schedules(tx, how, &report.added)?;
-    let (added, known, replayed) = super::history::import_history(tx, history, how.scheduler, how.clock, progress)?;
+    let (added, known, replayed) = super::history::import_answers(tx, groups, how.scheduler, how.clock, progress)?;
     report.reviews_added = added;
     report.reviews_known = known;
     if how.adopt.is_some() {

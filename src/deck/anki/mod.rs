@@ -48,11 +48,28 @@ pub fn parse<Tz: TimeZone>(
     limits: &Limits,
     clock: &DayClock<Tz>,
 ) -> Result<Parsed, DeckError> {
+    let (mut parsed, answers) = open(file, bytes, options, limits, clock)?;
+    parsed.history = (0..answers.cards()).flat_map(|i| answers.card(i, clock).1).collect();
+    Ok(parsed)
+}
+
+/// Reads a package's bytes: everything [`parse`] returns but the answers, which [`Answers`]
+/// maps card by card when they are written (a million of them held at once as grill's
+/// reviews were 48 MB). The package's bytes are no longer needed afterwards.
+pub fn open<Tz: TimeZone>(
+    file: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+    limits: &Limits,
+    clock: &DayClock<Tz>,
+) -> Result<(Parsed, Answers), DeckError> {
     let err =
         |field: &str, message: String| DeckError { file: file.to_owned(), line: 0, field: field.to_owned(), message };
     let package = package::open(bytes, limits).map_err(|m| err("package", m))?;
     let collection = collection::read(package.collection.path()).map_err(|m| err("collection", m))?;
     let mut parsed = Parsed { media: package.media, ..Parsed::default() };
+    // The collection's private copy on disk: read.
+    drop(package);
     let mut keys: HashMap<i64, (String, Card)> = HashMap::new();
     for card in &collection.cards {
         let Some(note) = collection.notes.get(&card.note) else { continue };
@@ -71,8 +88,8 @@ pub fn parse<Tz: TimeZone>(
         keys.insert(card.id, (spec.id.clone(), *card));
         add_to_deck(&mut parsed.decks, &anki_deck, options, spec);
     }
-    import_history(&collection, &keys, clock, &mut parsed);
-    Ok(parsed)
+    let answers = import_history(collection, &keys, clock, &mut parsed);
+    Ok((parsed, answers))
 }
 
 /// A note grill exported (`grill export --format apkg`) goes home: its reviews belong to the
@@ -125,29 +142,35 @@ fn preset_of<'c>(collection: &'c Collection, card: &Card, fallback: &'c Preset) 
     collection.deck_presets.get(&card.deck).and_then(|id| collection.presets.get(id)).unwrap_or(fallback)
 }
 
-/// Brings each imported card's review log across, with its preset's rules, and what Anki
-/// says about its schedule.
+/// Reads what each imported card's review log says about its schedule, with its preset's
+/// rules, into `parsed.schedules` (and the presets in use), and keeps the log for [`Answers`]:
+/// schedule `i` and `answers.card(i)` are the same card's.
 fn import_history<Tz: TimeZone>(
-    collection: &Collection,
+    collection: Collection,
     keys: &HashMap<i64, (String, Card)>,
     clock: &DayClock<Tz>,
     parsed: &mut Parsed,
-) {
+) -> Answers {
     let fallback = Preset::fallback();
-    let mut logs: HashMap<i64, &[collection::RevlogRow]> = HashMap::new();
+    let mut logs: HashMap<i64, std::ops::Range<usize>> = HashMap::new();
+    let mut start = 0;
     for entries in collection.revlog.chunk_by(|a, b| a.card == b.card) {
+        let range = start..start + entries.len();
+        start = range.end;
         if keys.contains_key(&entries[0].card) {
-            logs.insert(entries[0].card, entries);
+            logs.insert(entries[0].card, range);
         } else {
             // The log of a card that is not in the package (deleted in Anki) or was skipped.
             parsed.skipped_log_entries += entries.len();
         }
     }
+    let mut answers = Answers { cards: Vec::with_capacity(keys.len()), answers: 0, revlog: Vec::new() };
     for card in &collection.cards {
         let Some((key, card)) = keys.get(&card.id) else { continue };
-        let preset = preset_of(collection, card, &fallback);
+        let preset = preset_of(&collection, card, &fallback);
         let cutoff = revlog::Cutoff { ignore_before_ms: preset.ignore_before_ms, sm2_retention: preset.sm2_retention };
-        let history = revlog::map_card(logs.get(&card.id).copied().unwrap_or_default(), cutoff, clock);
+        let log = logs.get(&card.id).cloned().unwrap_or_default();
+        let history = revlog::map_card(&collection.revlog[log.clone()], cutoff, clock);
         parsed.skipped_log_entries += history.skipped;
         let last_counted = history.reviews.iter().rev().find(|m| m.kind != ReviewKind::Preview).map(|m| m.at);
         let due =
@@ -157,6 +180,7 @@ fn import_history<Tz: TimeZone>(
         }
         parsed.schedules.push(ImportedSchedule {
             card_key: key.clone(),
+            answered: !history.reviews.is_empty(),
             counted: history.replay.counted,
             sm2: history.replay.sm2,
             after_reset: history.replay.after_reset,
@@ -166,14 +190,65 @@ fn import_history<Tz: TimeZone>(
             lapses_before: u32::try_from(card.lapses).unwrap_or(0).saturating_sub(history.replay.counted_lapses),
             preset: preset.name.clone(),
         });
-        let shared: std::sync::Arc<str> = std::sync::Arc::from(key.as_str());
-        parsed.history.extend(history.reviews.into_iter().map(|m| ImportedReview {
-            card_key: shared.clone(),
-            at: m.at,
-            rating: m.rating,
-            kind: m.kind,
-            duration_ms: m.duration_ms,
-        }));
+        answers.answers += history.reviews.len();
+        answers.cards.push(CardLog { key: std::sync::Arc::from(key.as_str()), log, cutoff });
+    }
+    answers.revlog = collection.revlog;
+    answers
+}
+
+/// The answers of an opened package's cards, mapped onto grill's log one card at a time.
+#[derive(Debug)]
+pub struct Answers {
+    /// The collection's log, by card, then time.
+    revlog: Vec<collection::RevlogRow>,
+    /// The imported cards, in the order of their schedules.
+    cards: Vec<CardLog>,
+    /// How many answers the cards have (the entries that are answers).
+    answers: usize,
+}
+
+/// One imported card's place in [`Answers`].
+#[derive(Debug)]
+struct CardLog {
+    key: std::sync::Arc<str>,
+    log: std::ops::Range<usize>,
+    cutoff: revlog::Cutoff,
+}
+
+impl Answers {
+    /// How many cards: as many as the package's schedules.
+    pub fn cards(&self) -> usize {
+        self.cards.len()
+    }
+
+    /// How many answers all the cards have.
+    pub fn len(&self) -> usize {
+        self.answers
+    }
+
+    /// Whether no card has an answer.
+    pub fn is_empty(&self) -> bool {
+        self.answers == 0
+    }
+
+    /// Card `i`'s key and its answers as grill logs them, oldest first. `clock` must be the
+    /// one the package was opened with.
+    pub fn card<Tz: TimeZone>(&self, i: usize, clock: &DayClock<Tz>) -> (std::sync::Arc<str>, Vec<ImportedReview>) {
+        let card = &self.cards[i];
+        let history = revlog::map_card(&self.revlog[card.log.clone()], card.cutoff, clock);
+        let reviews = history
+            .reviews
+            .into_iter()
+            .map(|m| ImportedReview {
+                card_key: card.key.clone(),
+                at: m.at,
+                rating: m.rating,
+                kind: m.kind,
+                duration_ms: m.duration_ms,
+            })
+            .collect();
+        (card.key.clone(), reviews)
     }
 }
 
@@ -232,11 +307,10 @@ pub struct ReplayCounts {
 impl ReplayCounts {
     /// The counts for everything `parsed` holds.
     pub fn of(parsed: &Parsed) -> ReplayCounts {
-        let answered: std::collections::HashSet<&str> = parsed.history.iter().map(|r| &*r.card_key).collect();
         let mut c = ReplayCounts::default();
         for s in &parsed.schedules {
             if !s.counted {
-                c.without_state += usize::from(answered.contains(s.card_key.as_str()));
+                c.without_state += usize::from(s.answered);
                 continue;
             }
             c.replayed += 1;

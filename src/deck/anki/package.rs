@@ -63,11 +63,11 @@ pub fn open(bytes: &[u8], limits: &Limits) -> Result<Package, PackageError> {
         }
     }
     let mut collection = tempfile::NamedTempFile::new().map_err(|e| format!("cannot make a temporary file ({e})"))?;
-    if let Some(data) = read_entry(&mut zip, "collection.anki21b", limits.collection_bytes)? {
-        decompress_into(&data, limits.collection_bytes, "collection.anki21b", collection.as_file_mut())?;
-    } else if !copy_entry(&mut zip, "collection.anki21", limits.collection_bytes, collection.as_file_mut())?
-        && !copy_entry(&mut zip, "collection.anki2", limits.collection_bytes, collection.as_file_mut())?
-    {
+    let file = collection.as_file_mut();
+    let found = decompress_entry(&mut zip, "collection.anki21b", limits.collection_bytes, file)?
+        || copy_entry(&mut zip, "collection.anki21", limits.collection_bytes, file)?
+        || copy_entry(&mut zip, "collection.anki2", limits.collection_bytes, file)?;
+    if !found {
         return Err("no collection inside (expected collection.anki21b, .anki21 or .anki2)".to_owned());
     }
     mark_rollback_journal(collection.as_file_mut()).map_err(|e| format!("cannot write a temporary file ({e})"))?;
@@ -134,21 +134,41 @@ fn copy_entry(
     Ok(true)
 }
 
-/// zstd-decompresses `data` into `out`, refusing more than `limit` bytes: at once when the
-/// frame declares more, else once that much has come out.
-fn decompress_into(data: &[u8], limit: u64, name: &str, out: &mut std::fs::File) -> Result<(), PackageError> {
-    if let Ok(Some(declared)) = zstd::zstd_safe::get_frame_content_size(data)
+/// zstd-decompresses entry `name`, if present, into `out` as it is read (the entry is not held
+/// in memory: 40 MB for a collection of a million answers), refusing more than `limit` bytes in
+/// or out: at once when the frame declares more, else once that much has come out. Returns
+/// whether the entry was there.
+fn decompress_entry(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+    out: &mut std::fs::File,
+) -> Result<bool, PackageError> {
+    let mut file = match zip.by_name(name) {
+        Ok(file) => file,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(false),
+        Err(e) => return Err(format!("cannot read {name} ({e})")),
+    };
+    if file.size() > limit {
+        return Err(too_big(name, limit));
+    }
+    let mut entry = file.by_ref().take(limit + 1);
+    // A zstd frame header is at most 18 bytes.
+    let mut header = Vec::with_capacity(18);
+    (&mut entry).take(18).read_to_end(&mut header).map_err(|e| format!("cannot read {name} ({e})"))?;
+    if let Ok(Some(declared)) = zstd::zstd_safe::get_frame_content_size(&header)
         && declared > limit
     {
         return Err(too_big(name, limit));
     }
-    let decoder = zstd::stream::read::Decoder::new(data).map_err(|e| format!("cannot decompress {name} ({e})"))?;
+    let input = Cursor::new(header).chain(entry);
+    let decoder = zstd::stream::read::Decoder::new(input).map_err(|e| format!("cannot decompress {name} ({e})"))?;
     let copied =
         std::io::copy(&mut decoder.take(limit + 1), out).map_err(|e| format!("cannot decompress {name} ({e})"))?;
     if copied > limit {
         return Err(too_big(name, limit));
     }
-    Ok(())
+    Ok(true)
 }
 
 /// A collection saved in WAL mode would make SQLite look for its `-wal` beside the copy; its

@@ -69,7 +69,8 @@ pub fn map_card<Tz: TimeZone>(entries: &[RevlogRow], preset: Cutoff, clock: &Day
     let mut out = CardHistory::default();
     let mut last_counted: Option<DateTime<Utc>> = None;
     for (i, entry) in entries.iter().enumerate() {
-        let (Some(rating), Some(at)) = (Rating::from_number(entry.ease.into()), Utc.timestamp_millis_opt(entry.id).single())
+        let (Some(rating), Some(at)) =
+            (Rating::from_number(entry.ease.into()), Utc.timestamp_millis_opt(entry.id).single())
         else {
             out.skipped += 1;
             continue;
