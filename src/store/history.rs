@@ -25,9 +25,8 @@ pub struct CardAnswers {
 /// A card's imported answers replayed on their own (see [`replay_alone`]).
 #[derive(Debug)]
 pub struct Replayed {
-    /// Each fresh answer with the state it led to: (at, rating, kind, duration, stability,
-    /// difficulty).
-    rows: Vec<(i64, i64, i64, i64, Option<f32>, Option<f32>)>,
+    /// Each fresh answer with the state it led to.
+    rows: Vec<FreshRow>,
     /// The card's state after them, with the imported facts applied.
     state: Option<CardState>,
     /// Answers given twice (same millisecond), counted as already known.
@@ -155,6 +154,10 @@ fn fresh_of(mut seen: HashSet<i64>, reviews: &[ImportedReview]) -> (Vec<&Importe
 /// state, so a card's state may be written before its reviews.
 const PENDING_REVIEWS: usize = 4096;
 
+/// An imported answer with the state it led to: time, rating, kind, duration, stability,
+/// difficulty.
+type FreshRow = (i64, i64, i64, i64, Option<f32>, Option<f32>);
+
 /// A review as the log stores it: card, time, rating, kind, duration, stability, difficulty.
 type LogRow = (i64, i64, i64, i64, i64, Option<f32>, Option<f32>);
 
@@ -179,7 +182,6 @@ pub(super) fn card_log(tx: &Transaction, card_id: i64) -> Result<Vec<Review>, St
 /// Merges `fresh` into the card's log by time and replays it all with the card's imported
 /// `facts`: each fresh review with the state it led to, (at, rating, kind, duration, stability,
 /// difficulty), and the card's final state.
-#[allow(clippy::type_complexity)]
 fn replay_merged<Tz: TimeZone>(
     key: &str,
     log: Vec<Review>,
@@ -187,7 +189,7 @@ fn replay_merged<Tz: TimeZone>(
     facts: &super::imported::Imported,
     scheduler: &Scheduler,
     clock: &DayClock<Tz>,
-) -> Result<(Vec<(i64, i64, i64, i64, Option<f32>, Option<f32>)>, Option<CardState>), StoreError> {
+) -> Result<(Vec<FreshRow>, Option<CardState>), StoreError> {
     fresh.sort_by_key(|r| r.at);
     let mut merged: Vec<(Review, Option<&ImportedReview>)> = log.into_iter().map(|r| (r, None)).collect();
     merged.extend(fresh.into_iter().map(|r| (Review { at: r.at, rating: r.rating, kind: r.kind }, Some(r))));
