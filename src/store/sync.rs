@@ -671,4 +671,119 @@ mod tests {
         assert_eq!(time_index(&store), Some(before));
         assert_eq!(store.conn().query_row("SELECT count(*) FROM reviews", [], |r| r.get::<_, i64>(0)).unwrap(), 6000);
     }
+
+    /// Answers of `cards` cards over `n` days: every rating, some twice a day, one given twice
+    /// in the same millisecond; starting `from` days after 2025-01-01.
+    fn varied(cards: usize, n: usize, from: i64) -> Vec<ImportedReview> {
+        let start = Utc.with_ymd_and_hms(2025, 1, 1, 9, 0, 0).unwrap();
+        let mut out = Vec::new();
+        for c in 0..cards {
+            let key: Arc<str> = format!("t/{c}").into();
+            for i in 0..n {
+                let day = from + (i * (1 + c % 4)) as i64;
+                let at = start + Duration::days(day) + Duration::minutes(c as i64 + (i % 3) as i64 * 90);
+                let rating = [Rating::Good, Rating::Again, Rating::Hard, Rating::Good, Rating::Easy][(c + i) % 5];
+                let kind = if from == 0 && i == 0 { ReviewKind::Learn } else { ReviewKind::Review };
+                let review = ImportedReview { card_key: key.clone(), at, rating, kind, duration_ms: 700 + i as u64 };
+                if c % 7 == 3 && i == 2 {
+                    out.push(review.clone());
+                }
+                out.push(review);
+            }
+        }
+        out
+    }
+
+    /// What a package says about each card: an SM-2 start at the third answer for every other
+    /// card, a due date after the last answer, lapses counted before.
+    fn schedules(history: &[ImportedReview]) -> Vec<ImportedSchedule> {
+        let mut out: Vec<ImportedSchedule> = Vec::new();
+        for card in history.chunk_by(|a, b| a.card_key == b.card_key) {
+            let c = out.len();
+            let last = card.iter().map(|r| r.at).max().unwrap();
+            out.push(ImportedSchedule {
+                card_key: card[0].card_key.to_string(),
+                answered: true,
+                counted: c % 5 != 4,
+                sm2: (c % 2 == 0).then(|| crate::scheduler::Sm2Start {
+                    at: card[2].at,
+                    ease: 2.3,
+                    interval_days: 9.0,
+                    retention: 0.9,
+                }),
+                after_reset: false,
+                cut_off: false,
+                due: (c % 3 == 0).then(|| crate::deck::ImportedDue { due: last + Duration::days(40), after: last }),
+                suspended: false,
+                lapses_before: (c % 4) as u32,
+                preset: "Default".to_owned(),
+            });
+        }
+        out
+    }
+
+    /// Every row of the log and of the states, as text.
+    fn log_and_states(store: &Store) -> (Vec<String>, Vec<String>) {
+        let rows = |sql: &str| -> Vec<String> {
+            let mut stmt = store.conn().prepare(sql).unwrap();
+            let n = stmt.column_count();
+            stmt.query_map([], |r| {
+                Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join(" "))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+        };
+        (rows("SELECT * FROM reviews ORDER BY id"), rows("SELECT * FROM card_state ORDER BY card_id"))
+    }
+
+    /// Imports `history` into both stores: `by_writer` replays in the writer; `by_reader` gets
+    /// each card's answers replayed on their own beforehand, as the Anki import's reader does.
+    fn import_both(by_writer: &mut Store, by_reader: &mut Store, history: &[ImportedReview]) {
+        let (scheduler, clock) = (Scheduler::default_params(), DayClock::new(Utc, 4));
+        let schedules = schedules(history);
+        let how = SyncOptions {
+            schedules: &schedules,
+            ..SyncOptions::import(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(), &scheduler, &clock)
+        };
+        let written = by_writer.sync_decks(&[deck(60)], history, &how, &mut || {}).unwrap();
+        let mut groups = super::super::history::by_card(history).map(|group| {
+            let replayed = group?.into_iter().map(|mut card| {
+                let schedule = schedules.iter().find(|s| *s.card_key == *card.key);
+                let alone = super::super::history::replay_alone(
+                    &card.key,
+                    &card.reviews,
+                    schedule,
+                    how.keep_due,
+                    &scheduler,
+                    &clock,
+                )?;
+                card.alone = Some(alone);
+                Ok(card)
+            });
+            replayed.collect::<Result<Vec<_>, StoreError>>()
+        });
+        let read = by_reader.sync_answers(&[deck(60)], &mut groups, history.len(), &how, &mut || {}).unwrap();
+        assert_eq!((read.reviews_added, read.reviews_known), (written.reviews_added, written.reviews_known));
+    }
+
+    #[test]
+    fn answers_replayed_beforehand_are_written_as_the_writer_would_replay_them() {
+        let (mut by_writer, mut by_reader) = (Store::open_in_memory().unwrap(), Store::open_in_memory().unwrap());
+        let first = varied(60, 8, 0);
+        import_both(&mut by_writer, &mut by_reader, &first);
+        let (log, states) = log_and_states(&by_writer);
+        assert_eq!(log.len(), first.len() - 9, "the same millisecond twice is one answer");
+        assert_eq!(states.len(), 60);
+        assert_eq!(log_and_states(&by_reader), (log, states));
+        // Cards with answers logged: the answers replayed on their own (without the logged
+        // ones) must not be used; the writer replays the whole log.
+        let mut more = varied(60, 6, 20);
+        more.extend(varied(60, 2, 0));
+        more.sort_by(|a, b| a.card_key.cmp(&b.card_key));
+        import_both(&mut by_writer, &mut by_reader, &more);
+        let (log, states) = log_and_states(&by_writer);
+        assert!(log.len() > first.len(), "the second import added answers");
+        assert_eq!(log_and_states(&by_reader), (log, states));
+    }
 }
