@@ -705,7 +705,7 @@ mod tests {
                 card_key: card[0].card_key.to_string(),
                 answered: true,
                 counted: c % 5 != 4,
-                sm2: (c % 2 == 0).then(|| crate::scheduler::Sm2Start {
+                sm2: c.is_multiple_of(2).then(|| crate::scheduler::Sm2Start {
                     at: card[2].at,
                     ease: 2.3,
                     interval_days: 9.0,
@@ -713,7 +713,9 @@ mod tests {
                 }),
                 after_reset: false,
                 cut_off: false,
-                due: (c % 3 == 0).then(|| crate::deck::ImportedDue { due: last + Duration::days(40), after: last }),
+                due: c
+                    .is_multiple_of(3)
+                    .then(|| crate::deck::ImportedDue { due: last + Duration::days(40), after: last }),
                 suspended: false,
                 lapses_before: (c % 4) as u32,
                 preset: "Default".to_owned(),
