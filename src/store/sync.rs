@@ -289,7 +289,7 @@ fn write_decks<Tz: TimeZone>(
     if let Some(saved) = how.adopt {
         insert_parameters(tx, saved)?;
     }
-    report.suspended = apply_schedules(tx, how, &report.added)?;
+    let scheduled = apply_schedules(tx, how, &report.added, &mut report.suspended)?;
     let (added, known, replayed) = super::history::import_answers(tx, groups, how.scheduler, how.clock, progress)?;
     report.reviews_added = added;
     report.reviews_known = known;
@@ -297,7 +297,7 @@ fn write_decks<Tz: TimeZone>(
         // Every card follows the adopted parameters, not only the imported ones.
         super::replay::rewrite_states(tx, how.scheduler, how.clock)?;
     } else {
-        replay_scheduled(tx, how, &replayed)?;
+        replay_scheduled(tx, how, &scheduled, &replayed)?;
     }
     Ok(report)
 }
@@ -343,35 +343,40 @@ impl<'a, Tz: TimeZone> SyncOptions<'a, Tz> {
 }
 
 /// Records each card's imported start and due date, and suspends the newly added cards the
-/// package had suspended or buried; returns how many were.
+/// package had suspended or buried, counting them in `suspended`. Returns the card ids of
+/// `how.schedules`, in their order.
 fn apply_schedules<Tz: TimeZone>(
     tx: &Transaction,
     how: &SyncOptions<'_, Tz>,
     added: &[String],
-) -> Result<usize, StoreError> {
+    suspended: &mut usize,
+) -> Result<Vec<i64>, StoreError> {
     let added: HashSet<&str> = added.iter().map(String::as_str).collect();
-    let mut suspended = 0;
+    let mut ids = Vec::with_capacity(how.schedules.len());
     for schedule in how.schedules {
-        let card_id: i64 = tx.query_row("SELECT id FROM cards WHERE key = ?1", [&schedule.card_key], |r| r.get(0))?;
+        let card_id: i64 =
+            tx.prepare_cached("SELECT id FROM cards WHERE key = ?1")?.query_row([&schedule.card_key], |r| r.get(0))?;
         super::imported::save(tx, card_id, schedule, how.keep_due)?;
         // Only new cards: a card the user unsuspended in grill stays unsuspended on re-import.
         if schedule.suspended && added.contains(schedule.card_key.as_str()) {
-            tx.execute("UPDATE cards SET suspended = 1 WHERE id = ?1", [card_id])?;
-            suspended += 1;
+            tx.prepare_cached("UPDATE cards SET suspended = 1 WHERE id = ?1")?.execute([card_id])?;
+            *suspended += 1;
         }
+        ids.push(card_id);
     }
-    Ok(suspended)
+    Ok(ids)
 }
 
-/// Replays the cards the package describes that gained no answers (`replayed` holds those that
-/// did), so a due date or start that changed without new answers reaches the stored state too.
+/// Replays the cards the package describes (`scheduled`, their ids) that gained no answers
+/// (`replayed` holds those that did), so a due date or start that changed without new answers
+/// reaches the stored state too.
 fn replay_scheduled<Tz: TimeZone>(
     tx: &Transaction,
     how: &SyncOptions<'_, Tz>,
+    scheduled: &[i64],
     replayed: &HashSet<i64>,
 ) -> Result<(), StoreError> {
-    for schedule in how.schedules {
-        let card_id: i64 = tx.query_row("SELECT id FROM cards WHERE key = ?1", [&schedule.card_key], |r| r.get(0))?;
+    for (schedule, &card_id) in how.schedules.iter().zip(scheduled) {
         if replayed.contains(&card_id) {
             continue;
         }
