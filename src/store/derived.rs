@@ -535,6 +535,48 @@ pub(super) fn without_card_insert_triggers<T>(
     Ok(written)
 }
 
+/// The `new_cards` triggers a bulk import of answers runs twice per new card: the card joins
+/// `new_cards` when it is inserted and leaves it when its state is written (100,000 statements
+/// for the 50,000 cards of an Anki collection).
+const NEW_CARD_TRIGGERS: [&str; 2] = ["new_cards_card_added", "new_cards_card_reviewed"];
+
+/// Runs `write`, which inserts cards and writes states inside the caller's transaction on
+/// `conn` (and deletes no card), without [`NEW_CARD_TRIGGERS`]; then brings `new_cards` to its
+/// definition (the cards without a state) in two statements: the cards that gained a state
+/// leave it, the added cards without one join it. The triggers are created again from their
+/// saved SQL; when one is not there as expected, `write` simply runs with the triggers.
+pub(super) fn without_new_card_triggers<T>(
+    conn: &rusqlite::Connection,
+    write: impl FnOnce() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut saved = Vec::new();
+    for name in NEW_CARD_TRIGGERS {
+        let sql: Option<String> = conn
+            .query_row("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", [name], |r| r.get(0))
+            .optional()?;
+        match sql {
+            Some(sql) => saved.push((name, sql)),
+            None => return write(),
+        }
+    }
+    let after: i64 = conn.query_row("SELECT ifnull(max(id), 0) FROM cards", [], |r| r.get(0))?;
+    for (name, _) in &saved {
+        conn.execute_batch(&format!("DROP TRIGGER {name}"))?;
+    }
+    let written = write()?;
+    conn.execute("DELETE FROM new_cards WHERE card_id IN (SELECT card_id FROM card_state)", [])?;
+    conn.execute(
+        "INSERT INTO new_cards (deck_id, position, card_id)
+         SELECT deck_id, position, id FROM cards c
+         WHERE id > ?1 AND NOT EXISTS (SELECT 1 FROM card_state s WHERE s.card_id = c.id)",
+        [after],
+    )?;
+    for (_, sql) in &saved {
+        conn.execute_batch(sql)?;
+    }
+    Ok(written)
+}
+
 fn derived_rows(
     conn: &rusqlite::Connection,
     [areas, buckets, first, answers, due, last, timed]: [&str; 7],

@@ -118,7 +118,9 @@ impl Store {
                 let tx = conn.transaction()?;
                 let report = if bulk {
                     super::derived::without_derived_triggers(&tx, || {
-                        without_time_index_if(&tx, answers, || write_decks(&tx, decks, groups, how, progress))
+                        super::derived::without_new_card_triggers(&tx, || {
+                            without_time_index_if(&tx, answers, || write_decks(&tx, decks, groups, how, progress))
+                        })
                     })?
                 } else {
                     write_decks(&tx, decks, groups, how, progress)?

@@ -82,6 +82,49 @@ fn the_new_card_index_follows_syncs_ratings_undo_and_rebuilds() {
     assert_index_matches_definition(&store);
 }
 
+/// `n` daily Good answers of card `key`, from 2025-01-01.
+fn answers(key: &str, n: usize) -> Vec<crate::deck::ImportedReview> {
+    let key: std::sync::Arc<str> = key.into();
+    let start = Utc.with_ymd_and_hms(2025, 1, 1, 9, 0, 0).unwrap();
+    (0..n)
+        .map(|i| crate::deck::ImportedReview {
+            card_key: key.clone(),
+            at: start + Duration::days(i as i64),
+            rating: Rating::Good,
+            kind: if i == 0 { crate::scheduler::ReviewKind::Learn } else { crate::scheduler::ReviewKind::Review },
+            duration_ms: 1000,
+        })
+        .collect()
+}
+
+#[test]
+fn the_new_card_index_follows_an_import_of_many_answers_written_without_its_triggers() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (scheduler, clock) = (Scheduler::default_params(), DayClock::new(Utc, 4));
+    let how = SyncOptions::import(now(), &scheduler, &clock);
+    store.sync_decks(&[deck(&["t/old-new", "t/old-answered", "t/old-kept"])], &[], &how, &mut || {}).unwrap();
+    rate(&mut store, "t/old-answered", now());
+    let triggers = |store: &Store| -> Vec<String> {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'new_cards%' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let before = triggers(&store);
+    // Enough answers for the bulk path: an old new card and added cards gain answers, others
+    // (old and added) stay new.
+    let keys = ["t/old-new", "t/old-answered", "t/old-kept", "t/a", "t/b", "t/c", "t/d"];
+    let mut history = answers("t/old-new", 2000);
+    history.extend(answers("t/a", 2000));
+    history.extend(answers("t/c", 2000));
+    store.sync_decks(&[deck(&keys)], &history, &how, &mut || {}).unwrap();
+    assert_index_matches_definition(&store);
+    let new: Vec<String> = store.candidates(now(), 0, 10, &[]).unwrap().into_iter().map(|c| c.key).collect();
+    assert_eq!(new, ["t/old-kept", "t/b", "t/d"]);
+    assert_eq!(triggers(&store), before, "the triggers are back as they were");
+}
+
 #[test]
 fn new_cards_come_from_every_deck_up_to_the_limit_in_deck_order() {
     let mut store = Store::open_in_memory().unwrap();
