@@ -77,7 +77,7 @@ pub struct Collection {
     pub notes: HashMap<i64, Note>,
     /// In note creation order, then template order.
     pub cards: Vec<Card>,
-    /// By card, then time.
+    /// By card, then time (see [`read_log`]).
     pub revlog: Vec<RevlogRow>,
     /// The collection's creation (Unix seconds): review cards' due days count from its day.
     pub created: i64,
@@ -138,7 +138,8 @@ fn ignore_before_ms(date: &str) -> i64 {
 }
 
 /// Reads the collection in the file at `path` (the package's private temporary copy), through
-/// [`super::guard`], which refuses a schema holding code and bounds the work.
+/// [`super::guard`], which refuses a schema holding code and bounds the work; all but the review
+/// log, which [`read_log`] reads.
 pub fn read(path: &std::path::Path) -> Result<Collection, String> {
     let conn = super::guard::open(path)?;
     let version: i64 = conn.query_row("SELECT ver FROM col", [], |r| r.get(0)).map_err(sql)?;
@@ -153,8 +154,16 @@ pub fn read(path: &std::path::Path) -> Result<Collection, String> {
     }
     read_notes(&conn, &mut collection)?;
     read_cards(&conn, &mut collection)?;
-    read_revlog(&conn, &mut collection)?;
     Ok(collection)
+}
+
+/// Reads the review log of the collection in the file at `path`, by card, then time: apart
+/// from [`read`] and on a connection of its own, so the two can run side by side.
+pub fn read_log(path: &std::path::Path) -> Result<Vec<RevlogRow>, String> {
+    let conn = super::guard::open(path)?;
+    let mut collection = Collection::default();
+    read_revlog(&conn, &mut collection)?;
+    Ok(collection.revlog)
 }
 
 fn sql(e: rusqlite::Error) -> String {

@@ -66,30 +66,39 @@ pub fn open<Tz: TimeZone>(
     let err =
         |field: &str, message: String| DeckError { file: file.to_owned(), line: 0, field: field.to_owned(), message };
     let package = package::open(bytes, limits).map_err(|m| err("package", m))?;
-    let collection = collection::read(package.collection.path()).map_err(|m| err("collection", m))?;
-    let mut parsed = Parsed { media: package.media, ..Parsed::default() };
-    // The collection's private copy on disk: read.
-    drop(package);
-    let mut keys: HashMap<i64, (String, Card)> = HashMap::new();
-    for card in &collection.cards {
-        let Some(note) = collection.notes.get(&card.note) else { continue };
-        if let Some(key) = home_card(note) {
-            keys.insert(card.id, (key, *card));
-            continue;
+    let path = package.collection.path();
+    // The log (a million rows) is read on a second thread while the notes become cards.
+    std::thread::scope(|scope| {
+        let log = scope.spawn(|| collection::read_log(path));
+        let mut collection = collection::read(path).map_err(|m| err("collection", m))?;
+        let mut parsed = Parsed { media: package.media, ..Parsed::default() };
+        let mut keys: HashMap<i64, (String, Card)> = HashMap::new();
+        for card in &collection.cards {
+            let Some(note) = collection.notes.get(&card.note) else { continue };
+            if let Some(key) = home_card(note) {
+                keys.insert(card.id, (key, *card));
+                continue;
+            }
+            let note_type = collection.notetypes.get(&note.notetype).ok_or_else(|| {
+                err(
+                    &format!("note {}", note.id),
+                    format!("its note type {} is missing from the package", note.notetype),
+                )
+            })?;
+            let Some(spec) = card_spec(note, note_type, card) else {
+                parsed.skipped_cards += 1;
+                continue;
+            };
+            let anki_deck = collection.decks.get(&card.deck).cloned().unwrap_or_else(|| "Default".to_owned());
+            keys.insert(card.id, (spec.id.clone(), *card));
+            add_to_deck(&mut parsed.decks, &anki_deck, options, spec);
         }
-        let note_type = collection.notetypes.get(&note.notetype).ok_or_else(|| {
-            err(&format!("note {}", note.id), format!("its note type {} is missing from the package", note.notetype))
-        })?;
-        let Some(spec) = card_spec(note, note_type, card) else {
-            parsed.skipped_cards += 1;
-            continue;
-        };
-        let anki_deck = collection.decks.get(&card.deck).cloned().unwrap_or_else(|| "Default".to_owned());
-        keys.insert(card.id, (spec.id.clone(), *card));
-        add_to_deck(&mut parsed.decks, &anki_deck, options, spec);
-    }
-    let answers = import_history(collection, &keys, clock, &mut parsed);
-    Ok((parsed, answers))
+        collection.notes = HashMap::new();
+        collection.revlog =
+            log.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).map_err(|m| err("collection", m))?;
+        let answers = import_history(collection, &keys, clock, &mut parsed);
+        Ok((parsed, answers))
+    })
 }
 
 /// A note grill exported (`grill export --format apkg`) goes home: its reviews belong to the
