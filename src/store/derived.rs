@@ -338,9 +338,10 @@ fn rebuild_from_states(conn: &rusqlite::Connection) -> Result<(), StoreError> {
 }
 
 /// The key of an `answer_slots` row while it is computed: (slot, area index, active, gap).
-type SlotKey = (i64, usize, bool, i64);
+type SlotKey = (i64, u32, bool, i8);
 
 /// One answer as [`rebuild_from_log`] reads it.
+#[derive(Debug, Clone, Copy)]
 struct Answer {
     card_id: i64,
     at: i64,
@@ -351,51 +352,36 @@ struct Answer {
     pass: bool,
 }
 
-/// Recomputes the tables derived from the log (`first_reviews`, `last_answers`,
-/// `answer_slots`) in one sequential read of it, sorted by card and time in memory: the SQL
-/// definitions (`lag` and `row_number` over every card's log) take 7 s at a million reviews,
-/// this about half a second. The tests compare the result with those definitions.
-fn rebuild_from_log(conn: &rusqlite::Connection) -> Result<(), StoreError> {
-    use std::collections::HashMap;
-    const PREVIEW: i8 = 4;
-    let special = |kind: i8| kind == 3 || kind == 6;
-    let mut areas: Vec<String> = Vec::new();
-    let mut cards: HashMap<i64, (usize, bool)> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT id, area, suspended FROM cards INDEXED BY cards_area")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let area: String = r.get(1)?;
-        let i = areas.iter().position(|a| *a == area).unwrap_or_else(|| {
-            areas.push(area);
-            areas.len() - 1
-        });
-        cards.insert(r.get(0)?, (i, !r.get::<_, bool>(2)?));
-    }
-    // Sized first (the log's length is its largest id: reviews are only appended): grown by
-    // doubling, the vector held up to twice the log while it grew.
-    let logged: i64 = conn.query_row("SELECT ifnull(max(id), 0) FROM reviews", [], |r| r.get(0))?;
-    let mut log: Vec<Answer> = Vec::with_capacity(usize::try_from(logged).unwrap_or(0));
-    let mut stmt = conn.prepare("SELECT card_id, at, id, kind, rating > 1, duration_ms FROM reviews NOT INDEXED")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        log.push(Answer {
-            card_id: r.get(0)?,
-            at: r.get(1)?,
-            id: r.get(2)?,
-            // A kind the schema's CHECK would not let in still groups as an answer.
-            kind: i8::try_from(r.get::<_, i64>(3)?).unwrap_or(i8::MAX),
-            pass: r.get(4)?,
-            duration_ms: r.get(5)?,
-        });
-    }
-    log.sort_unstable_by_key(|a| (a.card_id, a.at, a.id));
-    // (slot, area, active, gap) -> (answers, passes, duration)
-    let mut slots: HashMap<SlotKey, (i64, i64, i64)> = HashMap::new();
-    let mut timed: Vec<i64> = vec![0; areas.len()];
-    let mut first: Vec<(i64, i64)> = Vec::new();
-    let mut last: Vec<(i64, i64, i64, i64)> = Vec::new();
-    for card_log in log.chunk_by(|a, b| a.card_id == b.card_id) {
-        let card = cards.get(&card_log[0].card_id);
+const ANSWER_COLUMNS: &str = "card_id, at, id, kind, rating > 1, duration_ms";
+
+fn answer_from(r: &rusqlite::Row) -> rusqlite::Result<Answer> {
+    Ok(Answer {
+        card_id: r.get(0)?,
+        at: r.get(1)?,
+        id: r.get(2)?,
+        // A kind the schema's CHECK would not let in still groups as an answer.
+        kind: i8::try_from(r.get::<_, i64>(3)?).unwrap_or(i8::MAX),
+        pass: r.get(4)?,
+        duration_ms: r.get(5)?,
+    })
+}
+
+/// What [`rebuild_from_log`] gathers from the cards' logs.
+#[derive(Default)]
+struct LogTotals {
+    /// (slot, area, active, gap) -> (answers, passes, duration)
+    slots: std::collections::HashMap<SlotKey, (i64, i64, i64)>,
+    /// Timed answers by area index.
+    timed: Vec<i64>,
+    first: Vec<(i64, i64)>,
+    last: Vec<(i64, i64, i64, i64)>,
+}
+
+impl LogTotals {
+    /// Adds one card's log, oldest first (by time, then id); `card` is its (area, active).
+    fn add_card(&mut self, card_log: &[Answer], card: Option<(u32, bool)>) {
+        const PREVIEW: i8 = 4;
+        let special = |kind: i8| kind == 3 || kind == 6;
         let mut previous: Option<&Answer> = None;
         for answer in card_log {
             let slot = answer.at.div_euclid(SLOT_MS);
@@ -405,48 +391,133 @@ fn rebuild_from_log(conn: &rusqlite::Connection) -> Result<(), StoreError> {
                 Some(p) if special(answer.kind) || special(p.kind) => GAP_FROM_LOG,
                 Some(p) => (slot - p.at.div_euclid(SLOT_MS)).min(GAP_FAR),
             };
-            if let Some(&(area, active)) = card {
-                timed[area] += i64::from(answer.duration_ms > 0);
-                let e = slots.entry((slot, area, active, gap)).or_default();
+            if let Some((area, active)) = card {
+                self.timed[area as usize] += i64::from(answer.duration_ms > 0);
+                // Gaps run from GAP_FROM_LOG (-2) to GAP_FAR (100).
+                let e = self.slots.entry((slot, area, active, gap as i8)).or_default();
                 e.0 += 1;
                 e.1 += i64::from(answer.pass);
                 e.2 += answer.duration_ms;
             }
             if answer.kind != PREVIEW {
                 if previous.is_none() {
-                    first.push((answer.card_id, answer.at));
+                    self.first.push((answer.card_id, answer.at));
                 }
                 previous = Some(answer);
             }
         }
         if let Some(p) = previous {
-            last.push((p.card_id, p.at, p.id, i64::from(p.kind)));
+            self.last.push((p.card_id, p.at, p.id, i64::from(p.kind)));
+        }
+    }
+}
+
+/// Whether the log keeps each card's answers mostly together (as a large import writes them):
+/// then reading it through `reviews_card` walks the table nearly in order and needs no copy of
+/// the log. A log written by drilling (a card's answers spread over its whole length) would be
+/// looked up row by row that way (1.3 s against 0.2 s at a million answers), so it is read in
+/// table order and sorted in memory instead. Judged from about a thousand rows: whether the
+/// answer after each is of the same card.
+fn log_in_card_order(conn: &rusqlite::Connection) -> Result<bool, StoreError> {
+    const SAMPLE: i64 = 1000;
+    let logged: i64 = conn.query_row("SELECT ifnull(max(id), 0) FROM reviews", [], |r| r.get(0))?;
+    // Rows spread by a multiplicative hash: evenly spaced ones can all fall on the last answer of
+    // a card when every card has as many answers (an Anki collection made by a script).
+    let (together, sampled): (i64, i64) = conn.query_row(
+        "WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n + 1 < ?1)
+         SELECT ifnull(sum(a.card_id = b.card_id), 0), count(*)
+         FROM k JOIN reviews a ON a.id = (n * 2654435761) % ?2 + 1 JOIN reviews b ON b.id = a.id + 1",
+        [SAMPLE, logged.max(1)],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(sampled > 0 && together * 2 >= sampled)
+}
+
+/// Recomputes the tables derived from the log (`first_reviews`, `last_answers`,
+/// `answer_slots`) in one read of it, card by card: the SQL definitions (`lag` and
+/// `row_number` over every card's log) take 7 s at a million reviews, this about half a
+/// second. The tests compare the result with those definitions, for both ways of reading.
+fn rebuild_from_log(conn: &rusqlite::Connection) -> Result<(), StoreError> {
+    let by_card = log_in_card_order(conn)?;
+    rebuild_from_log_read(conn, by_card)
+}
+
+/// [`rebuild_from_log`], reading the log through `reviews_card` (`by_card`) or whole in table
+/// order and sorted.
+fn rebuild_from_log_read(conn: &rusqlite::Connection, by_card: bool) -> Result<(), StoreError> {
+    use std::collections::HashMap;
+    // Areas in name order, so that their indexes sort as their names do.
+    let mut stmt = conn.prepare("SELECT DISTINCT area FROM cards ORDER BY area")?;
+    let areas: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let mut cards: HashMap<i64, (u32, bool)> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, area, suspended FROM cards INDEXED BY cards_area")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let area: String = r.get(1)?;
+        let i = areas.binary_search(&area).unwrap_or(0) as u32;
+        cards.insert(r.get(0)?, (i, !r.get::<_, bool>(2)?));
+    }
+    let mut totals = LogTotals { timed: vec![0; areas.len()], ..LogTotals::default() };
+    let by_time_then_id = |a: &Answer| (a.at, a.id);
+    if by_card {
+        let mut stmt =
+            conn.prepare(&format!("SELECT {ANSWER_COLUMNS} FROM reviews INDEXED BY reviews_card ORDER BY card_id"))?;
+        let mut rows = stmt.query([])?;
+        let mut card: Vec<Answer> = Vec::new();
+        loop {
+            let answer = rows.next()?.map(answer_from).transpose()?;
+            if !card.is_empty() && answer.is_none_or(|a| a.card_id != card[0].card_id) {
+                card.sort_unstable_by_key(by_time_then_id);
+                totals.add_card(&card, cards.get(&card[0].card_id).copied());
+                card.clear();
+            }
+            match answer {
+                Some(answer) => card.push(answer),
+                None => break,
+            }
+        }
+    } else {
+        // Sized first (the log's length is its largest id: reviews are only appended): grown
+        // by doubling, the vector held up to twice the log while it grew.
+        let logged: i64 = conn.query_row("SELECT ifnull(max(id), 0) FROM reviews", [], |r| r.get(0))?;
+        let mut log: Vec<Answer> = Vec::with_capacity(usize::try_from(logged).unwrap_or(0));
+        let mut stmt = conn.prepare(&format!("SELECT {ANSWER_COLUMNS} FROM reviews NOT INDEXED"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            log.push(answer_from(r)?);
+        }
+        log.sort_unstable_by_key(|a| (a.card_id, a.at, a.id));
+        for card_log in log.chunk_by(|a, b| a.card_id == b.card_id) {
+            totals.add_card(card_log, cards.get(&card_log[0].card_id).copied());
         }
     }
     use rusqlite::types::Value;
     conn.execute("DELETE FROM first_reviews", [])?;
-    let rows = first.into_iter().map(|(card_id, at)| vec![Value::from(card_id), at.into()]);
+    let rows = totals.first.into_iter().map(|(card_id, at)| vec![Value::from(card_id), at.into()]);
     insert_rows(conn, "first_reviews", &["card_id", "at"], rows)?;
     conn.execute("DELETE FROM last_answers", [])?;
-    let rows =
-        last.into_iter().map(|(card_id, at, id, kind)| vec![Value::from(card_id), at.into(), id.into(), kind.into()]);
+    let rows = totals
+        .last
+        .into_iter()
+        .map(|(card_id, at, id, kind)| vec![Value::from(card_id), at.into(), id.into(), kind.into()]);
     insert_rows(conn, "last_answers", &["card_id", "at", "id", "kind"], rows)?;
     conn.execute("DELETE FROM area_answers", [])?;
-    let rows =
-        areas.iter().zip(&timed).filter(|(_, n)| **n > 0).map(|(area, n)| vec![Value::from(area.clone()), (*n).into()]);
+    let rows = areas
+        .iter()
+        .zip(&totals.timed)
+        .filter(|(_, n)| **n > 0)
+        .map(|(area, n)| vec![Value::from(area.clone()), (*n).into()]);
     insert_rows(conn, "area_answers", &["area", "timed"], rows)?;
     conn.execute("DELETE FROM answer_slots", [])?;
-    let mut rows: Vec<_> = slots.into_iter().collect();
-    // In key order: each insert lands at the end of the table's b-tree.
-    rows.sort_unstable_by(|((s1, a1, x1, g1), _), ((s2, a2, x2, g2), _)| {
-        (s1, &areas[*a1], x1, g1).cmp(&(s2, &areas[*a2], x2, g2))
-    });
+    let mut rows: Vec<_> = totals.slots.into_iter().collect();
+    // In key order (areas by name): each insert lands at the end of the table's b-tree.
+    rows.sort_unstable_by_key(|(key, _)| *key);
     let rows = rows.into_iter().map(|((slot, area, active, gap), (answers, passes, duration))| {
         vec![
             Value::from(slot),
-            areas[area].clone().into(),
+            areas[area as usize].clone().into(),
             i64::from(active).into(),
-            gap.into(),
+            i64::from(gap).into(),
             answers.into(),
             passes.into(),
             duration.into(),

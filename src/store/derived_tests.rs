@@ -339,6 +339,25 @@ proptest! {
         assert_stored_days_exact(&store);
         assert_history_exact(&store, end + Duration::days(2), 8);
     }
+
+    #[test]
+    fn the_log_read_card_by_card_or_whole_gives_the_tables_their_definition(
+        steps in prop::collection::vec(step(), 1..80)
+    ) {
+        let mut store = store_with_cards();
+        play(&mut store, &steps);
+        for by_card in [true, false] {
+            store
+                .conn()
+                .execute_batch(
+                    "DELETE FROM answer_slots; DELETE FROM first_reviews; DELETE FROM last_answers;
+                     DELETE FROM area_answers",
+                )
+                .unwrap();
+            rebuild_from_log_read(store.conn(), by_card).unwrap();
+            assert_derived_equal_definition(&store);
+        }
+    }
 }
 
 #[test]
@@ -515,4 +534,38 @@ fn a_failed_bulk_write_leaves_the_triggers_in_place() {
     assert!(failed.is_err());
     drop(tx);
     assert_eq!(derived_triggers(&store), triggers);
+}
+
+#[test]
+fn a_log_written_card_by_card_is_read_card_by_card_and_a_drilled_one_whole() {
+    let store = store_with_cards();
+    let cards: Vec<i64> = store
+        .conn()
+        .prepare("SELECT id FROM cards")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let insert = |card: i64, day: i64| {
+        store
+            .conn()
+            .execute(
+                "INSERT INTO reviews (card_id, at, rating, kind, duration_ms) VALUES (?1, ?2, 3, 1, 1000)",
+                [card, crate::store::to_ms(start()) + day * 86_400_000],
+            )
+            .unwrap();
+    };
+    store.conn().execute_batch("BEGIN").unwrap();
+    // A drill: each day, every card once.
+    for day in 0..30 {
+        cards.iter().for_each(|&card| insert(card, day));
+    }
+    assert!(!log_in_card_order(store.conn()).unwrap());
+    // A large import after it: every card's answers together, three times the drill's.
+    for &card in &cards {
+        (30..120).for_each(|day| insert(card, day));
+    }
+    assert!(log_in_card_order(store.conn()).unwrap());
+    store.conn().execute_batch("COMMIT").unwrap();
 }
