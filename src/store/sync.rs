@@ -113,24 +113,30 @@ impl Store {
         // of cache, pages were spilled to the WAL and read back (an Anki collection of a
         // million reviews: 13.4 s with 2 MiB, 10.4 s with 32 MiB, 10.5 s with 128 MiB).
         let cache_kib = if bulk { BULK_CACHE_KIB } else { DEFAULT_CACHE_KIB };
-        super::with_pragma(&mut self.conn, "temp_store", &"MEMORY", |conn| {
-            super::with_pragma(conn, "cache_size", &-cache_kib, |conn| {
-                let tx = conn.transaction()?;
-                let report = if bulk {
-                    super::derived::without_derived_triggers(&tx, || {
-                        super::derived::without_new_card_triggers(&tx, || {
-                            without_time_index_if(&tx, answers, || write_decks(&tx, decks, groups, how, progress))
-                        })
-                    })?
-                } else {
-                    write_decks(&tx, decks, groups, how, progress)?
-                };
-                if how.dry_run {
-                    tx.rollback()?;
-                } else {
-                    tx.commit()?;
-                }
-                Ok(report)
+        // A bulk write refers only to cards and decks it looked up or wrote in its own
+        // transaction: checking each review's card against `cards` (a lookup per row) took a
+        // quarter of writing an Anki collection's million answers (1.4 -> 1.1 s).
+        let foreign_keys = if bulk { "OFF" } else { "ON" };
+        super::with_pragma(&mut self.conn, "foreign_keys", &foreign_keys, |conn| {
+            super::with_pragma(conn, "temp_store", &"MEMORY", |conn| {
+                super::with_pragma(conn, "cache_size", &-cache_kib, |conn| {
+                    let tx = conn.transaction()?;
+                    let report = if bulk {
+                        super::derived::without_derived_triggers(&tx, || {
+                            super::derived::without_new_card_triggers(&tx, || {
+                                without_time_index_if(&tx, answers, || write_decks(&tx, decks, groups, how, progress))
+                            })
+                        })?
+                    } else {
+                        write_decks(&tx, decks, groups, how, progress)?
+                    };
+                    if how.dry_run {
+                        tx.rollback()?;
+                    } else {
+                        tx.commit()?;
+                    }
+                    Ok(report)
+                })
             })
         })
     }
@@ -671,6 +677,18 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         assert_eq!(indexed, logged);
+        // Written without checking its references, which hold; the checks are back on.
+        let broken: Vec<String> = store
+            .conn()
+            .prepare("PRAGMA foreign_key_check")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(broken.is_empty(), "{broken:?}");
+        let checked: bool = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert!(checked);
         // A failed import (a review of a card the deck does not have) leaves the index as it was.
         let mut bad = history(60, 200, |c| format!("t/{c}"));
         bad.extend(history(1, 1, |_| "t/missing".to_owned()));
