@@ -80,7 +80,7 @@ fn read_files(
         let name = path.display().to_string();
         let bytes = read_file(path)?;
         if deck::import::detect(&name, &bytes)? == deck::Format::Anki {
-            let (parsed, answers) = deck::open_anki(&name, &bytes, options, &app.days)?;
+            let (parsed, answers) = deck::open_anki(&name, bytes, options, &app.days)?;
             return Ok((parsed, Some(answers)));
         }
         return Ok((deck::parse_import(&name, &bytes, options, &app.days)?, None));

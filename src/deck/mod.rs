@@ -43,11 +43,12 @@ pub fn parse_import<Tz: TimeZone>(
     settle(file, parsed, format, options, &mut HashMap::new(), true)
 }
 
-/// Opens an Anki package (`bytes`) as [`parse_import`] would read it, but with its answers
-/// left in the [`anki::Answers`] returned beside it, to be mapped while they are written.
+/// Opens an Anki package (`bytes`, freed once unpacked) as [`parse_import`] would read it, but
+/// with its answers left in the [`anki::Answers`] returned beside it, to be mapped while they
+/// are written.
 pub fn open_anki<Tz: TimeZone>(
     file: &str,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     options: &ImportOptions,
     clock: &DayClock<Tz>,
 ) -> Result<(Parsed, anki::Answers), DeckError> {

@@ -55,17 +55,18 @@ pub fn parse<Tz: TimeZone>(
 
 /// Reads a package's bytes: everything [`parse`] returns but the answers, which [`Answers`]
 /// maps card by card when they are written (a million of them held at once as grill's
-/// reviews were 48 MB). The package's bytes are no longer needed afterwards.
+/// reviews were 48 MB). Given owned bytes, it frees them once the collection is unpacked.
 pub fn open<Tz: TimeZone>(
     file: &str,
-    bytes: &[u8],
+    bytes: impl AsRef<[u8]>,
     options: &ImportOptions,
     limits: &Limits,
     clock: &DayClock<Tz>,
 ) -> Result<(Parsed, Answers), DeckError> {
     let err =
         |field: &str, message: String| DeckError { file: file.to_owned(), line: 0, field: field.to_owned(), message };
-    let package = package::open(bytes, limits).map_err(|m| err("package", m))?;
+    let package = package::open(bytes.as_ref(), limits).map_err(|m| err("package", m))?;
+    drop(bytes);
     let path = package.collection.path();
     // The log (a million rows) is read on a second thread while the notes become cards.
     std::thread::scope(|scope| {
