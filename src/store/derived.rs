@@ -438,15 +438,56 @@ fn log_in_card_order(conn: &rusqlite::Connection) -> Result<bool, StoreError> {
 /// Recomputes the tables derived from the log (`first_reviews`, `last_answers`,
 /// `answer_slots`) in one read of it, card by card: the SQL definitions (`lag` and
 /// `row_number` over every card's log) take 7 s at a million reviews, this about half a
-/// second. The tests compare the result with those definitions, for both ways of reading.
+/// second. The tests compare the result with those definitions, for every way of reading.
 fn rebuild_from_log(conn: &rusqlite::Connection) -> Result<(), StoreError> {
-    let by_card = log_in_card_order(conn)?;
-    rebuild_from_log_read(conn, by_card)
+    let read = if log_in_card_order(conn)? { LogRead::InRuns } else { LogRead::Whole };
+    rebuild_from_log_read(conn, read)
 }
 
-/// [`rebuild_from_log`], reading the log through `reviews_card` (`by_card`) or whole in table
-/// order and sorted.
-fn rebuild_from_log_read(conn: &rusqlite::Connection, by_card: bool) -> Result<(), StoreError> {
+/// How [`rebuild_from_log`] reads the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LogRead {
+    /// Whole, in table order, then sorted by card in memory (a log written by drilling).
+    Whole,
+    /// In table order, each card's answers as the run of rows they make; if a card turns out to
+    /// have answers outside its run, through `reviews_card` instead, card by card.
+    InRuns,
+}
+
+/// Folds the rows `sql` selects ([`ANSWER_COLUMNS`]) into `totals`, each run of rows of one
+/// card as that card's log. With `contiguous`, gives up (returning false) when a card comes
+/// back after its run: its log was not whole.
+fn fold_runs(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    cards: &rustc_hash::FxHashMap<i64, (u32, bool)>,
+    totals: &mut LogTotals,
+    contiguous: bool,
+) -> Result<bool, StoreError> {
+    let mut done: rustc_hash::FxHashSet<i64> = rustc_hash::FxHashSet::default();
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    let mut card: Vec<Answer> = Vec::new();
+    loop {
+        let answer = rows.next()?.map(answer_from).transpose()?;
+        if !card.is_empty() && answer.is_none_or(|a| a.card_id != card[0].card_id) {
+            let id = card[0].card_id;
+            if contiguous && !done.insert(id) {
+                return Ok(false);
+            }
+            card.sort_unstable_by_key(|a| (a.at, a.id));
+            totals.add_card(&card, cards.get(&id).copied());
+            card.clear();
+        }
+        match answer {
+            Some(answer) => card.push(answer),
+            None => return Ok(true),
+        }
+    }
+}
+
+/// [`rebuild_from_log`], reading the log as `read` says.
+fn rebuild_from_log_read(conn: &rusqlite::Connection, read: LogRead) -> Result<(), StoreError> {
     // Areas in name order, so that their indexes sort as their names do.
     let mut stmt = conn.prepare("SELECT DISTINCT area FROM cards ORDER BY area")?;
     let areas: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
@@ -458,38 +499,31 @@ fn rebuild_from_log_read(conn: &rusqlite::Connection, by_card: bool) -> Result<(
         let i = areas.binary_search(&area).unwrap_or(0) as u32;
         cards.insert(r.get(0)?, (i, !r.get::<_, bool>(2)?));
     }
-    let mut totals = LogTotals { timed: vec![0; areas.len()], ..LogTotals::default() };
-    let by_time_then_id = |a: &Answer| (a.at, a.id);
-    if by_card {
-        let mut stmt =
-            conn.prepare(&format!("SELECT {ANSWER_COLUMNS} FROM reviews INDEXED BY reviews_card ORDER BY card_id"))?;
-        let mut rows = stmt.query([])?;
-        let mut card: Vec<Answer> = Vec::new();
-        loop {
-            let answer = rows.next()?.map(answer_from).transpose()?;
-            if !card.is_empty() && answer.is_none_or(|a| a.card_id != card[0].card_id) {
-                card.sort_unstable_by_key(by_time_then_id);
-                totals.add_card(&card, cards.get(&card[0].card_id).copied());
-                card.clear();
-            }
-            match answer {
-                Some(answer) => card.push(answer),
-                None => break,
+    let fresh = || LogTotals { timed: vec![0; areas.len()], ..LogTotals::default() };
+    let mut totals = fresh();
+    let in_table_order = format!("SELECT {ANSWER_COLUMNS} FROM reviews NOT INDEXED");
+    let by_index = format!("SELECT {ANSWER_COLUMNS} FROM reviews INDEXED BY reviews_card ORDER BY card_id");
+    match read {
+        LogRead::InRuns => {
+            if !fold_runs(conn, &in_table_order, &cards, &mut totals, true)? {
+                totals = fresh();
+                fold_runs(conn, &by_index, &cards, &mut totals, false)?;
             }
         }
-    } else {
-        // Sized first (the log's length is its largest id: reviews are only appended): grown
-        // by doubling, the vector held up to twice the log while it grew.
-        let logged: i64 = conn.query_row("SELECT ifnull(max(id), 0) FROM reviews", [], |r| r.get(0))?;
-        let mut log: Vec<Answer> = Vec::with_capacity(usize::try_from(logged).unwrap_or(0));
-        let mut stmt = conn.prepare(&format!("SELECT {ANSWER_COLUMNS} FROM reviews NOT INDEXED"))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            log.push(answer_from(r)?);
-        }
-        log.sort_unstable_by_key(|a| (a.card_id, a.at, a.id));
-        for card_log in log.chunk_by(|a, b| a.card_id == b.card_id) {
-            totals.add_card(card_log, cards.get(&card_log[0].card_id).copied());
+        LogRead::Whole => {
+            // Sized first (the log's length is its largest id: reviews are only appended):
+            // grown by doubling, the vector held up to twice the log while it grew.
+            let logged: i64 = conn.query_row("SELECT ifnull(max(id), 0) FROM reviews", [], |r| r.get(0))?;
+            let mut log: Vec<Answer> = Vec::with_capacity(usize::try_from(logged).unwrap_or(0));
+            let mut stmt = conn.prepare(&in_table_order)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                log.push(answer_from(r)?);
+            }
+            log.sort_unstable_by_key(|a| (a.card_id, a.at, a.id));
+            for card_log in log.chunk_by(|a, b| a.card_id == b.card_id) {
+                totals.add_card(card_log, cards.get(&card_log[0].card_id).copied());
+            }
         }
     }
     use rusqlite::types::Value;

@@ -346,7 +346,8 @@ proptest! {
     ) {
         let mut store = store_with_cards();
         play(&mut store, &steps);
-        for by_card in [true, false] {
+        // In runs, a random log mostly falls back to reading through the index.
+        for read in [LogRead::Whole, LogRead::InRuns] {
             store
                 .conn()
                 .execute_batch(
@@ -354,7 +355,7 @@ proptest! {
                      DELETE FROM area_answers",
                 )
                 .unwrap();
-            rebuild_from_log_read(store.conn(), by_card).unwrap();
+            rebuild_from_log_read(store.conn(), read).unwrap();
             assert_derived_equal_definition(&store);
         }
     }
@@ -568,4 +569,51 @@ fn a_log_written_card_by_card_is_read_card_by_card_and_a_drilled_one_whole() {
     }
     assert!(log_in_card_order(store.conn()).unwrap());
     store.conn().execute_batch("COMMIT").unwrap();
+}
+
+#[test]
+fn a_log_kept_in_runs_of_cards_is_read_in_table_order_and_one_that_is_not_through_the_index() {
+    let store = store_with_cards();
+    let cards: Vec<i64> = store
+        .conn()
+        .prepare("SELECT id FROM cards")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let insert = |card: i64, hours: i64, kind: i64| {
+        let at = crate::store::to_ms(start()) + hours * 3_600_000;
+        store
+            .conn()
+            .execute(
+                "INSERT INTO reviews (card_id, at, rating, kind, duration_ms) VALUES (?1, ?2, ?3, ?4, 900)",
+                [card, at, 1 + (hours + card) % 4, kind],
+            )
+            .unwrap();
+    };
+    let fold = |contiguous: bool| {
+        let cards = rustc_hash::FxHashMap::default();
+        let mut totals = LogTotals { timed: vec![0; 3], ..LogTotals::default() };
+        let sql = format!("SELECT {ANSWER_COLUMNS} FROM reviews NOT INDEXED");
+        fold_runs(store.conn(), &sql, &cards, &mut totals, contiguous).unwrap()
+    };
+    store.conn().execute_batch("BEGIN").unwrap();
+    // Each card's answers together, not in time order within the run, some not counted.
+    for &card in &cards {
+        for (hours, kind) in [(50, 1), (3, 0), (27, 4), (80, 3), (26, 2)] {
+            insert(card, hours + card, kind);
+        }
+    }
+    assert!(fold(true), "every card's answers are one run");
+    rebuild_from_log_read(store.conn(), LogRead::InRuns).unwrap();
+    store.conn().execute_batch("COMMIT").unwrap();
+    assert_derived_equal_definition(&store);
+    // One card answered again later: its answers are no longer one run.
+    store.conn().execute_batch("BEGIN").unwrap();
+    insert(cards[0], 500, 1);
+    assert!(!fold(true));
+    rebuild_from_log_read(store.conn(), LogRead::InRuns).unwrap();
+    store.conn().execute_batch("COMMIT").unwrap();
+    assert_derived_equal_definition(&store);
 }
