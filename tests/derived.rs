@@ -147,4 +147,14 @@ fn derived_tables_follow_large_csv_imports_that_add_move_and_bring_back_cards() 
         )
         .unwrap();
     assert_eq!(triggers, 2, "the insert triggers are back after the import");
+    // Written without checking each card's deck: the references hold.
+    let conn = env.sql();
+    let broken: Vec<String> = conn
+        .prepare("PRAGMA foreign_key_check")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(broken.is_empty(), "{broken:?}");
 }
