@@ -607,36 +607,18 @@ const CARDS_ADDED: [&str; 2] = [
 /// Runs `write`, which inserts and updates cards inside the caller's transaction on `conn`
 /// and gives no card a state, without the triggers each inserted card runs
 /// ([`CARD_INSERT_TRIGGERS`]); then does their work for all the added cards in two statements
-/// and creates the triggers again from their saved SQL. Every other trigger (an updated
-/// card's) runs as usual. The two cost a quarter of writing 100,000 new cards (1.6 -> 1.4 s in
-/// all). When a trigger is not there as expected (a later migration renamed it), `write`
-/// simply runs with the triggers.
+/// ([`CARDS_ADDED`]). Every other trigger (an updated card's) runs as usual. The two cost a
+/// quarter of writing 100,000 new cards (1.6 -> 1.4 s in all).
 pub(super) fn without_card_insert_triggers<T>(
     conn: &rusqlite::Connection,
     write: impl FnOnce() -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    let mut saved = Vec::new();
-    for name in CARD_INSERT_TRIGGERS {
-        let sql: Option<String> = conn
-            .query_row("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", [name], |r| r.get(0))
-            .optional()?;
-        match sql {
-            Some(sql) => saved.push((name, sql)),
-            None => return write(),
+    with_triggers_set_aside(conn, &CARD_INSERT_TRIGGERS, write, |after| {
+        for sql in CARDS_ADDED {
+            conn.execute(sql, [after])?;
         }
-    }
-    let after: i64 = conn.query_row("SELECT ifnull(max(id), 0) FROM cards", [], |r| r.get(0))?;
-    for (name, _) in &saved {
-        conn.execute_batch(&format!("DROP TRIGGER {name}"))?;
-    }
-    let written = write()?;
-    for sql in CARDS_ADDED {
-        conn.execute(sql, [after])?;
-    }
-    for (_, sql) in &saved {
-        conn.execute_batch(sql)?;
-    }
-    Ok(written)
+        Ok(())
+    })
 }
 
 /// The `new_cards` triggers a bulk import of answers runs twice per new card: the card joins
@@ -647,14 +629,36 @@ const NEW_CARD_TRIGGERS: [&str; 2] = ["new_cards_card_added", "new_cards_card_re
 /// Runs `write`, which inserts cards and writes states inside the caller's transaction on
 /// `conn` (and deletes no card), without [`NEW_CARD_TRIGGERS`]; then brings `new_cards` to its
 /// definition (the cards without a state) in two statements: the cards that gained a state
-/// leave it, the added cards without one join it. The triggers are created again from their
-/// saved SQL; when one is not there as expected, `write` simply runs with the triggers.
+/// leave it, the added cards without one join it.
 pub(super) fn without_new_card_triggers<T>(
     conn: &rusqlite::Connection,
     write: impl FnOnce() -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
+    with_triggers_set_aside(conn, &NEW_CARD_TRIGGERS, write, |after| {
+        conn.execute("DELETE FROM new_cards WHERE card_id IN (SELECT card_id FROM card_state)", [])?;
+        conn.execute(
+            "INSERT INTO new_cards (deck_id, position, card_id)
+             SELECT deck_id, position, id FROM cards c
+             WHERE id > ?1 AND NOT EXISTS (SELECT 1 FROM card_state s WHERE s.card_id = c.id)",
+            [after],
+        )?;
+        Ok(())
+    })
+}
+
+/// Runs `write` inside the caller's transaction with the triggers `names` dropped, then `redo`
+/// (given the largest card id before `write`: the cards added since have larger ones), which
+/// does the triggers' work at once, and creates the triggers again from their saved SQL. When
+/// a trigger is not there as expected (a later migration renamed it), `write` simply runs with
+/// the triggers. A failure rolls the dropped triggers back with the transaction.
+fn with_triggers_set_aside<T>(
+    conn: &rusqlite::Connection,
+    names: &[&str],
+    write: impl FnOnce() -> Result<T, StoreError>,
+    redo: impl FnOnce(i64) -> Result<(), StoreError>,
+) -> Result<T, StoreError> {
     let mut saved = Vec::new();
-    for name in NEW_CARD_TRIGGERS {
+    for name in names {
         let sql: Option<String> = conn
             .query_row("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", [name], |r| r.get(0))
             .optional()?;
@@ -668,13 +672,7 @@ pub(super) fn without_new_card_triggers<T>(
         conn.execute_batch(&format!("DROP TRIGGER {name}"))?;
     }
     let written = write()?;
-    conn.execute("DELETE FROM new_cards WHERE card_id IN (SELECT card_id FROM card_state)", [])?;
-    conn.execute(
-        "INSERT INTO new_cards (deck_id, position, card_id)
-         SELECT deck_id, position, id FROM cards c
-         WHERE id > ?1 AND NOT EXISTS (SELECT 1 FROM card_state s WHERE s.card_id = c.id)",
-        [after],
-    )?;
+    redo(after)?;
     for (_, sql) in &saved {
         conn.execute_batch(sql)?;
     }

@@ -537,6 +537,18 @@ fn a_failed_bulk_write_leaves_the_triggers_in_place() {
     assert_eq!(derived_triggers(&store), triggers);
 }
 
+/// Logs an answer of `card` `hours` after [`start`], straight into the table.
+fn insert_answer(store: &Store, card: i64, hours: i64, rating: i64, kind: i64) {
+    let at = crate::store::to_ms(start()) + hours * 3_600_000;
+    store
+        .conn()
+        .execute(
+            "INSERT INTO reviews (card_id, at, rating, kind, duration_ms) VALUES (?1, ?2, ?3, ?4, 900)",
+            [card, at, rating, kind],
+        )
+        .unwrap();
+}
+
 #[test]
 fn a_log_written_card_by_card_is_read_card_by_card_and_a_drilled_one_whole() {
     let store = store_with_cards();
@@ -548,15 +560,7 @@ fn a_log_written_card_by_card_is_read_card_by_card_and_a_drilled_one_whole() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    let insert = |card: i64, day: i64| {
-        store
-            .conn()
-            .execute(
-                "INSERT INTO reviews (card_id, at, rating, kind, duration_ms) VALUES (?1, ?2, 3, 1, 1000)",
-                [card, crate::store::to_ms(start()) + day * 86_400_000],
-            )
-            .unwrap();
-    };
+    let insert = |card: i64, day: i64| insert_answer(&store, card, day * 24, 3, 1);
     store.conn().execute_batch("BEGIN").unwrap();
     // A drill: each day, every card once.
     for day in 0..30 {
@@ -582,16 +586,7 @@ fn a_log_kept_in_runs_of_cards_is_read_in_table_order_and_one_that_is_not_throug
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    let insert = |card: i64, hours: i64, kind: i64| {
-        let at = crate::store::to_ms(start()) + hours * 3_600_000;
-        store
-            .conn()
-            .execute(
-                "INSERT INTO reviews (card_id, at, rating, kind, duration_ms) VALUES (?1, ?2, ?3, ?4, 900)",
-                [card, at, 1 + (hours + card) % 4, kind],
-            )
-            .unwrap();
-    };
+    let insert = |card: i64, hours: i64, kind: i64| insert_answer(&store, card, hours, 1 + (hours + card) % 4, kind);
     let fold = |contiguous: bool| {
         let cards = rustc_hash::FxHashMap::default();
         let mut totals = LogTotals { timed: vec![0; 3], ..LogTotals::default() };

@@ -87,14 +87,14 @@ fn leaves_package(name: &str) -> bool {
     climbs || drive || name.starts_with(['/', '\\'])
 }
 
-/// The bytes of entry `name`, if present, refusing more than `limit` bytes whatever the
-/// entry's header claims.
-fn read_entry(
-    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+/// Entry `name`, if present, refused when its header says it holds more than `limit` bytes
+/// (its readers also stop at `limit + 1`: the header may lie).
+fn entry<'z, R: Read + Seek>(
+    zip: &'z mut zip::ZipArchive<R>,
     name: &str,
     limit: u64,
-) -> Result<Option<Vec<u8>>, PackageError> {
-    let mut file = match zip.by_name(name) {
+) -> Result<Option<zip::read::ZipFile<'z, R>>, PackageError> {
+    let file = match zip.by_name(name) {
         Ok(file) => file,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(format!("cannot read {name} ({e})")),
@@ -102,6 +102,17 @@ fn read_entry(
     if file.size() > limit {
         return Err(too_big(name, limit));
     }
+    Ok(Some(file))
+}
+
+/// The bytes of entry `name`, if present, refusing more than `limit` bytes whatever the
+/// entry's header claims.
+fn read_entry(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+) -> Result<Option<Vec<u8>>, PackageError> {
+    let Some(mut file) = entry(zip, name, limit)? else { return Ok(None) };
     let mut data = Vec::new();
     file.by_ref().take(limit + 1).read_to_end(&mut data).map_err(|e| format!("cannot read {name} ({e})"))?;
     if data.len() as u64 > limit {
@@ -118,14 +129,7 @@ fn copy_entry(
     limit: u64,
     out: &mut std::fs::File,
 ) -> Result<bool, PackageError> {
-    let mut file = match zip.by_name(name) {
-        Ok(file) => file,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(false),
-        Err(e) => return Err(format!("cannot read {name} ({e})")),
-    };
-    if file.size() > limit {
-        return Err(too_big(name, limit));
-    }
+    let Some(mut file) = entry(zip, name, limit)? else { return Ok(false) };
     let copied =
         std::io::copy(&mut file.by_ref().take(limit + 1), out).map_err(|e| format!("cannot read {name} ({e})"))?;
     if copied > limit {
@@ -144,24 +148,17 @@ fn decompress_entry(
     limit: u64,
     out: &mut std::fs::File,
 ) -> Result<bool, PackageError> {
-    let mut file = match zip.by_name(name) {
-        Ok(file) => file,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(false),
-        Err(e) => return Err(format!("cannot read {name} ({e})")),
-    };
-    if file.size() > limit {
-        return Err(too_big(name, limit));
-    }
-    let mut entry = file.by_ref().take(limit + 1);
+    let Some(mut file) = entry(zip, name, limit)? else { return Ok(false) };
+    let mut input = file.by_ref().take(limit + 1);
     // A zstd frame header is at most 18 bytes.
     let mut header = Vec::with_capacity(18);
-    (&mut entry).take(18).read_to_end(&mut header).map_err(|e| format!("cannot read {name} ({e})"))?;
+    (&mut input).take(18).read_to_end(&mut header).map_err(|e| format!("cannot read {name} ({e})"))?;
     if let Ok(Some(declared)) = zstd::zstd_safe::get_frame_content_size(&header)
         && declared > limit
     {
         return Err(too_big(name, limit));
     }
-    let input = Cursor::new(header).chain(entry);
+    let input = Cursor::new(header).chain(input);
     let decoder = zstd::stream::read::Decoder::new(input).map_err(|e| format!("cannot decompress {name} ({e})"))?;
     let copied =
         std::io::copy(&mut decoder.take(limit + 1), out).map_err(|e| format!("cannot decompress {name} ({e})"))?;
