@@ -22,7 +22,7 @@ use crate::scheduler::DayClock;
 /// Parses one file of any import format into decks (and, from Anki, review history), with
 /// `--deck`/`--area` applied, every text made safe, and ids checked: unique, and never a
 /// built-in deck's. `clock` gives the day boundaries imported history is labelled with.
-pub fn parse_import<Tz: TimeZone>(
+pub fn parse_import<Tz: TimeZone + Send>(
     file: &str,
     bytes: &[u8],
     options: &ImportOptions,
@@ -46,7 +46,7 @@ pub fn parse_import<Tz: TimeZone>(
 /// Opens an Anki package (`bytes`, freed once unpacked) as [`parse_import`] would read it, but
 /// with its answers left in the [`anki::Answers`] returned beside it, to be mapped while they
 /// are written.
-pub fn open_anki<Tz: TimeZone>(
+pub fn open_anki<Tz: TimeZone + Send>(
     file: &str,
     bytes: Vec<u8>,
     options: &ImportOptions,
