@@ -95,9 +95,9 @@ pub fn open<Tz: TimeZone + Send>(
             add_to_deck(&mut parsed.decks, &anki_deck, options, spec);
         }
         collection.notes = HashMap::new();
-        collection.revlog =
+        let revlog =
             log.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).map_err(|m| err("collection", m))?;
-        let answers = import_history(collection, &keys, clock, &mut parsed);
+        let answers = import_history(&collection, revlog, &keys, clock, &mut parsed);
         Ok((parsed, answers))
     })
 }
@@ -153,10 +153,11 @@ fn preset_of<'c>(collection: &'c Collection, card: &Card, fallback: &'c Preset) 
 }
 
 /// Reads what each imported card's review log says about its schedule, with its preset's
-/// rules, into `parsed.schedules` (and the presets in use), and keeps the log for [`Answers`]:
-/// schedule `i` and `answers.card(i)` are the same card's.
+/// rules, into `parsed.schedules` (and the presets in use), and keeps the log, `entries` (by
+/// card, then time), for [`Answers`]: schedule `i` and `answers.card(i)` are the same card's.
 fn import_history<Tz: TimeZone + Send>(
-    collection: Collection,
+    collection: &Collection,
+    entries: Vec<collection::RevlogRow>,
     keys: &HashMap<i64, (String, Card)>,
     clock: &DayClock<Tz>,
     parsed: &mut Parsed,
@@ -164,20 +165,20 @@ fn import_history<Tz: TimeZone + Send>(
     let fallback = Preset::fallback();
     let mut logs: HashMap<i64, std::ops::Range<usize>> = HashMap::new();
     let mut start = 0;
-    for entries in collection.revlog.chunk_by(|a, b| a.card == b.card) {
-        let range = start..start + entries.len();
+    for card_log in entries.chunk_by(|a, b| a.card == b.card) {
+        let range = start..start + card_log.len();
         start = range.end;
-        if keys.contains_key(&entries[0].card) {
-            logs.insert(entries[0].card, range);
+        if keys.contains_key(&card_log[0].card) {
+            logs.insert(card_log[0].card, range);
         } else {
             // The log of a card that is not in the package (deleted in Anki) or was skipped.
-            parsed.skipped_log_entries += entries.len();
+            parsed.skipped_log_entries += card_log.len();
         }
     }
     let cards: Vec<(&String, &Card)> =
         collection.cards.iter().filter_map(|c| keys.get(&c.id)).map(|(key, card)| (key, card)).collect();
     let map = |cards: &[(&String, &Card)], clock: &DayClock<Tz>| -> Vec<Mapped> {
-        cards.iter().map(|(key, card)| map_card(&collection, &logs, key, card, &fallback, clock)).collect()
+        cards.iter().map(|(key, card)| map_card(collection, &entries, &logs, key, card, &fallback, clock)).collect()
     };
     // Two threads map the cards (a million answers' days: a fifth of a second each way), this
     // one the first half.
@@ -199,7 +200,7 @@ fn import_history<Tz: TimeZone + Send>(
         answers.answers += card.answers;
         answers.cards.push(card.log);
     }
-    answers.revlog = collection.revlog;
+    answers.revlog = entries;
     answers
 }
 
@@ -216,6 +217,7 @@ struct Mapped<'c> {
 
 fn map_card<'c, Tz: TimeZone>(
     collection: &'c Collection,
+    entries: &[collection::RevlogRow],
     logs: &HashMap<i64, std::ops::Range<usize>>,
     key: &str,
     card: &Card,
@@ -225,7 +227,7 @@ fn map_card<'c, Tz: TimeZone>(
     let preset = preset_of(collection, card, fallback);
     let cutoff = revlog::Cutoff { ignore_before_ms: preset.ignore_before_ms, sm2_retention: preset.sm2_retention };
     let log = logs.get(&card.id).cloned().unwrap_or_default();
-    let history = revlog::map_card(&collection.revlog[log.clone()], cutoff, clock);
+    let history = revlog::map_card(&entries[log.clone()], cutoff, clock);
     let last_counted = history.reviews.iter().rev().find(|m| m.kind != ReviewKind::Preview).map(|m| m.at);
     let due =
         last_counted.zip(anki_due(card, collection.created, clock)).map(|(after, due)| ImportedDue { due, after });
@@ -250,7 +252,9 @@ fn map_card<'c, Tz: TimeZone>(
     }
 }
 
-/// The answers of an opened package's cards, mapped onto grill's log one card at a time.
+/// The answers of an opened package's cards, mapped onto grill's log one card at a time. Each
+/// card's log is mapped twice, once when the package is opened (for its schedule) and again
+/// here: keeping the first mapping instead would hold a million answers as grill's reviews.
 #[derive(Debug)]
 pub struct Answers {
     /// The collection's log, by card, then time.
