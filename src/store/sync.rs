@@ -106,40 +106,23 @@ impl Store {
         progress: &mut dyn FnMut(),
     ) -> Result<SyncReport, StoreError> {
         let bulk = answers >= BULK_REVIEWS;
-        // Each upsert runs the derived tables' triggers, so SQLite keeps a statement journal
-        // of the pages it changes: in memory, not in a temporary file (a third of a 100,000-card
-        // import's time went to writing that file; bench/RESULTS.md, "Imports").
-        // A large history writes the log's indexes out of order: with SQLite's default 2 MiB
-        // of cache, pages were spilled to the WAL and read back (an Anki collection of a
-        // million reviews: 13.4 s with 2 MiB, 10.4 s with 32 MiB, 10.5 s with 128 MiB). Since
-        // its answers come card by card, 16 MiB does as well as 32 (4.14 s against 4.11 s,
-        // medians of three) and holds 22 MB less.
-        let cache_kib = if bulk { BULK_CACHE_KIB } else { DEFAULT_CACHE_KIB };
-        // A bulk write refers only to cards and decks it looked up or wrote in its own
-        // transaction: checking each review's card against `cards` (a lookup per row) took a
-        // quarter of writing an Anki collection's million answers (1.4 -> 1.1 s).
-        let foreign_keys = if bulk { "OFF" } else { "ON" };
-        super::with_pragma(&mut self.conn, "foreign_keys", &foreign_keys, |conn| {
-            super::with_pragma(conn, "temp_store", &"MEMORY", |conn| {
-                super::with_pragma(conn, "cache_size", &-cache_kib, |conn| {
-                    let tx = conn.transaction()?;
-                    let report = if bulk {
-                        super::derived::without_derived_triggers(&tx, || {
-                            super::derived::without_new_card_triggers(&tx, || {
-                                without_time_index_if(&tx, answers, || write_decks(&tx, decks, groups, how, progress))
-                            })
-                        })?
-                    } else {
-                        write_decks(&tx, decks, groups, how, progress)?
-                    };
-                    if how.dry_run {
-                        tx.rollback()?;
-                    } else {
-                        tx.commit()?;
-                    }
-                    Ok(report)
-                })
-            })
+        with_import_settings(&mut self.conn, bulk, |conn| {
+            let tx = conn.transaction()?;
+            let report = if bulk {
+                super::derived::without_derived_triggers(&tx, || {
+                    super::derived::without_new_card_triggers(&tx, || {
+                        without_time_index_if(&tx, answers, || write_decks(&tx, decks, groups, how, progress))
+                    })
+                })?
+            } else {
+                write_decks(&tx, decks, groups, how, progress)?
+            };
+            if how.dry_run {
+                tx.rollback()?;
+            } else {
+                tx.commit()?;
+            }
+            Ok(report)
         })
     }
 }
@@ -206,41 +189,31 @@ impl Store {
         dry_run: bool,
         feed: impl FnOnce(&mut CardImport<'_>) -> Result<T, E>,
     ) -> Result<(SyncReport, T), E> {
-        // The statement journal in memory, as for every import (see `sync_decks`), and a
-        // larger page cache: with 2 MiB, 7% of writing 100,000 cards went to spilling pages to
-        // the WAL mid-transaction (pagerStress) and reading them back (1.65 -> 1.58 s, 130 ->
-        // 162 MB).
-        // Its cards refer only to decks it wrote or looked up itself: without a lookup of the
-        // deck for every card (100,000 cards of TOML: 1.89 -> 1.80 s, medians of three).
-        let written = super::with_pragma(&mut self.conn, "foreign_keys", &"OFF", |conn| {
-            super::with_pragma(conn, "temp_store", &"MEMORY", |conn| {
-                super::with_pragma(conn, "cache_size", &-BULK_CACHE_KIB, |conn| {
-                    let tx = conn.transaction()?;
-                    let written = super::derived::without_card_insert_triggers(&tx, || {
-                        let mut import = CardImport { tx: &tx, now, decks: Vec::new() };
-                        let fed = match feed(&mut import) {
-                            Ok(fed) => fed,
-                            // Dropping the transaction rolls it back.
-                            Err(e) => return Ok(Err(e)),
-                        };
-                        let mut report = SyncReport::default();
-                        for deck in std::mem::take(&mut import.decks) {
-                            report.absorb(deck.finish(&tx, false, now)?);
-                        }
-                        Ok(Ok((report, fed)))
-                    })?;
-                    let (report, fed) = match written {
-                        Ok(done) => done,
-                        Err(e) => return Ok(Err(e)),
-                    };
-                    if dry_run {
-                        tx.rollback()?;
-                    } else {
-                        tx.commit()?;
-                    }
-                    Ok(Ok((report, fed)))
-                })
-            })
+        let written = with_import_settings(&mut self.conn, true, |conn| {
+            let tx = conn.transaction()?;
+            let written = super::derived::without_card_insert_triggers(&tx, || {
+                let mut import = CardImport { tx: &tx, now, decks: Vec::new() };
+                let fed = match feed(&mut import) {
+                    Ok(fed) => fed,
+                    // Dropping the transaction rolls it back.
+                    Err(e) => return Ok(Err(e)),
+                };
+                let mut report = SyncReport::default();
+                for deck in std::mem::take(&mut import.decks) {
+                    report.absorb(deck.finish(&tx, false, now)?);
+                }
+                Ok(Ok((report, fed)))
+            })?;
+            let (report, fed) = match written {
+                Ok(done) => done,
+                Err(e) => return Ok(Err(e)),
+            };
+            if dry_run {
+                tx.rollback()?;
+            } else {
+                tx.commit()?;
+            }
+            Ok(Ok((report, fed)))
         });
         written.map_err(E::from)?
     }
@@ -280,6 +253,33 @@ fn without_time_index_if<T>(
     let written = write()?;
     tx.execute_batch(&index)?;
     Ok(written)
+}
+
+/// Runs `write`, an import, with its settings on `conn`, each set back afterwards. Every
+/// import keeps SQLite's statement journal in memory: each upsert runs the derived tables'
+/// triggers, so SQLite journals the pages it changes, and a third of a 100,000-card import's
+/// time went to writing that journal to a file (bench/RESULTS.md, "Imports"). A `bulk` one
+/// (a card import, or answers from [`BULK_REVIEWS`] on) also gets:
+/// - a larger page cache: with SQLite's 2 MiB, pages were spilled to the WAL mid-transaction and
+///   read back (100,000 cards: 7% of the writing; an Anki collection of a million answers, when
+///   they were written out of card order: 13.4 s with 2 MiB, 10.4 s with 32 MiB, 10.5 s with
+///   128 MiB). Now that answers come card by card, 16 MiB does as well as 32 (4.14 s against
+///   4.11 s, medians of three) and holds 22 MB less;
+/// - no foreign-key lookup per row: it refers only to cards and decks it wrote or looked up in
+///   its own transaction, and checking each review's card against `cards` was a quarter of
+///   writing a million answers (1.4 -> 1.1 s; 100,000 TOML cards 1.89 -> 1.80 s). The tests
+///   check `PRAGMA foreign_key_check` after such imports.
+fn with_import_settings<T>(
+    conn: &mut rusqlite::Connection,
+    bulk: bool,
+    write: impl FnOnce(&mut rusqlite::Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let (foreign_keys, cache_kib) = if bulk { ("OFF", BULK_CACHE_KIB) } else { ("ON", DEFAULT_CACHE_KIB) };
+    super::with_pragma(conn, "foreign_keys", &foreign_keys, |conn| {
+        super::with_pragma(conn, "temp_store", &"MEMORY", |conn| {
+            super::with_pragma(conn, "cache_size", &-cache_kib, write)
+        })
+    })
 }
 
 /// The page cache of an import with a bulk history, in KiB.
