@@ -94,9 +94,6 @@ fn read_files(
     Ok((all, None))
 }
 
-/// How many cards' answers go to the writer at a time.
-const CARDS_PER_GROUP: usize = 1024;
-
 /// Writes an opened Anki package: a thread maps its answers card by card and replays each
 /// card's on their own (what a card with no answer logged yet gets), handing them on in groups
 /// while the writer stores the ones before. The two cores then share the work, and the
@@ -109,7 +106,7 @@ fn write_answers(
     how: &SyncOptions<'_, chrono::Local>,
     bar: &ProgressBar,
 ) -> Result<SyncReport, crate::store::StoreError> {
-    use crate::store::{CardAnswers, StoreError};
+    use crate::store::{CARDS_PER_GROUP, CardAnswers, StoreError};
     std::thread::scope(|scope| {
         let (groups, received) = std::sync::mpsc::sync_channel::<Result<Vec<CardAnswers>, StoreError>>(2);
         let (scheduler, clock, keep_due) = (how.scheduler.clone(), how.clock.clone(), how.keep_due);

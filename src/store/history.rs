@@ -69,8 +69,9 @@ pub(super) fn by_card(history: &[ImportedReview]) -> impl Iterator<Item = Result
     })
 }
 
-/// How many cards' answers a group of [`by_card`] holds.
-const CARDS_PER_GROUP: usize = 2048;
+/// How many cards' answers an import hands over at a time ([`by_card`], and the Anki import's
+/// reader): a few thousand answers, written while the next group is read.
+pub const CARDS_PER_GROUP: usize = 1024;
 
 /// Appends the imported answers the log does not have yet (same card, same millisecond) and
 /// replays every card that gained one. They come in groups of cards (each card in one group),
@@ -108,12 +109,12 @@ pub(super) fn import_answers<Tz: TimeZone>(
                     let seen = log.iter().map(|r| to_ms(r.at)).collect();
                     let (fresh, was_known) = fresh_of(seen, &answers.reviews);
                     if fresh.is_empty() {
-                        known += was_known;
-                        continue;
+                        (Vec::new(), None, was_known)
+                    } else {
+                        let facts = super::imported::load(tx, card_id)?;
+                        let (fresh, state) = replay_merged(&answers.key, log, fresh, &facts, scheduler, clock)?;
+                        (fresh, state, was_known)
                     }
-                    let facts = super::imported::load(tx, card_id)?;
-                    let (fresh, state) = replay_merged(&answers.key, log, fresh, &facts, scheduler, clock)?;
-                    (fresh, state, was_known)
                 }
             };
             known += was_known;

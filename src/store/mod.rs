@@ -32,7 +32,7 @@ pub use derived::DerivedRows;
 pub use devices::MergeReport;
 pub use edit::{CardText, Rewrite};
 pub use export::ExportedReview;
-pub use history::{CardAnswers, Replayed, replay_alone};
+pub use history::{CARDS_PER_GROUP, CardAnswers, Replayed, replay_alone};
 pub use interviews::{InterviewRow, NewInterview, QuestionRow};
 pub use listings::{Added, ListingRow};
 pub use migrate::schema_version;
