@@ -129,6 +129,12 @@ fn derived_tables_follow_large_csv_imports_that_add_move_and_bring_back_cards() 
     assert!(out.contains("added 1000 · updated 300"), "{out}");
     assert_derived_match(&env);
     assert_new_cards_match(&env);
+    // A few cards added to many join `new_cards` from their rows, not from the index of all.
+    let few = env.write("few.csv", "id,prompt,answer,area\nf1,One?,One.,sql\nf2,Two?,Two.,testing\n");
+    let out = env.run(&["import", s(&few)], "");
+    assert!(out.contains("added 2 ·"), "{out}");
+    assert_derived_match(&env);
+    assert_new_cards_match(&env);
     let drilled: i64 = env
         .sql()
         .query_row(

@@ -604,6 +604,18 @@ const CARDS_ADDED: [&str; 2] = [
      SELECT deck_id, position, id FROM cards WHERE id > ?1",
 ];
 
+/// [`CARDS_ADDED`]'s `new_cards` statement reading the whole `cards_deck` index (each card's
+/// deck, position and id) instead of the added cards' rows, which hold their texts: when a
+/// write added a good share of the table, this reads far less (100,000 cards added to 50,000:
+/// 73 ms against 137 ms), and it comes in `new_cards`' own order. For a few cards added to a
+/// large table, the rows are cheaper (the whole index of 150,000 cards: 6 ms).
+const CARDS_ADDED_FROM_INDEX: &str = "INSERT INTO new_cards (deck_id, position, card_id)
+     SELECT deck_id, position, id FROM cards INDEXED BY cards_deck WHERE id > ?1";
+
+/// From this share of the table on (the added cards' ids against the largest), the added
+/// cards join `new_cards` through [`CARDS_ADDED_FROM_INDEX`].
+const ADDED_SHARE_FOR_INDEX: i64 = 16;
+
 /// Runs `write`, which inserts and updates cards inside the caller's transaction on `conn`
 /// and gives no card a state, without the triggers each inserted card runs
 /// ([`CARD_INSERT_TRIGGERS`]); then does their work for all the added cards in two statements
@@ -614,9 +626,13 @@ pub(super) fn without_card_insert_triggers<T>(
     write: impl FnOnce() -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
     with_triggers_set_aside(conn, &CARD_INSERT_TRIGGERS, write, |after| {
-        for sql in CARDS_ADDED {
-            conn.execute(sql, [after])?;
+        let last: i64 = conn.query_row("SELECT ifnull(max(id), 0) FROM cards", [], |r| r.get(0))?;
+        let [areas, mut new_cards] = CARDS_ADDED;
+        if (last - after) * ADDED_SHARE_FOR_INDEX >= last {
+            new_cards = CARDS_ADDED_FROM_INDEX;
         }
+        conn.execute(areas, [after])?;
+        conn.execute(new_cards, [after])?;
         Ok(())
     })
 }

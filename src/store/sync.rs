@@ -425,6 +425,9 @@ struct DeckWriter {
     id: i64,
     next_position: i64,
     present: HashSet<String>,
+    /// Whether the deck held cards when this import began: if not, every card it holds at the
+    /// end came in this import, and none can be missing.
+    had_cards: bool,
     pending: Vec<(String, Fields)>,
     report: SyncReport,
 }
@@ -439,11 +442,13 @@ impl DeckWriter {
             params![info.id, info.name, info.area, info.description, source],
         )?;
         let id: i64 = tx.query_row("SELECT id FROM decks WHERE key = ?1", [&info.id], |r| r.get(0))?;
+        let had_cards = tx.query_row("SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?1)", [id], |r| r.get(0))?;
         Ok(DeckWriter {
             info: info.clone(),
             id,
             next_position: 0,
             present: HashSet::new(),
+            had_cards,
             pending: Vec::with_capacity(PENDING_CARDS),
             report: SyncReport::default(),
         })
@@ -454,7 +459,9 @@ impl DeckWriter {
     fn add(&mut self, tx: &Transaction, card: &CardSpec, now: DateTime<Utc>) -> Result<Change, StoreError> {
         let row = Fields::of(card, card.area(&self.info), self.id, self.next_position);
         self.next_position += 1;
-        self.present.insert(card.id.clone());
+        if self.had_cards {
+            self.present.insert(card.id.clone());
+        }
         let mut find = tx.prepare_cached(
             "SELECT deck_id, area, prompt, answer, follow_ups, tags, roles, level, time_limit_secs,
                     example, position, missing
@@ -507,9 +514,13 @@ impl DeckWriter {
     }
 
     /// Writes what is waiting and reports the deck's stored cards the file no longer holds
-    /// (suspended with `suspend_missing`).
+    /// (suspended with `suspend_missing`). A deck new to the database skips the look: reading
+    /// the keys of 100,000 cards just written took 80 ms of a 1.6 s import.
     fn finish(mut self, tx: &Transaction, suspend_missing: bool, now: DateTime<Utc>) -> Result<SyncReport, StoreError> {
         self.flush(tx, now)?;
+        if !self.had_cards {
+            return Ok(self.report);
+        }
         let mut stmt = tx.prepare_cached("SELECT key FROM cards WHERE deck_id = ?1 AND missing = 0")?;
         let keys: Vec<String> = stmt.query_map([self.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
         for key in keys.into_iter().filter(|k| !self.present.contains(k)) {
