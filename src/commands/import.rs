@@ -331,8 +331,9 @@ fn stream(app: &mut App, args: &ImportArgs, files: &[PathBuf], out: &mut Ui) -> 
                 let (batches, received) = std::sync::mpsc::sync_channel::<Result<Parsed, DeckError>>(2);
                 let (file, options) = (name.clone(), &options);
                 scope.spawn(move || {
-                    let sent = read_file(path).and_then(|bytes| {
-                        deck::stream(&file, &bytes, options, &mut |batch| {
+                    let opened = std::fs::File::open(path).map_err(|e| deck::import::unreadable(&file, &e));
+                    let sent = opened.and_then(|mut reader| {
+                        deck::stream(&file, &mut reader, &|| read_file(path), options, &mut |batch| {
                             // The writer stopped (it failed): stop reading.
                             batches.send(Ok(batch)).map_err(|_| DeckError {
                                 file: file.clone(),
@@ -464,12 +465,7 @@ fn spinner(bytes: u64) -> ProgressBar {
 const PROGRESS_FROM_BYTES: u64 = 64 * 1024;
 
 fn read_file(path: &Path) -> Result<Vec<u8>, DeckError> {
-    std::fs::read(path).map_err(|e| DeckError {
-        file: path.display().to_string(),
-        line: 0,
-        field: "file".to_owned(),
-        message: format!("cannot read it ({e})"),
-    })
+    std::fs::read(path).map_err(|e| deck::import::unreadable(&path.display().to_string(), &e))
 }
 
 fn print_report(

@@ -189,6 +189,11 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Format, DeckError> {
     Ok(Format::Csv)
 }
 
+/// A file that could not be read.
+pub fn unreadable(file: &str, e: &std::io::Error) -> DeckError {
+    DeckError { file: file.to_owned(), line: 0, field: "file".to_owned(), message: format!("cannot read it ({e})") }
+}
+
 /// `bytes` as UTF-8 text (a leading byte-order mark dropped), or an error naming the line of
 /// the first invalid byte.
 pub fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, DeckError> {

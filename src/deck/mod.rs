@@ -69,19 +69,20 @@ pub fn streams(file_name: &str) -> bool {
     matches!(import::extension(file_name).as_deref(), Some("csv" | "tsv" | "toml"))
 }
 
-/// Reads a CSV, TSV or TOML file (`bytes`) in batches of cards (CSV rows as they are read,
-/// TOML's cards a chunk at a time), each passed to `emit` as [`parse_import`] would return it,
-/// so the caller can write them while the rest of the file is read. A fault anywhere in the
-/// file is an error after some batches went out: the caller must be able to take them back
-/// (the import's transaction).
+/// Reads a CSV, TSV or TOML file from `reader` in batches of cards (CSV rows as they are
+/// parsed, TOML's cards a chunk at a time as the file is read), each passed to `emit` as
+/// [`parse_import`] would return it, so the caller can write them while the rest of the file
+/// is read. `whole` reads the whole file again, for the exact place of a fault in a TOML
+/// deck. A fault anywhere in the file is an error after some batches went out: the caller
+/// must be able to take them back (the import's transaction).
 pub fn stream(
     file: &str,
-    bytes: &[u8],
+    reader: &mut dyn std::io::Read,
+    whole: &dyn Fn() -> Result<Vec<u8>, DeckError>,
     options: &ImportOptions,
     emit: &mut dyn FnMut(Parsed) -> Result<(), DeckError>,
 ) -> Result<(), DeckError> {
-    let format = import::detect(file, bytes)?;
-    let text = import::utf8(file, bytes)?;
+    let format = import::detect(file, &[])?;
     let mut seen = HashMap::new();
     let mut cards = 0;
     let mut settled = |parsed: Parsed| {
@@ -90,10 +91,17 @@ pub fn stream(
         emit(parsed)
     };
     match format {
-        Format::Toml => parse::parse_toml_in_batches(file, text, &mut |deck| {
-            settled(Parsed { decks: vec![deck], ..Parsed::default() })
-        })?,
-        _ => csv::parse_in_batches(file, text, options, STREAM_BATCH, &mut settled)?,
+        Format::Toml => {
+            let text = || import::utf8(file, &whole()?).map(str::to_owned);
+            parse::parse_toml_stream(file, reader, &text, &mut |deck| {
+                settled(Parsed { decks: vec![deck], ..Parsed::default() })
+            })?
+        }
+        _ => {
+            let mut bytes = Vec::new();
+            reader.read_to_end(&mut bytes).map_err(|e| import::unreadable(file, &e))?;
+            csv::parse_in_batches(file, import::utf8(file, &bytes)?, options, STREAM_BATCH, &mut settled)?
+        }
     }
     if cards == 0 {
         import::check_not_empty(file, &Parsed::default())?;

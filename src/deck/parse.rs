@@ -1,6 +1,7 @@
 //! Parsing grill's TOML deck format, with errors that name the file, line and field.
 
 use std::collections::HashSet;
+use std::io::Read;
 
 use super::Deck;
 
@@ -26,68 +27,90 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Deck, DeckError> {
 }
 
 /// Parses `text` as [`parse_toml`] does, passing the deck to `emit` in batches as they are
-/// parsed and checked: the deck's fields with its first cards, then the same fields with the
-/// next cards each time. A large deck is parsed [`CARDS_PER_CHUNK`] cards at a time (`toml`
-/// holds a whole document in memory several times over: 552 MB for a 93 MB deck), cut at lines
-/// that are exactly `[[cards]]`. A cut inside a multi-line string leaves the part before it
-/// with an unterminated string: the rest is then parsed in one piece; a fault anywhere gives
-/// the error the whole text gives.
+/// parsed and checked (see [`parse_toml_stream`]).
 pub fn parse_toml_in_batches(
     file: &str,
     text: &str,
     emit: &mut dyn FnMut(Deck) -> Result<(), DeckError>,
 ) -> Result<(), DeckError> {
-    let mut seen = HashSet::new();
-    let Some(bounds) = chunk_bounds(text) else { return emit(parse_whole(file, text, &mut seen)?) };
-    let chunks: Vec<&str> = bounds.windows(2).map(|pair| &text[pair[0]..pair[1]]).collect();
-    let parse = |chunk: &str| toml::from_str::<Cards>(chunk).ok().map(|c| c.cards);
-    // Two threads parse the chunks (this one the first and the even ones, a helper the odd
-    // ones, which it hands over in order): `toml` is the slowest part of importing a large deck.
-    std::thread::scope(|scope| {
-        let (odd, parsed) = std::sync::mpsc::sync_channel::<Option<Vec<super::CardSpec>>>(1);
-        let chunks = &chunks;
-        scope.spawn(move || {
-            for chunk in chunks.iter().skip(1).step_by(2) {
-                // This thread stopped taking them (it failed or fell back): stop too.
-                if odd.send(parse(chunk)).is_err() {
-                    return;
-                }
-            }
-        });
-        let Ok(first) = toml::from_str::<Deck>(&text[..bounds[0]]) else {
-            return emit(parse_whole(file, text, &mut seen)?);
-        };
-        check(file, text, &first, 0, &mut seen)?;
-        let info = first.deck.clone();
-        let mut done = first.cards.len();
-        emit(first)?;
-        for (i, chunk) in chunks.iter().enumerate() {
-            let cards = if i % 2 == 0 { parse(chunk) } else { parsed.recv().ok().flatten() };
-            let Some(cards) = cards else {
-                return match toml::from_str::<Cards>(&text[bounds[i]..]) {
-                    // The cut that ends this chunk was inside a multi-line string: the cuts
-                    // before were where cards start, so the rest parses in one piece.
-                    Ok(rest) => {
-                        let deck = Deck { deck: info, cards: rest.cards };
-                        check(file, text, &deck, done, &mut seen)?;
-                        emit(deck)
-                    }
-                    // The whole text holds the fault.
-                    Err(_) => Err(parse_whole(file, text, &mut HashSet::new()).err().unwrap_or_else(|| DeckError {
-                        file: file.to_owned(),
-                        line: 0,
-                        field: "cards".to_owned(),
-                        message: "the deck could not be read in parts".to_owned(),
-                    })),
-                };
-            };
-            let deck = Deck { deck: info.clone(), cards };
-            check(file, text, &deck, done, &mut seen)?;
-            done += deck.cards.len();
-            emit(deck)?;
+    parse_toml_stream(file, &mut text.as_bytes(), &|| Ok(text.to_owned()), emit)
+}
+
+/// Parses the deck `reader` gives as it is read, passing it to `emit` in batches as they are
+/// parsed and checked: the deck's fields with its first cards, then the same fields with the
+/// next cards each time. A large deck is read and parsed [`CARDS_PER_CHUNK`] cards at a time
+/// ([`Chunks`]): `toml` holds a whole document in memory several times over (552 MB for a
+/// 93 MB deck), and the first cards can be written while the rest is read. A cut inside a
+/// multi-line string leaves the part before it with an unterminated string: the rest is then
+/// parsed in one piece. A fault anywhere gives the error the whole text gives, which `whole`
+/// reads again (its line and field).
+pub fn parse_toml_stream(
+    file: &str,
+    reader: &mut dyn Read,
+    whole: &dyn Fn() -> Result<String, DeckError>,
+    emit: &mut dyn FnMut(Deck) -> Result<(), DeckError>,
+) -> Result<(), DeckError> {
+    let exact = || -> DeckError {
+        match whole() {
+            Err(e) => e,
+            Ok(text) => parse_whole(file, &text, &mut HashSet::new()).err().unwrap_or_else(|| DeckError {
+                file: file.to_owned(),
+                line: 0,
+                field: "cards".to_owned(),
+                message: "the deck could not be read in parts".to_owned(),
+            }),
         }
-        Ok(())
-    })
+    };
+    let mut chunks = Chunks::new(reader);
+    let mut next = || -> Result<Option<String>, DeckError> {
+        match chunks.next_chunk() {
+            Ok(None) => Ok(None),
+            Ok(Some(bytes)) => String::from_utf8(bytes).map(Some).map_err(|_| exact()),
+            Err(e) => Err(super::import::unreadable(file, &e)),
+        }
+    };
+    // `text` with the rest of the deck after it, in one piece.
+    let rest = |mut text: String, next: &mut dyn FnMut() -> Result<Option<String>, DeckError>| {
+        while let Some(piece) = next()? {
+            text.push_str(&piece);
+        }
+        Ok::<_, DeckError>(text)
+    };
+    let Some(first) = next()? else { return Err(exact()) };
+    let head = match toml::from_str::<Deck>(&first) {
+        Ok(head) => head,
+        // The first cut was inside a multi-line string (or the deck is faulty): the whole
+        // text in one piece.
+        Err(_) => return emit(parse_whole(file, &rest(first, &mut next)?, &mut HashSet::new())?),
+    };
+    drop(first);
+    let info = head.deck.clone();
+    let mut seen = HashSet::new();
+    let mut done = 0;
+    let mut checked = |deck: Deck| {
+        // The line of a fault needs the whole text.
+        check(file, "", &deck, done, &mut seen).map_err(|_| exact())?;
+        done += deck.cards.len();
+        emit(deck)
+    };
+    checked(head)?;
+    while let Some(piece) = next()? {
+        match parse_cards(&piece) {
+            Some(cards) => checked(Deck { deck: info.clone(), cards })?,
+            // The cut that ends this piece was inside a multi-line string: the cuts before
+            // were where cards start, so the rest parses in one piece.
+            None => {
+                let cards = parse_cards(&rest(piece, &mut next)?).ok_or_else(exact)?;
+                return checked(Deck { deck: info, cards });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The cards of one chunk, or `None` if it does not parse as cards alone.
+fn parse_cards(chunk: &str) -> Option<Vec<super::CardSpec>> {
+    toml::from_str::<Cards>(chunk).ok().map(|c| c.cards)
 }
 
 /// The whole text parsed at once and checked (small decks, and the exact error of a bad one).
@@ -112,23 +135,23 @@ fn check(file: &str, text: &str, deck: &Deck, first: usize, seen: &mut HashSet<S
         }
     }
     for (i, card) in deck.cards.iter().enumerate().map(|(i, c)| (i + first, c)) {
-        let needle = format!("\"{}\"", card.id);
+        let needle = || format!("\"{}\"", card.id);
         if card.id.trim().is_empty() {
             return Err(err("[[cards]]", format!("cards[{i}].id"), "must not be empty"));
         }
         if !seen.insert(card.id.clone()) {
             return Err(DeckError {
-                line: find_nth_line(text, &needle, 1),
-                ..err(&needle, format!("cards[{i}].id"), &format!("duplicate id {:?}", card.id))
+                line: find_nth_line(text, &needle(), 1),
+                ..err(&needle(), format!("cards[{i}].id"), &format!("duplicate id {:?}", card.id))
             });
         }
         for (field, value) in [("prompt", &card.prompt), ("answer", &card.answer)] {
             if value.trim().is_empty() {
-                return Err(err(&needle, format!("cards[{i}].{field}"), "must not be empty"));
+                return Err(err(&needle(), format!("cards[{i}].{field}"), "must not be empty"));
             }
         }
         if let Some(message) = bad_level(card) {
-            return Err(err(&needle, format!("cards[{i}].level"), &message));
+            return Err(err(&needle(), format!("cards[{i}].level"), &message));
         }
     }
     Ok(())
@@ -144,24 +167,85 @@ struct Cards {
     cards: Vec<super::CardSpec>,
 }
 
-/// Where the chunks of a large deck end (byte offsets of `[[cards]]` lines, every
-/// [`CARDS_PER_CHUNK`] cards, and the text's end); `None` for a small deck.
-fn chunk_bounds(text: &str) -> Option<Vec<usize>> {
-    let mut cuts = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim_end() == "[[cards]]" {
-            cuts.push(offset);
-        }
-        offset += line.len();
-    }
-    if cuts.len() <= CARDS_PER_CHUNK {
-        return None;
-    }
-    let mut bounds: Vec<usize> = cuts.iter().copied().skip(CARDS_PER_CHUNK).step_by(CARDS_PER_CHUNK).collect();
-    bounds.push(text.len());
-    Some(bounds)
+/// A deck's bytes cut into pieces as they are read, each ending where a line that is exactly
+/// `[[cards]]` starts: the first piece holds the `[deck]` table and the first
+/// [`CARDS_PER_CHUNK`] cards, each next one the next [`CARDS_PER_CHUNK`] cards, the last the
+/// rest. A byte-order mark at the start is dropped.
+struct Chunks<'r> {
+    reader: &'r mut dyn Read,
+    /// Read and not yet handed out.
+    buf: Vec<u8>,
+    /// How far `buf` was searched for cuts (whole lines only).
+    searched: usize,
+    /// The cuts found in `buf` before `searched`.
+    cuts: usize,
+    started: bool,
+    ended: bool,
 }
+
+/// How much [`Chunks`] reads at a time.
+const READ_BLOCK: usize = 1 << 20;
+
+impl<'r> Chunks<'r> {
+    fn new(reader: &'r mut dyn Read) -> Chunks<'r> {
+        Chunks { reader, buf: Vec::new(), searched: 0, cuts: 0, started: false, ended: false }
+    }
+
+    /// The next piece, `None` after the last.
+    fn next_chunk(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        loop {
+            if let Some(cut) = self.find_cut() {
+                let rest = self.buf.split_off(cut);
+                (self.searched, self.cuts) = (0, 0);
+                return Ok(Some(std::mem::replace(&mut self.buf, rest)));
+            }
+            if self.ended {
+                return Ok((!self.buf.is_empty()).then(|| std::mem::take(&mut self.buf)));
+            }
+            let read = (&mut *self.reader).take(READ_BLOCK as u64).read_to_end(&mut self.buf)?;
+            self.ended = read == 0;
+            if !self.started && (self.buf.len() >= 3 || self.ended) {
+                self.started = true;
+                if self.buf.starts_with(b"\xef\xbb\xbf") {
+                    self.buf.drain(..3);
+                }
+            }
+        }
+    }
+
+    /// Where the piece in `buf` ends, once `buf` holds the cut after its last card: searches
+    /// the whole lines not searched yet (all of `buf` once the reader ended).
+    fn find_cut(&mut self) -> Option<usize> {
+        if !self.started {
+            return None;
+        }
+        let end = if self.ended { self.buf.len() } else { memchr::memrchr(b'\n', &self.buf).map_or(0, |i| i + 1) };
+        let from = self.searched;
+        if end <= from {
+            return None;
+        }
+        self.searched = end;
+        for at in memchr::memmem::find_iter(&self.buf[from..end], CUT).map(|i| i + from) {
+            let line_end = memchr::memchr(b'\n', &self.buf[at..end]).map_or(end, |i| at + i);
+            let tail = &self.buf[at + CUT.len()..line_end];
+            let whole_line = (at == 0 || self.buf[at - 1] == b'\n')
+                && std::str::from_utf8(tail).is_ok_and(|t| t.trim_end().is_empty());
+            if !whole_line {
+                continue;
+            }
+            self.cuts += 1;
+            // The piece's own first line is a cut too (but the first piece's): it ends at the
+            // cut after its last card.
+            if self.cuts == CARDS_PER_CHUNK + 1 {
+                return Some(at);
+            }
+        }
+        None
+    }
+}
+
+/// The line a piece of a large deck is cut at.
+const CUT: &[u8] = b"[[cards]]";
 
 /// The levels a card may have (`level`, optional).
 pub const LEVELS: [&str; 3] = ["junior", "mid", "senior"];
@@ -251,6 +335,61 @@ answer = "- a"
         let bad = text.replace("prompt = \"Q4005?\"", "prompt = 3");
         let e = parse_toml("d.toml", &bad).unwrap_err();
         assert_eq!((e.field.as_str(), e.line), ("prompt", line_of(&bad, bad.find("prompt = 3").unwrap())));
+    }
+
+    /// A reader that hands out at most `step` bytes at a time, so lines and cuts fall across
+    /// reads.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_deck_read_a_few_bytes_at_a_time_is_cut_where_cards_start() {
+        // Not cuts: `[[cards]]` after spaces or text on its line.
+        let text = big_deck(2 * CARDS_PER_CHUNK + 7, "\"\"\"\n- a \n  [[cards]]\nb [[cards]]\n\"\"\"");
+        let with_bom = format!("\u{feff}{text}");
+        for step in [1, 7, 4096] {
+            let mut reader = Trickle { bytes: with_bom.as_bytes(), step };
+            let mut chunks = Chunks::new(&mut reader);
+            let mut pieces = Vec::new();
+            while let Some(piece) = chunks.next_chunk().unwrap() {
+                pieces.push(String::from_utf8(piece).unwrap());
+            }
+            assert_eq!(pieces.concat(), text, "every byte but the mark, in order (step {step})");
+            let starts: Vec<usize> = pieces.iter().map(|p| p.matches("\n[[cards]]\n").count()).collect();
+            assert_eq!(starts, [CARDS_PER_CHUNK, CARDS_PER_CHUNK - 1, 6], "step {step}");
+            assert!(pieces[1..].iter().all(|p| p.starts_with("[[cards]]\n")), "step {step}");
+            let mut decks = Vec::new();
+            let whole = || Ok(text.clone());
+            parse_toml_stream("d.toml", &mut Trickle { bytes: with_bom.as_bytes(), step }, &whole, &mut |deck| {
+                decks.push(deck);
+                Ok(())
+            })
+            .unwrap();
+            let cards: Vec<_> = decks.into_iter().flat_map(|d| d.cards).collect();
+            assert_eq!(cards, toml::from_str::<Deck>(&text).unwrap().cards, "step {step}");
+        }
+        // A fault in a later piece is found where the whole text has it, and nothing after.
+        let bad = text.replace("prompt = \"Q4005?\"", "prompt = 3");
+        let whole = || Ok(bad.clone());
+        let mut emitted = 0;
+        let e = parse_toml_stream("d.toml", &mut Trickle { bytes: bad.as_bytes(), step: 7 }, &whole, &mut |deck| {
+            emitted += deck.cards.len();
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!((e.field.as_str(), e.line), ("prompt", line_of(&bad, bad.find("prompt = 3").unwrap())));
+        assert_eq!(emitted, 2 * CARDS_PER_CHUNK, "the pieces before the fault went out");
     }
 
     #[test]
