@@ -36,6 +36,17 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Replaces `path` with `bytes` as [`write_private`] does (complete or not at all), without
+/// waiting for the disk: for marks whose loss in a power cut costs only time. Its two waits
+/// (the file, then the folder) took 1-1.8 ms of every command on a virtual disk, where a
+/// daily command is meant to take 15.
+pub fn write_private_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut temp = temp_beside(path)?;
+    temp.write_all(bytes)?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Writes `bytes` to `path`, which must not exist yet (0600): never overwrites.
 pub fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let temp = temp_beside(path)?;

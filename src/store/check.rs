@@ -69,9 +69,11 @@ fn stamp_matches(path: &Path) -> bool {
 const IN_USE: &str = "in use";
 
 /// Marks `path` as open: until a clean close replaces the mark with the file's fingerprint, a
-/// missing `-wal` means answers were lost (see [`wal_went_missing`]). Best effort.
+/// missing `-wal` means answers were lost (see [`wal_went_missing`]). Best effort, and not
+/// waited for on disk: a mark lost in a power cut leaves the last close's fingerprint, which
+/// no longer matches the file, so the next start checks it in full.
 pub(super) fn mark_in_use(path: &Path) {
-    let _ = crate::files::write_private(&sibling(path, ".checked"), IN_USE.as_bytes());
+    let _ = crate::files::write_private_unsynced(&sibling(path, ".checked"), IN_USE.as_bytes());
 }
 
 /// Whether the last grill to open `path` did not close it and its `-wal` file is gone: the
@@ -87,13 +89,14 @@ pub fn forget_stamp(path: &Path) {
 }
 
 /// Records that `path`, just closed by grill with every transaction checkpointed, is healthy
-/// as it is now. Best effort: without the stamp the next start only takes longer.
+/// as it is now. Best effort, and not waited for on disk: without the stamp the next start
+/// only takes longer (the database itself was synced by the checkpoint before it).
 pub(super) fn write_stamp(path: &Path) {
     if sibling(path, "-wal").exists() {
         return;
     }
     if let Some(print) = fingerprint(path) {
-        let _ = crate::files::write_private(&sibling(path, ".checked"), print.as_bytes());
+        let _ = crate::files::write_private_unsynced(&sibling(path, ".checked"), print.as_bytes());
     }
 }
 
