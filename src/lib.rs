@@ -13,6 +13,7 @@ pub mod deck;
 pub mod embedded;
 pub mod error;
 pub mod file_error;
+pub mod memory;
 pub mod files;
 pub mod render;
 pub mod repl;

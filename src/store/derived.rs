@@ -590,6 +590,7 @@ pub(super) fn without_derived_triggers<T>(
         conn.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
     }
     let written = write()?;
+    crate::memory::give_back_freed();
     rebuild_derived(conn)?;
     for (_, sql) in &triggers {
         conn.execute_batch(sql)?;
