@@ -83,38 +83,42 @@ pub(super) fn import_answers<Tz: TimeZone>(
     scheduler: &Scheduler,
     clock: &DayClock<Tz>,
     progress: &mut dyn FnMut(),
+    spent: &mut dyn FnMut(Vec<CardAnswers>),
 ) -> Result<(usize, usize, HashSet<i64>), StoreError> {
     let (mut added, mut known) = (0, 0);
     let mut replayed = HashSet::new();
     let mut rows = Vec::with_capacity(PENDING_REVIEWS);
     for group in groups {
+        let group = group?;
         // In card id order: the log's card index then grows at its end instead of everywhere.
-        let mut cards = Vec::new();
-        for answers in group? {
+        let mut cards = Vec::with_capacity(group.len());
+        for (i, answers) in group.iter().enumerate() {
             let card_id: i64 = tx
                 .prepare_cached("SELECT id FROM cards WHERE key = ?1")?
                 .query_row([&*answers.key], |r| r.get(0))
                 .map_err(|_| StoreError::NoSuchCard(answers.key.to_string()))?;
-            cards.push((card_id, answers));
+            cards.push((card_id, i));
         }
         cards.sort_unstable_by_key(|(id, _)| *id);
-        for (card_id, answers) in cards {
+        for (card_id, i) in cards {
+            let answers = &group[i];
             for _ in &answers.reviews {
                 progress();
             }
             let log = card_log(tx, card_id)?;
-            let (fresh, state, was_known) = match answers.alone {
-                Some(alone) if log.is_empty() => (alone.rows, alone.state, alone.known),
+            let merged;
+            let (fresh, state, was_known) = match &answers.alone {
+                Some(alone) if log.is_empty() => (&alone.rows, alone.state.as_ref(), alone.known),
                 _ => {
                     let seen = log.iter().map(|r| to_ms(r.at)).collect();
                     let (fresh, was_known) = fresh_of(seen, &answers.reviews);
-                    if fresh.is_empty() {
-                        (Vec::new(), None, was_known)
+                    merged = if fresh.is_empty() {
+                        (Vec::new(), None)
                     } else {
                         let facts = super::imported::load(tx, card_id)?;
-                        let (fresh, state) = replay_merged(&answers.key, log, fresh, &facts, scheduler, clock)?;
-                        (fresh, state, was_known)
-                    }
+                        replay_merged(&answers.key, log, fresh, &facts, scheduler, clock)?
+                    };
+                    (&merged.0, merged.1.as_ref(), was_known)
                 }
             };
             known += was_known;
@@ -122,14 +126,15 @@ pub(super) fn import_answers<Tz: TimeZone>(
                 continue;
             }
             added += fresh.len();
-            rows.extend(fresh.into_iter().map(|(at, r, k, d, s, f)| (card_id, at, r, k, d, s, f)));
-            write_state(tx, card_id, state.as_ref())?;
+            rows.extend(fresh.iter().map(|&(at, r, k, d, s, f)| (card_id, at, r, k, d, s, f)));
+            write_state(tx, card_id, state)?;
             replayed.insert(card_id);
             if rows.len() >= PENDING_REVIEWS {
                 append_rows(tx, &rows)?;
                 rows.clear();
             }
         }
+        spent(group);
     }
     append_rows(tx, &rows)?;
     Ok((added, known, replayed))

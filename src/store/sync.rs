@@ -90,13 +90,14 @@ impl Store {
         progress: &mut dyn FnMut(),
     ) -> Result<SyncReport, StoreError> {
         let mut groups = super::history::by_card(history);
-        self.sync_answers(decks, &mut groups, history.len(), how, progress)
+        self.sync_answers(decks, &mut groups, history.len(), how, progress, &mut drop)
     }
 
     /// [`Store::sync_decks`] with the history in groups of cards' answers, taken one at a time
     /// (from a reader that maps them while the earlier ones are written): `answers` is how many
     /// they hold in all (at most), which sets how the log is written. An error from `groups`
-    /// rolls everything back.
+    /// rolls everything back. Each group, once written, goes to `spent` (the reader may free it
+    /// on its own thread).
     pub fn sync_answers<Tz: TimeZone>(
         &mut self,
         decks: &[Deck],
@@ -104,6 +105,7 @@ impl Store {
         answers: usize,
         how: &SyncOptions<'_, Tz>,
         progress: &mut dyn FnMut(),
+        spent: &mut dyn FnMut(Vec<CardAnswers>),
     ) -> Result<SyncReport, StoreError> {
         let bulk = answers >= BULK_REVIEWS;
         with_import_settings(&mut self.conn, bulk, |conn| {
@@ -111,11 +113,11 @@ impl Store {
             let report = if bulk {
                 super::derived::without_derived_triggers(&tx, || {
                     super::derived::without_new_card_triggers(&tx, || {
-                        without_time_index_if(&tx, answers, || write_decks(&tx, decks, groups, how, progress))
+                        without_time_index_if(&tx, answers, || write_decks(&tx, decks, groups, how, progress, spent))
                     })
                 })?
             } else {
-                write_decks(&tx, decks, groups, how, progress)?
+                write_decks(&tx, decks, groups, how, progress, spent)?
             };
             if how.dry_run {
                 tx.rollback()?;
@@ -295,6 +297,7 @@ fn write_decks<Tz: TimeZone>(
     groups: &mut dyn Iterator<Item = Result<Vec<CardAnswers>, StoreError>>,
     how: &SyncOptions<'_, Tz>,
     progress: &mut dyn FnMut(),
+    spent: &mut dyn FnMut(Vec<CardAnswers>),
 ) -> Result<SyncReport, StoreError> {
     let mut report = SyncReport::default();
     for deck in decks {
@@ -304,7 +307,8 @@ fn write_decks<Tz: TimeZone>(
         insert_parameters(tx, saved)?;
     }
     let scheduled = apply_schedules(tx, how, &report.added, &mut report.suspended)?;
-    let (added, known, replayed) = super::history::import_answers(tx, groups, how.scheduler, how.clock, progress)?;
+    let (added, known, replayed) =
+        super::history::import_answers(tx, groups, how.scheduler, how.clock, progress, spent)?;
     report.reviews_added = added;
     report.reviews_known = known;
     if how.adopt.is_some() {
@@ -807,7 +811,8 @@ mod tests {
             });
             replayed.collect::<Result<Vec<_>, StoreError>>()
         });
-        let read = by_reader.sync_answers(&[deck(60)], &mut groups, history.len(), &how, &mut || {}).unwrap();
+        let read =
+            by_reader.sync_answers(&[deck(60)], &mut groups, history.len(), &how, &mut || {}, &mut drop).unwrap();
         assert_eq!((read.reviews_added, read.reviews_known), (written.reviews_added, written.reviews_known));
     }
 
