@@ -6,7 +6,6 @@
 //! time, would misplace the answers of one slot per day boundary).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -29,9 +28,7 @@ pub const GAP_FAR: i64 = 100;
 pub struct AnswerSlot {
     /// `at / SLOT_MS` of the answers.
     pub slot: i64,
-    /// Shared by the rows of one area: a drill's start reads some 6,000 rows of ten areas, and
-    /// a string each cost a sixth of its time.
-    pub area: Arc<str>,
+    pub area: String,
     /// Whether the card is active (not suspended).
     pub active: bool,
     /// Slots since the card's previous answer that was not a preview, capped at [`GAP_FAR`];
@@ -118,10 +115,7 @@ pub fn retention_from_slots(
             continue;
         }
         if slot_days.counted(row)? {
-            let e = match out.get_mut(&*row.area) {
-                Some(e) => e,
-                None => out.entry(row.area.to_string()).or_default(),
-            };
+            let e = out.entry(row.area.clone()).or_default();
             e.0 += row.passes;
             e.1 += row.answers;
         }

@@ -126,19 +126,10 @@ impl Store {
             "SELECT slot, area, active, gap, answers, passes, duration_ms FROM answer_slots
              WHERE slot >= ?1 AND answers > 0 AND (active OR NOT ?2) ORDER BY slot",
         )?;
-        let mut areas: Vec<std::sync::Arc<str>> = Vec::new();
         let rows = stmt.query_map(rusqlite::params![from, active_only], |r| {
-            let area = r.get_ref(1)?.as_str()?;
-            let area = match areas.iter().find(|a| &***a == area) {
-                Some(shared) => shared.clone(),
-                None => {
-                    areas.push(area.into());
-                    areas[areas.len() - 1].clone()
-                }
-            };
             Ok(AnswerSlot {
                 slot: r.get(0)?,
-                area,
+                area: r.get(1)?,
                 active: r.get(2)?,
                 gap: r.get(3)?,
                 answers: r.get::<_, i64>(4)?.max(0) as usize,
