@@ -82,7 +82,8 @@ pub fn stream(
     options: &ImportOptions,
     emit: &mut dyn FnMut(Parsed) -> Result<(), DeckError>,
 ) -> Result<(), DeckError> {
-    let format = import::detect(file, &[])?;
+    // Only `.toml`, `.csv` and `.tsv` files are streamed (see [`streams`]).
+    let format = if import::extension(file).as_deref() == Some("toml") { Format::Toml } else { Format::Csv };
     let mut seen = HashMap::new();
     let mut cards = 0;
     let mut settled = |parsed: Parsed| {

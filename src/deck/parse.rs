@@ -234,8 +234,9 @@ impl<'r> Chunks<'r> {
                 continue;
             }
             self.cuts += 1;
-            // The piece's own first line is a cut too (but the first piece's): it ends at the
-            // cut after its last card.
+            // Every piece but the first starts with its first card's cut: counting that one, a
+            // piece of CARDS_PER_CHUNK cards ends at the next cut after them. The first piece
+            // starts with the `[deck]` table, and its first cut is its first card's too.
             if self.cuts == CARDS_PER_CHUNK + 1 {
                 return Some(at);
             }
