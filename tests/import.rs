@@ -132,6 +132,47 @@ fn an_error_names_file_line_and_field_and_leaves_the_database_as_it_was() {
     assert_eq!(count(&env, "SELECT count(*) FROM decks WHERE source = 'import'"), 0, "all or nothing");
 }
 
+/// A TOML deck of `cards` cards (more than one piece of the streamed reader).
+fn big_toml(cards: usize) -> String {
+    let body: String = (0..cards)
+        .map(|i| {
+            format!("[[cards]]\nid = \"big/{i}\"\nprompt = \"Question {i}?\"\nanswer = \"\"\"\n- point {i}\n\"\"\"\n\n")
+        })
+        .collect();
+    format!("[deck]\nid = \"big\"\nname = \"Big\"\narea = \"sql\"\n\n{body}")
+}
+
+#[test]
+fn a_large_toml_deck_read_in_pieces_names_the_line_of_a_late_fault_and_writes_nothing() {
+    let env = Env::new();
+    let good = big_toml(4_500);
+    let file = env.write("big.toml", &good);
+    let out = env.run(&["import", s(&file)], "");
+    assert!(out.contains("added 4500 ·"), "{out}");
+    // A duplicate id near the end (in the third piece): the line of its second occurrence.
+    let env = Env::new();
+    let bad = good.replace("id = \"big/4400\"", "id = \"big/12\"");
+    let line = bad[..bad.find("id = \"big/12\"\nprompt = \"Question 4400?").unwrap()].lines().count() + 1;
+    let file = env.write("big.toml", &bad);
+    env.grill(&["import", s(&file)])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(format!("big.toml:{line}: cards[4400].id: duplicate id \"big/12\"")));
+    assert_eq!(count(&env, "SELECT count(*) FROM decks WHERE source = 'import'"), 0, "all or nothing");
+    // Bytes that are not UTF-8 in a late piece: the line, as for a file read whole.
+    let mut bytes = good.into_bytes();
+    let at = bytes.len() - 20;
+    bytes[at] = 0xff;
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let file = env.dir.path().join("latin1.toml");
+    std::fs::write(&file, &bytes).unwrap();
+    env.grill(&["import", s(&file)])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(format!("latin1.toml:{line}: text: not valid UTF-8")));
+    assert_eq!(count(&env, "SELECT count(*) FROM decks WHERE source = 'import'"), 0, "all or nothing");
+}
+
 #[test]
 fn a_file_that_is_not_utf8_is_a_clear_error() {
     let env = Env::new();
